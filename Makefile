@@ -1,0 +1,29 @@
+# The two set-up commands of README.md:
+#   make run   installs what is missing, builds, and serves on 127.0.0.1:8000 with eSpeak NG
+#   make test  installs what is missing, builds with ASan+UBSan, and runs every test
+BUILD      ?= build
+TEST_BUILD ?= build-test
+JOBS       ?= 2
+ARGS       ?=
+
+.PHONY: run test deps build build-test clean
+
+deps:
+	./scripts/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DRTTS_TESTS=OFF
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/rtts serve $(ARGS)
+
+build-test: deps
+	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRTTS_SANITIZE=ON
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+
+test: build-test
+	cd $(TEST_BUILD) && ctest --output-on-failure --timeout 600
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

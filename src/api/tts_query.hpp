@@ -1,0 +1,35 @@
+#pragma once
+// Query strings of the RealtimeTTS-style GET routes, decoded and validated.
+#include "core/error.hpp"
+#include "core/speech_options.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rtts::api {
+
+struct parsed_target {
+  std::string path;
+  std::map<std::string, std::string, std::less<>> params; // decoded; the first of duplicates wins
+  std::optional<std::string> get(std::string_view key) const;
+};
+
+// Splits an origin-form target ("/tts?text=Hi+there"). Malformed percent-encoding or decoded
+// bytes that are not UTF-8 are a 400.
+result<parsed_target> parse_target(std::string_view target);
+
+struct tts_request {
+  std::string text;
+  voice_options voice;
+  output_options output;
+};
+
+// GET /tts parameters: text (required), engine, voice, speed, pitch, format, sample_rate.
+result<tts_request> parse_tts_request(const parsed_target& target);
+
+// A finite number from a query value, or a 400 naming the parameter.
+result<double> parse_number(std::string_view value, std::string_view param);
+
+} // namespace rtts::api

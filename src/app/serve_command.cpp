@@ -1,0 +1,100 @@
+#include "app/serve_command.hpp"
+
+#include "server/http_server.hpp"
+#include "synth/synthesizer.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+namespace rtts::app {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct serve_state {
+  asio::io_context& io;
+  server_config config;
+  synth::synthesizer& synth;
+  server::http_server& http;
+  int exit_code = 0;
+};
+
+asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_point t0) {
+  auto started = co_await s->synth.start();
+  if (!started) {
+    std::fprintf(stderr, "rtts: %s\n", started.error().message.c_str());
+    s->exit_code = 1;
+    s->io.stop();
+    co_return;
+  }
+  auto port = s->http.listen();
+  if (!port) {
+    std::fprintf(stderr, "rtts: %s\n", port.error().message.c_str());
+    s->exit_code = 1;
+    s->io.stop();
+    co_return;
+  }
+  s->http.start();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  // Tests and scripts read this line to learn the port.
+  std::printf("rtts: listening on http://%s:%u (engine %s, voice %s, ready in %lld ms)\n", s->config.host.c_str(), *port,
+              s->synth.default_engine().c_str(), s->synth.default_voice("").c_str(), static_cast<long long>(ms));
+  std::fflush(stdout);
+}
+
+asio::awaitable<void> shut_down(serve_state* s) {
+  s->http.stop_accepting();
+  // Let in-flight streams finish, up to the grace period; then cut the rest.
+  asio::steady_timer timer(s->io);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s->config.shutdown_grace_ms);
+  while (s->http.active_requests() > 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(20ms);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+  s->synth.stop();
+  s->io.stop();
+}
+
+} // namespace
+
+int serve(const server_config& config) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (auto ok = validate_config(config); !ok) {
+    std::fprintf(stderr, "rtts: %s\n", ok.error().message.c_str());
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  std::error_code ec;
+  auto executable = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    std::fprintf(stderr, "rtts: cannot find own executable: %s\n", ec.message().c_str());
+    return 1;
+  }
+
+  asio::io_context io(1);
+  asio::thread_pool compute(1);
+  synth::synthesizer synth(io.get_executor(), config, executable.string());
+  server::http_server http(io, compute, config, synth);
+  serve_state state{io, config, synth, http};
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code error, int) {
+    if (error) return;
+    std::fprintf(stderr, "rtts: shutting down\n");
+    asio::co_spawn(io, shut_down(&state), asio::detached);
+  });
+  asio::co_spawn(io, start_up(&state, t0), asio::detached);
+  io.run();
+  compute.join();
+  return state.exit_code;
+}
+
+} // namespace rtts::app

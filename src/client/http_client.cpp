@@ -1,0 +1,104 @@
+#include "client/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+
+namespace rtts::client {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+std::string http_response::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::string url_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(static_cast<char>(c));
+    else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body) {
+  auto fail = [](const std::string& what, const boost::system::error_code& ec) {
+    return make_error(error_kind::unavailable, what + ": " + ec.message());
+  };
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  tcp::socket socket(io);
+  boost::system::error_code ec;
+  auto endpoints = resolver.resolve(to.host, std::to_string(to.port), ec);
+  if (ec) return fail("resolve " + to.host, ec);
+  asio::connect(socket, endpoints, ec);
+  if (ec) return fail("connect to " + to.host + ":" + std::to_string(to.port), ec);
+  // Blocking calls with socket timeouts: a stuck server fails the call instead of hanging it.
+  timeval tv{static_cast<time_t>(request.timeout.count() / 1000), static_cast<suseconds_t>((request.timeout.count() % 1000) * 1000)};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+
+  http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
+  req.set(http::field::host, to.host);
+  req.set(http::field::user_agent, "rtts-client");
+  for (const auto& [name, value] : request.headers) req.set(name, value);
+  if (!request.body.empty() || request.method == "POST") {
+    req.body() = request.body;
+    req.prepare_payload();
+  }
+  http::write(socket, req, ec);
+  if (ec) return fail("send request", ec);
+
+  beast::flat_buffer buffer;
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(boost::none);
+  parser.header_limit(1 << 20);
+  http_response out;
+  auto on_chunk_header = [&out](std::uint64_t size, std::string_view, boost::system::error_code&) {
+    if (size > 0) out.chunk_sizes.push_back(static_cast<std::size_t>(size));
+  };
+  parser.on_chunk_header(on_chunk_header);
+  http::read_header(socket, buffer, parser, ec);
+  if (ec) return fail("read response header", ec);
+  out.status = parser.get().result_int();
+  for (const auto& f : parser.get()) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.headers[name] = std::string(f.value());
+  }
+
+  std::vector<char> piece(64 * 1024);
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    http::read(socket, buffer, parser, ec);
+    if (ec == http::error::need_buffer) ec = {};
+    std::size_t n = piece.size() - parser.get().body().size;
+    if (n > 0) {
+      std::string_view data(piece.data(), n);
+      if (on_body) {
+        if (!on_body(data)) return out; // the caller hung up on purpose
+      } else {
+        out.body.append(data);
+      }
+    }
+    if (ec) return out; // truncated: complete stays false
+  }
+  out.complete = true;
+  return out;
+}
+
+} // namespace rtts::client

@@ -1,0 +1,47 @@
+#pragma once
+// A small blocking HTTP/1.1 client (Beast underneath, kept out of this header): used by the
+// command-line tools and by the black-box tests. Streams bodies piece by piece as they arrive.
+#include "core/error.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtts::client {
+
+struct endpoint {
+  std::string host = "127.0.0.1";
+  unsigned port = 8000;
+};
+
+struct http_request {
+  std::string method = "GET";
+  std::string target = "/";
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::chrono::milliseconds timeout{30000}; // per socket operation
+};
+
+struct http_response {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers; // names lower-cased
+  std::string body;                           // empty when a body callback took it
+  std::vector<std::size_t> chunk_sizes;       // sizes of the chunks of a chunked body, in order
+  bool complete = false;                      // the whole message arrived (last chunk included)
+  std::string header(const std::string& name) const;
+};
+
+// Called with each piece of the body as it arrives; return false to stop reading (disconnect).
+using body_callback = std::function<bool(std::string_view)>;
+
+// Connects, sends one request, reads the response. A body cut short (connection closed before
+// the end) gives complete=false, not an error; failures to connect or parse headers are errors.
+result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body = {});
+
+// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
+std::string url_encode(std::string_view s);
+
+} // namespace rtts::client

@@ -1,0 +1,27 @@
+#pragma once
+// Server configuration: every knob in one struct, with its default and unit, validated in one
+// place (validate_config) before anything starts.
+#include "core/error.hpp"
+
+#include <cstddef>
+#include <string>
+
+namespace rtts {
+
+struct server_config {
+  std::string host = "127.0.0.1";
+  unsigned port = 8000;            // 0 = let the OS choose (printed on start)
+  std::string engine = "espeak";   // default engine for requests that name none
+  std::string voice;               // default voice; empty = the engine's English default
+  unsigned workers = 0;            // worker processes per engine; 0 = one per core
+  std::size_t max_text_chars = 100'000;     // code points per request (413 above)
+  std::size_t max_request_line = 1 << 20;   // bytes; room for max_text_chars percent-encoded (414 above)
+  std::size_t max_header_bytes = 16 * 1024; // bytes of header fields (431 above)
+  std::size_t max_body_bytes = 1 << 20;     // bytes (413 above)
+  std::size_t stream_buffer_bytes = 256 * 1024; // native PCM a stream may buffer ahead of its client
+  unsigned shutdown_grace_ms = 5000;        // how long in-flight streams may finish on SIGTERM
+};
+
+result<void> validate_config(const server_config& config);
+
+} // namespace rtts

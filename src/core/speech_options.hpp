@@ -1,0 +1,27 @@
+#pragma once
+// What one request asks for. Every request carries its own copy: nothing here is global.
+#include <string>
+
+namespace rtts {
+
+// How the voice speaks. Empty engine/voice mean "the server default".
+struct voice_options {
+  std::string engine;
+  std::string voice;
+  double speed = 1.0; // 0.25..4.0, 1 = the engine's normal rate
+  double pitch = 1.0; // 0.5..2.0, 1 = the voice's normal pitch
+};
+
+enum class audio_format { wav, pcm };
+
+// How the audio leaves the server.
+struct output_options {
+  audio_format format = audio_format::wav;
+  int sample_rate = 0; // Hz, 8000..48000; 0 = the engine's native rate
+};
+
+inline constexpr double min_speed = 0.25, max_speed = 4.0;
+inline constexpr double min_pitch = 0.5, max_pitch = 2.0;
+inline constexpr int min_sample_rate = 8000, max_sample_rate = 48000;
+
+} // namespace rtts

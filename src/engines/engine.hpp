@@ -1,0 +1,44 @@
+#pragma once
+// The one interface every speech engine implements. An engine instance lives in a worker
+// process and synthesizes one text at a time; it streams native-rate mono s16 PCM into a sink
+// that can say stop.
+#include "core/error.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtts::engines {
+
+struct voice_info {
+  std::string id;       // what clients pass as `voice`, unique within the engine
+  std::string name;     // human-readable
+  std::string language; // BCP 47-ish, lower case, e.g. "en-us"
+  std::string gender;   // "male", "female" or "" when the engine does not say
+};
+
+struct synthesis_params {
+  std::string voice;  // a voice_info::id of this engine; never empty here
+  double speed = 1.0; // 1 = normal rate
+  double pitch = 1.0; // 1 = the voice's normal pitch
+};
+
+// Receives audio as it is produced. Returning false stops the synthesis at once.
+using audio_sink = std::function<bool(std::span<const std::int16_t>)>;
+
+class engine {
+public:
+  virtual ~engine() = default;
+  virtual std::string name() const = 0;
+  virtual int sample_rate() const = 0;
+  virtual std::vector<voice_info> voices() const = 0;
+  // The voice a request gets when it names none: an English one.
+  virtual std::string default_voice() const = 0;
+  // Plain text only: engines never see client text in a markup mode.
+  virtual result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) = 0;
+};
+
+} // namespace rtts::engines

@@ -1,0 +1,82 @@
+#include "engines/espeak/espeak_engine.hpp"
+
+#include <espeak-ng/speak_lib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace rtts::engines {
+namespace {
+
+// eSpeak's callback is a plain function pointer; the process runs one synthesis at a time,
+// so the active sink lives here for its duration.
+const audio_sink* active_sink = nullptr;
+bool sink_stopped = false;
+
+int on_audio(short* wav, int samples, espeak_EVENT*) {
+  if (!wav || samples <= 0) return 0;
+  if (!(*active_sink)(std::span<const std::int16_t>(wav, static_cast<std::size_t>(samples)))) {
+    sink_stopped = true;
+    return 1; // abort synthesis now
+  }
+  return 0;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+} // namespace
+
+result<std::unique_ptr<engine>> espeak_engine::create() {
+  // 50 ms buffers: small enough for fast first audio, large enough to keep framing cheap.
+  int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 50, nullptr, espeakINITIALIZE_DONT_EXIT);
+  if (rate <= 0) return make_error(error_kind::engine_failure, "eSpeak NG failed to initialise (is espeak-ng-data installed?)");
+  espeak_SetSynthCallback(on_audio);
+
+  std::unique_ptr<espeak_engine> e(new espeak_engine());
+  e->sample_rate_ = rate;
+  for (const espeak_VOICE** v = espeak_ListVoices(nullptr); v && *v; ++v) {
+    std::string identifier = (*v)->identifier ? (*v)->identifier : "";
+    // MBROLA voices need separately installed, non-free voice data: not offered here.
+    if (identifier.empty() || identifier.starts_with("mb/")) continue;
+    // `languages` is a list of (priority byte, zero-terminated name); the first names the voice.
+    std::string language = (*v)->languages ? lower((*v)->languages + 1) : "";
+    std::string id = language.empty() ? lower(identifier) : language;
+    if (e->identifier_by_id_.contains(id)) continue;
+    e->identifier_by_id_.emplace(id, identifier);
+    const char* gender = (*v)->gender == 1 ? "male" : (*v)->gender == 2 ? "female" : "";
+    e->voices_.push_back(voice_info{id, (*v)->name ? (*v)->name : id, language, gender});
+  }
+  if (!e->identifier_by_id_.contains(e->default_voice()))
+    return make_error(error_kind::engine_failure, "eSpeak NG has no en-us voice");
+  return std::unique_ptr<engine>(std::move(e));
+}
+
+espeak_engine::~espeak_engine() { espeak_Terminate(); }
+
+result<void> espeak_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
+  auto found = identifier_by_id_.find(params.voice);
+  if (found == identifier_by_id_.end())
+    return make_error(error_kind::not_found, "eSpeak NG has no voice '" + params.voice + "'", "unknown_voice", "voice");
+  if (espeak_SetVoiceByName(found->second.c_str()) != EE_OK)
+    return make_error(error_kind::engine_failure, "eSpeak NG could not load voice '" + params.voice + "'");
+  // Rates above 450 wpm use eSpeak's sonic speed-up; below 80 wpm eSpeak refuses, so the
+  // slowest speed it honours is 80/175 = 0.46.
+  int rate = static_cast<int>(std::lround(espeakRATE_NORMAL * params.speed));
+  espeak_SetParameter(espeakRATE, std::clamp(rate, static_cast<int>(espeakRATE_MINIMUM), 1000), 0);
+  espeak_SetParameter(espeakPITCH, std::clamp(static_cast<int>(std::lround(50 * params.pitch)), 0, 100), 0);
+
+  std::string z(text); // eSpeak wants a terminated buffer
+  active_sink = &sink;
+  sink_stopped = false;
+  espeak_ERROR err = espeak_Synth(z.c_str(), z.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
+  active_sink = nullptr;
+  if (err != EE_OK && !sink_stopped)
+    return make_error(error_kind::engine_failure, "eSpeak NG synthesis failed (code " + std::to_string(err) + ")");
+  return {};
+}
+
+} // namespace rtts::engines

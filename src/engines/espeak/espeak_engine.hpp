@@ -1,0 +1,29 @@
+#pragma once
+// eSpeak NG through its C API. eSpeak keeps global state and is not thread-safe: one instance
+// per process, one synthesis at a time (the worker process guarantees both).
+#include "engines/engine.hpp"
+
+#include <map>
+#include <memory>
+
+namespace rtts::engines {
+
+class espeak_engine final : public engine {
+public:
+  static result<std::unique_ptr<engine>> create();
+  ~espeak_engine() override;
+
+  std::string name() const override { return "espeak"; }
+  int sample_rate() const override { return sample_rate_; }
+  std::vector<voice_info> voices() const override { return voices_; }
+  std::string default_voice() const override { return "en-us"; }
+  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
+
+private:
+  espeak_engine() = default;
+  int sample_rate_ = 0;
+  std::vector<voice_info> voices_;
+  std::map<std::string, std::string, std::less<>> identifier_by_id_; // our id -> eSpeak voice file
+};
+
+} // namespace rtts::engines

@@ -1,0 +1,34 @@
+#pragma once
+// The HTTP front door. The only module that includes Beast (in its .cpp files); this header
+// keeps it out of everyone else's compile.
+#include "core/config.hpp"
+#include "synth/synthesizer.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace rtts::server {
+
+class http_server {
+public:
+  http_server(boost::asio::io_context& io, boost::asio::thread_pool& compute, const server_config& config,
+              synth::synthesizer& synthesizer);
+  ~http_server();
+
+  // Binds and listens; returns the bound port (useful with port 0).
+  result<unsigned> listen();
+  // Accepts connections until stop_accepting().
+  void start();
+  void stop_accepting();
+  // Streams and requests being served right now.
+  std::size_t active_requests() const;
+
+private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace rtts::server

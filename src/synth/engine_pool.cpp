@@ -1,0 +1,166 @@
+#include "synth/engine_pool.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace rtts::synth {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+engine_pool::engine_pool(asio::any_io_executor ex, pool_settings settings)
+    : ex_(ex), settings_(std::move(settings)), hello_wait_(ex) {}
+
+engine_pool::~engine_pool() { stop(); }
+
+asio::awaitable<result<void>> engine_pool::start(std::chrono::milliseconds timeout) {
+  workers_.resize(std::max(1u, settings_.workers));
+  crashes_.assign(workers_.size(), 0);
+  for (std::size_t i = 0; i < workers_.size(); ++i) spawn_worker(i);
+  hello_wait_.expires_after(timeout);
+  boost::system::error_code ec;
+  if (!have_info_) co_await hello_wait_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (!have_info_)
+    co_return make_error(error_kind::unavailable, "engine '" + settings_.engine + "' did not start (no worker said hello)");
+  co_return result<void>{};
+}
+
+void engine_pool::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  for (auto& w : workers_)
+    if (w) w->stop();
+}
+
+bool engine_pool::has_voice(const std::string& id) const {
+  return std::any_of(info_.voices.begin(), info_.voices.end(), [&](const auto& v) { return v.id == id; });
+}
+
+std::vector<pid_t> engine_pool::worker_pids() const {
+  std::vector<pid_t> pids;
+  for (const auto& w : workers_)
+    if (w && w->pid() > 0) pids.push_back(w->pid());
+  return pids;
+}
+
+void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
+  std::weak_ptr<engine_pool> weak = weak_from_this();
+  std::weak_ptr<speech_stream> weak_stream = stream;
+  stream->on_drained = [weak, weak_stream] {
+    auto self = weak.lock();
+    auto s = weak_stream.lock();
+    if (self && s && s->has_fragments()) self->enqueue(s);
+  };
+  stream->on_cancel = [weak, weak_stream] {
+    auto self = weak.lock();
+    auto s = weak_stream.lock();
+    if (!self || !s) return;
+    for (auto& [id, j] : self->jobs_)
+      if (j.stream == s) j.worker->cancel_job(id);
+  };
+  enqueue(stream);
+}
+
+void engine_pool::enqueue(const std::shared_ptr<speech_stream>& stream) {
+  // A stream is either waiting here or has a job in flight, never both.
+  for (const auto& [id, j] : jobs_)
+    if (j.stream == stream) return;
+  for (const auto& w : waiting_)
+    if (w.lock() == stream) return;
+  waiting_.push_back(stream);
+  dispatch();
+}
+
+void engine_pool::dispatch() {
+  for (auto& w : workers_) {
+    if (!w || !w->ready() || w->current_job() != 0) continue;
+    std::shared_ptr<speech_stream> stream;
+    while (!stream && !waiting_.empty()) {
+      stream = waiting_.front().lock();
+      waiting_.pop_front();
+      if (stream && (stream->cancelled() || !stream->has_fragments())) stream.reset();
+    }
+    if (!stream) return;
+    std::uint64_t id = next_job_++;
+    const auto& v = stream->voice();
+    worker::synthesize_request request{stream->take_fragment(), {v.voice, v.speed, v.pitch}};
+    jobs_.emplace(id, job{stream, w});
+    w->start_job(id, request);
+  }
+}
+
+void engine_pool::spawn_worker(std::size_t slot) {
+  if (stopping_) return;
+  auto w = worker::worker_process::spawn(ex_, settings_.executable, settings_.engine, *this);
+  if (!w) {
+    std::fprintf(stderr, "rtts: %s\n", w.error().message.c_str());
+    return respawn_later(slot);
+  }
+  workers_[slot] = *w;
+}
+
+void engine_pool::respawn_later(std::size_t slot) {
+  // Back off when a worker keeps dying at start-up (broken engine data), so we do not spin.
+  auto delay = std::min<std::chrono::milliseconds>(5000ms, 50ms * (1u << std::min(crashes_[slot], 7u)));
+  auto timer = std::make_shared<asio::steady_timer>(ex_, delay);
+  timer->async_wait([weak = weak_from_this(), slot, timer](boost::system::error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->spawn_worker(slot);
+  });
+}
+
+std::size_t engine_pool::slot_of(const worker::worker_process& w) const {
+  for (std::size_t i = 0; i < workers_.size(); ++i)
+    if (workers_[i].get() == &w) return i;
+  return workers_.size();
+}
+
+void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& hello) {
+  if (!have_info_) {
+    info_ = hello;
+    have_info_ = true;
+    hello_wait_.cancel();
+  }
+  dispatch();
+}
+
+void engine_pool::on_audio(worker::worker_process&, std::uint64_t id, std::span<const std::int16_t> pcm) {
+  auto it = jobs_.find(id);
+  if (it != jobs_.end()) it->second.stream->push_audio(pcm);
+}
+
+void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const result<void>& outcome) {
+  auto it = jobs_.find(id);
+  if (it != jobs_.end()) {
+    auto stream = std::move(it->second.stream);
+    jobs_.erase(it);
+    if (!outcome)
+      stream->push_failure(outcome.error());
+    else if (!stream->has_fragments())
+      stream->push_end();
+    else if (stream->wants_more() && !stream->cancelled())
+      waiting_.push_back(stream); // to the back: round-robin across streams
+    // else: on_drained re-queues it once the client has caught up
+  }
+  if (auto slot = slot_of(w); slot < crashes_.size()) crashes_[slot] = 0;
+  dispatch();
+}
+
+void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
+  auto slot = slot_of(w);
+  if (auto it = jobs_.find(id); it != jobs_.end()) {
+    it->second.stream->push_failure(
+        make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
+    jobs_.erase(it);
+  }
+  if (slot >= workers_.size() || stopping_) return;
+  std::fprintf(stderr, "rtts: a %s worker exited; restarting it\n", settings_.engine.c_str());
+  bool quick = std::chrono::steady_clock::now() - w.started() < 2s;
+  crashes_[slot] = quick ? crashes_[slot] + 1 : 0;
+  workers_[slot].reset();
+  if (crashes_[slot] == 0) spawn_worker(slot);
+  else respawn_later(slot);
+}
+
+} // namespace rtts::synth

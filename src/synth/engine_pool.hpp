@@ -1,0 +1,72 @@
+#pragma once
+// The worker processes of one engine and the queue of streams waiting for them. Streams are
+// served one fragment at a time in round-robin order, so a long text never blocks the streams
+// behind it; a stream whose client lags behind waits until it has taken its audio. A worker that
+// dies fails only the stream it was serving and is replaced.
+#include "synth/speech_stream.hpp"
+#include "worker/worker_process.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rtts::synth {
+
+struct pool_settings {
+  std::string engine;
+  std::string executable; // the rtts binary, started as `rtts worker`
+  unsigned workers = 1;
+};
+
+class engine_pool : public std::enable_shared_from_this<engine_pool>, private worker::worker_listener {
+public:
+  engine_pool(boost::asio::any_io_executor ex, pool_settings settings);
+  ~engine_pool() override;
+
+  // Starts the workers and waits until one has said hello (or fails after `timeout`).
+  boost::asio::awaitable<result<void>> start(std::chrono::milliseconds timeout);
+  void stop();
+
+  // The catalogue the workers reported.
+  const worker::worker_hello& info() const { return info_; }
+  bool has_voice(const std::string& id) const;
+  std::vector<pid_t> worker_pids() const;
+
+  // Queues the stream's fragments; audio arrives in the stream.
+  void submit(const std::shared_ptr<speech_stream>& stream);
+
+private:
+  struct job {
+    std::shared_ptr<speech_stream> stream;
+    std::shared_ptr<worker::worker_process> worker;
+  };
+
+  void spawn_worker(std::size_t slot);
+  void respawn_later(std::size_t slot);
+  void dispatch();
+  void enqueue(const std::shared_ptr<speech_stream>& stream);
+  std::size_t slot_of(const worker::worker_process& w) const;
+
+  void on_hello(worker::worker_process& w, const worker::worker_hello& hello) override;
+  void on_audio(worker::worker_process& w, std::uint64_t job, std::span<const std::int16_t> pcm) override;
+  void on_job_end(worker::worker_process& w, std::uint64_t job, const result<void>& outcome) override;
+  void on_exit(worker::worker_process& w, std::uint64_t job) override;
+
+  boost::asio::any_io_executor ex_;
+  pool_settings settings_;
+  std::vector<std::shared_ptr<worker::worker_process>> workers_; // null while a slot restarts
+  std::vector<unsigned> crashes_;                                // quick successive deaths per slot
+  worker::worker_hello info_;
+  bool have_info_ = false;
+  bool stopping_ = false;
+  std::deque<std::weak_ptr<speech_stream>> waiting_;
+  std::map<std::uint64_t, job> jobs_;
+  std::uint64_t next_job_ = 1;
+  boost::asio::steady_timer hello_wait_;
+};
+
+} // namespace rtts::synth

@@ -1,0 +1,71 @@
+#pragma once
+// One utterance on its way to one client: the fragments still to synthesize, the audio the
+// engine has produced but the client has not taken yet, and how it ended. The engine pool
+// produces into it; the client's session consumes from it. Both run on the network thread.
+#include "core/cancel_token.hpp"
+#include "core/error.hpp"
+#include "core/speech_options.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace rtts::synth {
+
+struct stream_event {
+  enum class kind { audio, end, failed } type = kind::audio;
+  std::vector<std::int16_t> samples; // native rate, for `audio`
+  error failure;                     // for `failed`
+};
+
+class speech_stream {
+public:
+  speech_stream(boost::asio::any_io_executor ex, voice_options voice, std::vector<std::string> fragments,
+                int native_rate, std::size_t buffer_limit_bytes);
+
+  const voice_options& voice() const { return voice_; }
+  int native_rate() const { return native_rate_; }
+
+  // --- consumer side ---
+  // The next event; after `end` or `failed` there are no more.
+  boost::asio::awaitable<stream_event> next();
+  // The client is gone or asked to stop: drop what is queued, stop the engine at its next chunk.
+  void cancel();
+  bool cancelled() const { return token_.cancelled(); }
+
+  // --- producer side (engine pool) ---
+  bool has_fragments() const { return next_fragment_ < fragments_.size(); }
+  const std::string& take_fragment() { return fragments_[next_fragment_++]; }
+  // True while the client has taken enough of the audio that more may be synthesized.
+  bool wants_more() const { return buffered_bytes_ < buffer_limit_bytes_; }
+  void push_audio(std::span<const std::int16_t> pcm);
+  void push_end();
+  void push_failure(error e);
+
+  // Set by the engine pool: called when cancel() happens / when the buffer drains below the limit.
+  std::function<void()> on_cancel;
+  std::function<void()> on_drained;
+
+private:
+  void push(stream_event e);
+
+  voice_options voice_;
+  std::vector<std::string> fragments_;
+  std::size_t next_fragment_ = 0;
+  int native_rate_;
+  std::size_t buffer_limit_bytes_;
+  std::size_t buffered_bytes_ = 0;
+  std::deque<stream_event> events_;
+  bool finished_ = false; // end or failure queued
+  cancel_token token_;
+  boost::asio::steady_timer wakeup_;
+};
+
+} // namespace rtts::synth

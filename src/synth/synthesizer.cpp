@@ -1,0 +1,138 @@
+#include "synth/synthesizer.hpp"
+
+#include "engines/registry.hpp"
+#include "text/utf8.hpp"
+
+#include <cstdio>
+#include <thread>
+
+namespace rtts::synth {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+} // namespace
+
+synthesizer::synthesizer(asio::any_io_executor ex, const server_config& config, std::string executable)
+    : ex_(std::move(ex)), config_(config), executable_(std::move(executable)), default_engine_(config.engine) {}
+
+asio::awaitable<result<void>> synthesizer::start() {
+  unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
+  auto known = engines::known_engines();
+  if (std::find(known.begin(), known.end(), config_.engine) == known.end())
+    co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; known: " + join(known));
+  for (const auto& name : known) {
+    auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, executable_, workers});
+    auto started = co_await pool->start(std::chrono::seconds(10));
+    if (!started) {
+      std::fprintf(stderr, "rtts: engine %s unavailable: %s\n", name.c_str(), started.error().message.c_str());
+      pool->stop();
+      continue;
+    }
+    default_voice_[name] = pool->info().default_voice;
+    pools_.emplace(name, std::move(pool));
+  }
+  if (!pools_.contains(config_.engine)) co_return make_error(error_kind::unavailable, "default engine '" + config_.engine + "' did not start");
+  if (!config_.voice.empty()) {
+    if (auto set = set_default_voice(config_.voice); !set) co_return set.error();
+  }
+  co_return result<void>{};
+}
+
+void synthesizer::stop() {
+  for (auto& [name, pool] : pools_) pool->stop();
+}
+
+std::vector<std::string> synthesizer::engine_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, pool] : pools_) names.push_back(name);
+  return names;
+}
+
+result<const worker::worker_hello*> synthesizer::engine_info(const std::string& engine) const {
+  const std::string& name = engine.empty() ? default_engine_ : engine;
+  auto it = pools_.find(name);
+  if (it == pools_.end())
+    return make_error(error_kind::not_found, "unknown engine '" + name + "'; available engines: " + join(engine_names()),
+                      "unknown_engine", "engine");
+  return &it->second->info();
+}
+
+std::vector<pid_t> synthesizer::worker_pids() const {
+  std::vector<pid_t> pids;
+  for (const auto& [name, pool] : pools_) {
+    auto p = pool->worker_pids();
+    pids.insert(pids.end(), p.begin(), p.end());
+  }
+  return pids;
+}
+
+std::string synthesizer::default_voice(const std::string& engine) const {
+  auto it = default_voice_.find(engine.empty() ? default_engine_ : engine);
+  return it == default_voice_.end() ? std::string() : it->second;
+}
+
+result<void> synthesizer::set_default_engine(const std::string& engine) {
+  auto info = engine_info(engine);
+  if (!info) return info.error();
+  default_engine_ = engine;
+  return {};
+}
+
+result<void> synthesizer::set_default_voice(const std::string& voice) {
+  auto pool = pools_.at(default_engine_);
+  if (!pool->has_voice(voice))
+    return make_error(error_kind::not_found,
+                      "engine '" + default_engine_ + "' has no voice '" + voice + "'; GET /voices lists them", "unknown_voice", "voice_name");
+  default_voice_[default_engine_] = voice;
+  return {};
+}
+
+result<voice_options> synthesizer::resolve(voice_options v) const {
+  if (v.engine.empty()) v.engine = default_engine_;
+  auto pool = pools_.find(v.engine);
+  if (pool == pools_.end())
+    return make_error(error_kind::not_found, "unknown engine '" + v.engine + "'; available engines: " + join(engine_names()),
+                      "unknown_engine", "engine");
+  if (v.voice.empty()) v.voice = default_voice(v.engine);
+  if (!pool->second->has_voice(v.voice))
+    return make_error(error_kind::not_found,
+                      "engine '" + v.engine + "' has no voice '" + v.voice + "'; GET /voices?engine=" + v.engine + " lists them",
+                      "unknown_voice", "voice");
+  if (!(v.speed >= min_speed && v.speed <= max_speed))
+    return make_error(error_kind::invalid_request, "speed must be between 0.25 and 4.0", "invalid_speed", "speed");
+  if (!(v.pitch >= min_pitch && v.pitch <= max_pitch))
+    return make_error(error_kind::invalid_request, "pitch must be between 0.5 and 2.0", "invalid_pitch", "pitch");
+  return v;
+}
+
+result<void> synthesizer::check_text(std::string_view text) const {
+  if (!text::is_valid_utf8(text)) return make_error(error_kind::invalid_request, "text is not valid UTF-8", "invalid_utf8", "text");
+  if (text::is_blank(text)) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
+  if (auto n = text::count_code_points(text); n > config_.max_text_chars)
+    return make_error(error_kind::payload_too_large,
+                      "text has " + std::to_string(n) + " characters; the limit is " + std::to_string(config_.max_text_chars),
+                      "text_too_long", "text");
+  return {};
+}
+
+result<std::shared_ptr<speech_stream>> synthesizer::start_stream(std::string_view text, const voice_options& requested) {
+  auto voice = resolve(requested);
+  if (!voice) return voice.error();
+  if (auto ok = check_text(text); !ok) return ok.error();
+  auto fragments = text::split_into_fragments(text, segmenter_);
+  if (fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
+  auto& pool = pools_.at(voice->engine);
+  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(fragments), pool->info().sample_rate,
+                                                config_.stream_buffer_bytes);
+  pool->submit(stream);
+  return stream;
+}
+
+} // namespace rtts::synth

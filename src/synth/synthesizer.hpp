@@ -1,0 +1,52 @@
+#pragma once
+// The synthesis service the API talks to: one engine pool per engine, the server-wide defaults
+// for requests that name no engine or voice, and request validation shared by every route.
+#include "core/config.hpp"
+#include "synth/engine_pool.hpp"
+#include "text/segmenter.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rtts::synth {
+
+class synthesizer {
+public:
+  synthesizer(boost::asio::any_io_executor ex, const server_config& config, std::string executable);
+
+  // Starts every known engine; engines that fail to start are left out (and logged). Fails
+  // only if the configured default engine or voice is unavailable.
+  boost::asio::awaitable<result<void>> start();
+  void stop();
+
+  std::vector<std::string> engine_names() const;
+  // Catalogue of an engine ("" = the default engine).
+  result<const worker::worker_hello*> engine_info(const std::string& engine) const;
+  std::vector<pid_t> worker_pids() const;
+
+  // Defaults: only for requests that name no engine / voice. Never affect a running stream.
+  std::string default_engine() const { return default_engine_; }
+  std::string default_voice(const std::string& engine) const;
+  result<void> set_default_engine(const std::string& engine);
+  result<void> set_default_voice(const std::string& voice);
+
+  // Fills in defaults and checks that engine, voice, speed and pitch are valid.
+  result<voice_options> resolve(voice_options requested) const;
+  // Empty, blank, over-long or non-UTF-8 text is refused here, for every route alike.
+  result<void> check_text(std::string_view text) const;
+  // Validates, segments and queues one utterance.
+  result<std::shared_ptr<speech_stream>> start_stream(std::string_view text, const voice_options& requested);
+
+private:
+  boost::asio::any_io_executor ex_;
+  server_config config_;
+  std::string executable_;
+  std::map<std::string, std::shared_ptr<engine_pool>> pools_; // only engines that started
+  std::string default_engine_;
+  std::map<std::string, std::string> default_voice_; // per engine
+  text::segmenter_policy segmenter_;
+};
+
+} // namespace rtts::synth

@@ -1,0 +1,132 @@
+#include "worker/protocol.hpp"
+
+#include <boost/json.hpp>
+
+namespace rtts::worker {
+namespace json = boost::json;
+namespace {
+
+void put_le(std::string& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+std::uint64_t get_le(std::string_view in, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<std::uint8_t>(in[i]);
+  return v;
+}
+
+error protocol_error(std::string message) { return make_error(error_kind::internal, "worker protocol: " + std::move(message)); }
+
+result<json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return protocol_error("payload is not a JSON object");
+  return std::move(v.as_object());
+}
+
+std::string get_string(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+double get_number(const json::object& o, std::string_view key, double fallback) {
+  auto* v = o.if_contains(key);
+  return v && v->is_number() ? v->to_number<double>() : fallback;
+}
+
+const std::pair<error_kind, std::string_view> kind_names[] = {
+    {error_kind::invalid_request, "invalid_request"}, {error_kind::not_found, "not_found"},
+    {error_kind::engine_failure, "engine_failure"},   {error_kind::internal, "internal"}};
+
+} // namespace
+
+std::string encode_frame(frame_type type, std::uint64_t job, std::string_view payload) {
+  std::string out;
+  out.reserve(frame_header_bytes + payload.size());
+  put_le(out, 1 + 8 + payload.size(), 4);
+  out.push_back(static_cast<char>(type));
+  put_le(out, job, 8);
+  out.append(payload);
+  return out;
+}
+
+result<std::optional<frame>> frame_decoder::next() {
+  std::string_view rest = std::string_view(buffer_).substr(consumed_);
+  if (rest.size() < 4) return std::optional<frame>();
+  std::uint64_t length = get_le(rest, 4);
+  if (length < 9 || length > max_frame_bytes) return protocol_error("bad frame length " + std::to_string(length));
+  if (rest.size() < 4 + length) return std::optional<frame>();
+  frame f;
+  f.type = static_cast<frame_type>(static_cast<std::uint8_t>(rest[4]));
+  f.job = get_le(rest.substr(5), 8);
+  f.payload.assign(rest.substr(frame_header_bytes, length - 9));
+  consumed_ += 4 + length;
+  // Compact once the consumed prefix dominates, so the buffer stays small and copies stay rare.
+  if (consumed_ > 65536 && consumed_ * 2 > buffer_.size()) {
+    buffer_.erase(0, consumed_);
+    consumed_ = 0;
+  }
+  return std::optional<frame>(std::move(f));
+}
+
+std::string to_json(const synthesize_request& r) {
+  return json::serialize(json::object{
+      {"text", r.text}, {"voice", r.params.voice}, {"speed", r.params.speed}, {"pitch", r.params.pitch}});
+}
+
+result<synthesize_request> synthesize_request_from_json(std::string_view text) {
+  auto o = parse_object(text);
+  if (!o) return o.error();
+  synthesize_request r;
+  r.text = get_string(*o, "text");
+  r.params.voice = get_string(*o, "voice");
+  r.params.speed = get_number(*o, "speed", 1.0);
+  r.params.pitch = get_number(*o, "pitch", 1.0);
+  return r;
+}
+
+std::string to_json(const worker_hello& h) {
+  json::array voices;
+  for (const auto& v : h.voices)
+    voices.push_back(json::object{{"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}});
+  return json::serialize(json::object{{"engine", h.engine},
+                                      {"sample_rate", h.sample_rate},
+                                      {"default_voice", h.default_voice},
+                                      {"voices", std::move(voices)}});
+}
+
+result<worker_hello> worker_hello_from_json(std::string_view text) {
+  auto o = parse_object(text);
+  if (!o) return o.error();
+  worker_hello h;
+  h.engine = get_string(*o, "engine");
+  h.sample_rate = static_cast<int>(get_number(*o, "sample_rate", 0));
+  h.default_voice = get_string(*o, "default_voice");
+  if (auto* voices = o->if_contains("voices"); voices && voices->is_array()) {
+    for (const auto& v : voices->as_array()) {
+      if (!v.is_object()) continue;
+      const auto& vo = v.as_object();
+      h.voices.push_back({get_string(vo, "id"), get_string(vo, "name"), get_string(vo, "language"), get_string(vo, "gender")});
+    }
+  }
+  if (h.engine.empty() || h.sample_rate <= 0 || h.voices.empty()) return protocol_error("incomplete hello");
+  return h;
+}
+
+std::string to_json(const error& e) {
+  std::string_view kind = "internal";
+  for (const auto& [k, name] : kind_names)
+    if (k == e.kind) kind = name;
+  return json::serialize(json::object{{"kind", kind}, {"message", e.message}, {"code", e.code}, {"param", e.param}});
+}
+
+error error_from_json(std::string_view text) {
+  auto o = parse_object(text);
+  if (!o) return make_error(error_kind::engine_failure, "engine failed");
+  error e{error_kind::engine_failure, get_string(*o, "message"), get_string(*o, "code"), get_string(*o, "param")};
+  auto kind = get_string(*o, "kind");
+  for (const auto& [k, name] : kind_names)
+    if (name == kind) e.kind = k;
+  return e;
+}
+
+} // namespace rtts::worker

@@ -1,0 +1,73 @@
+#pragma once
+// The framing between the server and its `rtts worker` processes, over a socketpair.
+//
+//   frame = u32 length (little endian; bytes after this field) | u8 type | u64 job | payload
+//
+// Control payloads are JSON; audio payloads are raw s16le samples at the engine's native rate.
+// A worker handles one job at a time and answers every `synthesize` with exactly one `done` or
+// `failed`, also after a `cancel`.
+#include "core/error.hpp"
+#include "engines/engine.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtts::worker {
+
+enum class frame_type : std::uint8_t {
+  // server -> worker
+  synthesize = 1, // payload: synthesize_request as JSON
+  cancel = 2,     // no payload; stops `job` at its next audio chunk
+  // worker -> server
+  hello = 10,     // job 0; payload: worker_hello as JSON; sent once after start-up
+  audio = 11,     // payload: s16le PCM
+  done = 12,      // job finished (or was cancelled)
+  failed = 13,    // payload: {"kind","message","code"}
+};
+
+struct frame {
+  frame_type type{};
+  std::uint64_t job = 0;
+  std::string payload;
+};
+
+inline constexpr std::size_t frame_header_bytes = 4 + 1 + 8;
+inline constexpr std::size_t max_frame_bytes = 16 << 20;
+
+std::string encode_frame(frame_type type, std::uint64_t job, std::string_view payload = {});
+
+// Incremental decoder: feed bytes as they arrive, take whole frames out.
+class frame_decoder {
+public:
+  void feed(std::string_view bytes) { buffer_.append(bytes); }
+  // The next whole frame, nothing if more bytes are needed, or an error for a malformed stream.
+  result<std::optional<frame>> next();
+
+private:
+  std::string buffer_;
+  std::size_t consumed_ = 0;
+};
+
+struct synthesize_request {
+  std::string text;
+  engines::synthesis_params params;
+};
+
+struct worker_hello {
+  std::string engine;
+  int sample_rate = 0;
+  std::string default_voice;
+  std::vector<engines::voice_info> voices;
+};
+
+std::string to_json(const synthesize_request& r);
+std::string to_json(const worker_hello& h);
+std::string to_json(const error& e);
+result<synthesize_request> synthesize_request_from_json(std::string_view json);
+result<worker_hello> worker_hello_from_json(std::string_view json);
+error error_from_json(std::string_view json);
+
+} // namespace rtts::worker

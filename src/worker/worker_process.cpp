@@ -1,0 +1,150 @@
+#include "worker/worker_process.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+
+extern char** environ;
+
+namespace rtts::worker {
+namespace asio = boost::asio;
+
+worker_process::worker_process(asio::any_io_executor ex, worker_listener& listener)
+    : socket_(std::move(ex)), listener_(listener), started_(std::chrono::steady_clock::now()) {}
+
+worker_process::~worker_process() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_executor ex, const std::string& executable,
+                                                              const std::string& engine, worker_listener& listener) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    return make_error(error_kind::unavailable, std::string("socketpair: ") + std::strerror(errno));
+
+  // posix_spawn, not fork: the server is multi-threaded. The child gets its end on fd 3 and
+  // nothing else of ours (closefrom drops the listener and other workers' sockets).
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+  std::string arg0 = executable, arg1 = "worker", arg2 = "--engine", arg3 = engine, arg4 = "--fd", arg5 = "3";
+  char* argv[] = {arg0.data(), arg1.data(), arg2.data(), arg3.data(), arg4.data(), arg5.data(), nullptr};
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    return make_error(error_kind::unavailable, "cannot start worker: " + std::string(std::strerror(rc)));
+  }
+
+  std::shared_ptr<worker_process> w(new worker_process(std::move(ex), listener));
+  w->pid_ = pid;
+  w->socket_.assign(asio::local::stream_protocol(), fds[0]);
+  w->start_read();
+  return w;
+}
+
+void worker_process::start_job(std::uint64_t job, const synthesize_request& request) {
+  job_ = job;
+  send(encode_frame(frame_type::synthesize, job, to_json(request)));
+}
+
+void worker_process::cancel_job(std::uint64_t job) {
+  if (job != 0 && job == job_) send(encode_frame(frame_type::cancel, job));
+}
+
+void worker_process::stop() {
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+void worker_process::send(std::string bytes) {
+  if (gone_) return;
+  outbox_.push_back(std::move(bytes));
+  if (!writing_) start_write();
+}
+
+void worker_process::start_write() {
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(outbox_.front()),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                      self->writing_ = false;
+                      if (ec) return; // the read side sees the same failure and reports the exit
+                      self->outbox_.pop_front();
+                      if (!self->outbox_.empty()) self->start_write();
+                    });
+}
+
+void worker_process::start_read() {
+  socket_.async_read_some(asio::buffer(read_buffer_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+    if (self->gone_) return;
+    if (ec) return self->exited();
+    self->decoder_.feed({self->read_buffer_.data(), n});
+    for (;;) {
+      auto f = self->decoder_.next();
+      if (!f) return self->exited(); // a worker that speaks garbage is treated as crashed
+      if (!*f) break;
+      self->handle_frame(std::move(**f));
+      if (self->gone_) return;
+    }
+    self->start_read();
+  });
+}
+
+void worker_process::handle_frame(frame f) {
+  switch (f.type) {
+  case frame_type::hello: {
+    auto hello = worker_hello_from_json(f.payload);
+    if (!hello) return exited();
+    ready_ = true;
+    listener_.on_hello(*this, *hello);
+    return;
+  }
+  case frame_type::audio:
+    if (f.job != job_ || f.payload.size() % 2 != 0) return;
+    listener_.on_audio(*this, f.job,
+                       std::span<const std::int16_t>(reinterpret_cast<const std::int16_t*>(f.payload.data()), f.payload.size() / 2));
+    return;
+  case frame_type::done:
+  case frame_type::failed: {
+    if (f.job != job_) return;
+    job_ = 0;
+    result<void> outcome;
+    if (f.type == frame_type::failed) outcome = error_from_json(f.payload);
+    listener_.on_job_end(*this, f.job, outcome);
+    return;
+  }
+  default: return;
+  }
+}
+
+void worker_process::exited() {
+  if (gone_) return;
+  gone_ = true;
+  ready_ = false;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  // The socket is gone, so the worker is dead or dying; make sure and reap it now.
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  auto job = job_;
+  job_ = 0;
+  listener_.on_exit(*this, job);
+}
+
+} // namespace rtts::worker

@@ -1,0 +1,70 @@
+#pragma once
+// The server's handle on one `rtts worker` process: spawns it, sends it jobs, reads its frames
+// and reports what happens to a listener. Everything runs on one executor (the network
+// thread); no locks.
+#include "worker/protocol.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <span>
+#include <string>
+#include <sys/types.h>
+
+namespace rtts::worker {
+
+class worker_process;
+
+class worker_listener {
+public:
+  virtual ~worker_listener() = default;
+  virtual void on_hello(worker_process& w, const worker_hello& hello) = 0;
+  virtual void on_audio(worker_process& w, std::uint64_t job, std::span<const std::int16_t> pcm) = 0;
+  // Exactly once per started job, unless the worker exits first (then on_exit reports it).
+  virtual void on_job_end(worker_process& w, std::uint64_t job, const result<void>& outcome) = 0;
+  // The process is gone (crashed, killed or stopped); `job` is the one it was running, or 0.
+  virtual void on_exit(worker_process& w, std::uint64_t job) = 0;
+};
+
+class worker_process : public std::enable_shared_from_this<worker_process> {
+public:
+  // Starts `executable worker --engine NAME` with a socketpair on fd 3.
+  static result<std::shared_ptr<worker_process>> spawn(boost::asio::any_io_executor ex, const std::string& executable,
+                                                       const std::string& engine, worker_listener& listener);
+  ~worker_process();
+
+  pid_t pid() const { return pid_; }
+  bool ready() const { return ready_; }       // said hello, not exited
+  std::uint64_t current_job() const { return job_; } // 0 = idle
+  std::chrono::steady_clock::time_point started() const { return started_; }
+
+  void start_job(std::uint64_t job, const synthesize_request& request);
+  void cancel_job(std::uint64_t job);
+  // Closes the socket: the worker sees EOF and exits; on_exit follows.
+  void stop();
+
+private:
+  worker_process(boost::asio::any_io_executor ex, worker_listener& listener);
+  void send(std::string bytes);
+  void start_write();
+  void start_read();
+  void handle_frame(frame f);
+  void exited();
+
+  boost::asio::local::stream_protocol::socket socket_;
+  worker_listener& listener_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+  bool gone_ = false;
+  std::uint64_t job_ = 0;
+  std::chrono::steady_clock::time_point started_;
+  frame_decoder decoder_;
+  std::array<char, 65536> read_buffer_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+};
+
+} // namespace rtts::worker
