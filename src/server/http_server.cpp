@@ -142,11 +142,12 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     stream.close();
   }
 
+  // Returns true if the connection may serve another request.
   static asio::awaitable<bool> write_response(beast::tcp_stream& stream, response res) {
     boost::system::error_code ec;
     stream.expires_after(write_timeout);
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-    co_return !ec;
+    co_return !ec && res.keep_alive();
   }
 
   // A JSON answer: 200 with the body, or the error envelope with its status.

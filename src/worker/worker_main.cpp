@@ -4,20 +4,29 @@
 #include "worker/protocol.hpp"
 
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 
 namespace rtts::worker {
 namespace {
 
+// Exit code of a job process that has already reported its failure itself.
+constexpr int reported_failure = 10;
+
 class channel {
 public:
   explicit channel(int fd) : fd_(fd) {}
+  int fd() const { return fd_; }
 
   bool send(frame_type type, std::uint64_t job, std::string_view payload = {}) {
     std::string bytes = encode_frame(type, job, payload);
@@ -31,24 +40,15 @@ public:
     return true;
   }
 
-  // Reads what is available (blocking if `wait`) into the decoder. False on EOF or error.
-  bool pump(bool wait) {
-    if (!wait) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 0) <= 0) return true;
-    }
+  // Reads once (the caller knows data is there, or wants to block) and queues whole frames.
+  // False on EOF, error or a malformed stream: the server is gone or broken.
+  bool receive(std::deque<frame>& inbox) {
     char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(fd_, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      decoder_.feed({buf, static_cast<std::size_t>(n)});
-      return true;
-    }
-  }
-
-  // Moves every decoded frame into `inbox`. False if the stream is malformed.
-  bool drain(std::deque<frame>& inbox) {
+    ssize_t n;
+    do n = ::read(fd_, buf, sizeof buf);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return false;
+    decoder_.feed({buf, static_cast<std::size_t>(n)});
     for (;;) {
       auto f = decoder_.next();
       if (!f) return false;
@@ -61,6 +61,67 @@ private:
   int fd_;
   frame_decoder decoder_;
 };
+
+// Shared with job processes: the job the server asked to cancel.
+struct shared_state {
+  std::atomic<std::uint64_t> cancel_job{0};
+};
+
+// Runs in the forked job process: synthesizes, streams audio frames, never returns.
+[[noreturn]] void run_job(engines::engine& engine, channel& io, shared_state& shared, std::uint64_t job,
+                          const synthesize_request& request) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  bool lost = false;
+  engines::audio_sink sink = [&](std::span<const std::int16_t> pcm) {
+    if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
+    std::string_view bytes(reinterpret_cast<const char*>(pcm.data()), pcm.size_bytes());
+    lost = !io.send(frame_type::audio, job, bytes);
+    return !lost;
+  };
+  auto outcome = engine.synthesize(request.text, request.params, sink);
+  if (!outcome && !lost && shared.cancel_job.load() != job) {
+    io.send(frame_type::failed, job, to_json(outcome.error()));
+    ::_exit(reported_failure);
+  }
+  ::_exit(0); // no destructors, no atexit: the parent owns the engine
+}
+
+// Runs one job in a child process and serves cancel requests until it exits. The child starts
+// from the engine state right after initialisation, so every fragment sounds the same whatever
+// was synthesized before it (eSpeak NG carries pitch-flutter and filter state from one utterance
+// to the next), and an engine crash costs one fragment, not the worker. False if the server is
+// gone.
+bool serve_job(engines::engine& engine, channel& io, shared_state& shared, std::deque<frame>& inbox, const frame& f) {
+  auto request = synthesize_request_from_json(f.payload);
+  if (!request) return io.send(frame_type::failed, f.job, to_json(request.error()));
+
+  pid_t child = ::fork();
+  if (child < 0) return io.send(frame_type::failed, f.job, to_json(make_error(error_kind::engine_failure, "fork failed")));
+  if (child == 0) run_job(engine, io, shared, f.job, *request);
+
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+  bool connected = true;
+  int status = 0;
+  for (;;) {
+    pollfd p[2] = {{io.fd(), POLLIN, 0}, {pidfd, POLLIN, 0}};
+    int n = ::poll(p, pidfd >= 0 ? 2 : 1, pidfd >= 0 ? -1 : 5);
+    if (n < 0 && errno != EINTR) break;
+    if (connected && (p[0].revents & (POLLIN | POLLHUP))) {
+      connected = io.receive(inbox);
+      if (!connected) ::kill(child, SIGKILL);
+      for (const auto& queued : inbox)
+        if (queued.type == frame_type::cancel && queued.job == f.job) shared.cancel_job.store(f.job);
+    }
+    if (::waitpid(child, &status, WNOHANG) == child) break;
+  }
+  if (pidfd >= 0) ::close(pidfd);
+  std::erase_if(inbox, [&](const frame& q) { return q.type == frame_type::cancel && q.job == f.job; });
+  if (!connected) return false;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return io.send(frame_type::done, f.job);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == reported_failure) return true;
+  std::string why = WIFSIGNALED(status) ? std::string("signal ") + ::strsignal(WTERMSIG(status)) : "exit " + std::to_string(WEXITSTATUS(status));
+  return io.send(frame_type::failed, f.job, to_json(make_error(error_kind::engine_failure, "the " + engine.name() + " engine crashed (" + why + ")")));
+}
 
 } // namespace
 
@@ -75,49 +136,22 @@ int run_worker(const std::string& engine_name, int fd) {
     std::fprintf(stderr, "rtts worker: %s\n", engine.error().message.c_str());
     return 1;
   }
+  void* mem = ::mmap(nullptr, sizeof(shared_state), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) return 1;
+  auto* shared = new (mem) shared_state();
+
   channel io(fd);
   worker_hello hello{(*engine)->name(), (*engine)->sample_rate(), (*engine)->default_voice(), (*engine)->voices()};
   if (!io.send(frame_type::hello, 0, to_json(hello))) return 1;
 
   std::deque<frame> inbox;
-  bool connected = true;
-  while (connected) {
-    if (inbox.empty()) {
-      connected = io.pump(true) && io.drain(inbox);
-      continue;
-    }
+  for (;;) {
+    if (inbox.empty() && !io.receive(inbox)) break;
+    if (inbox.empty()) continue;
     frame f = std::move(inbox.front());
     inbox.pop_front();
     if (f.type != frame_type::synthesize) continue; // a cancel for a job already finished
-
-    auto request = synthesize_request_from_json(f.payload);
-    if (!request) {
-      connected = io.send(frame_type::failed, f.job, to_json(request.error()));
-      continue;
-    }
-    bool cancelled = false;
-    engines::audio_sink sink = [&](std::span<const std::int16_t> pcm) {
-      std::string_view bytes(reinterpret_cast<const char*>(pcm.data()), pcm.size_bytes());
-      if (!io.send(frame_type::audio, f.job, bytes) || !io.pump(false) || !io.drain(inbox)) {
-        connected = false;
-        return false;
-      }
-      // A cancel for this job stops it now; anything else waits in the inbox.
-      for (auto it = inbox.begin(); it != inbox.end(); ++it) {
-        if (it->type == frame_type::cancel && it->job == f.job) {
-          inbox.erase(it);
-          cancelled = true;
-          return false;
-        }
-      }
-      return true;
-    };
-    auto outcome = (*engine)->synthesize(request->text, request->params, sink);
-    if (!connected) break;
-    if (outcome || cancelled)
-      connected = io.send(frame_type::done, f.job);
-    else
-      connected = io.send(frame_type::failed, f.job, to_json(outcome.error()));
+    if (!serve_job(**engine, io, *shared, inbox, f)) break;
   }
   return 0;
 }

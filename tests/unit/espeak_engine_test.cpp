@@ -1,0 +1,88 @@
+// The eSpeak NG engine in-process (one thread: eSpeak is not thread-safe).
+#include "engines/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+using namespace rtts;
+using namespace rtts::engines;
+
+namespace {
+
+engine& espeak() {
+  static std::unique_ptr<engine> e = create_engine("espeak").value();
+  return *e;
+}
+
+std::vector<std::int16_t> say(std::string_view text, synthesis_params p) {
+  std::vector<std::int16_t> pcm;
+  auto ok = espeak().synthesize(text, p, [&](std::span<const std::int16_t> s) {
+    pcm.insert(pcm.end(), s.begin(), s.end());
+    return true;
+  });
+  EXPECT_TRUE(ok);
+  return pcm;
+}
+
+double rms(const std::vector<std::int16_t>& s) {
+  double sum = 0;
+  for (auto v : s) sum += static_cast<double>(v) * v;
+  return s.empty() ? 0 : std::sqrt(sum / s.size());
+}
+
+} // namespace
+
+TEST(EspeakEngine, CatalogueHasEnglishDefaultAndUniqueIds) {
+  EXPECT_EQ(espeak().sample_rate(), 22050);
+  EXPECT_EQ(espeak().default_voice(), "en-us");
+  auto voices = espeak().voices();
+  EXPECT_GT(voices.size(), 50u);
+  std::set<std::string> ids;
+  for (const auto& v : voices) EXPECT_TRUE(ids.insert(v.id).second) << v.id;
+  EXPECT_TRUE(ids.contains("en-us"));
+  EXPECT_TRUE(ids.contains("de"));
+}
+
+TEST(EspeakEngine, SpeaksRealAudio) {
+  auto pcm = say("Hello world, this is a test.", {"en-us", 1.0, 1.0});
+  double seconds = pcm.size() / 22050.0;
+  EXPECT_GT(seconds, 1.0);
+  EXPECT_LT(seconds, 4.0);
+  EXPECT_GT(rms(pcm), 500.0);
+}
+
+TEST(EspeakEngine, HonoursSpeed) {
+  auto normal = say("The quick brown fox jumps over the lazy dog.", {"en-us", 1.0, 1.0}).size();
+  auto fast = say("The quick brown fox jumps over the lazy dog.", {"en-us", 2.0, 1.0}).size();
+  auto fastest = say("The quick brown fox jumps over the lazy dog.", {"en-us", 4.0, 1.0}).size();
+  EXPECT_LT(fast, normal * 0.65);
+  EXPECT_LT(fastest, fast * 0.75);
+}
+
+TEST(EspeakEngine, HonoursPitch) {
+  auto low = say("Pitch test.", {"en-us", 1.0, 0.5});
+  auto high = say("Pitch test.", {"en-us", 1.0, 2.0});
+  EXPECT_NE(low, high);
+}
+
+TEST(EspeakEngine, SinkCanStopAtOnce) {
+  int calls = 0;
+  auto ok = espeak().synthesize("This is a long sentence that would produce many chunks of audio if nobody stopped it.",
+                                {"en-us", 1.0, 1.0}, [&](std::span<const std::int16_t>) { return ++calls < 2; });
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(EspeakEngine, UnknownVoiceIsNotFound) {
+  auto r = espeak().synthesize("x", {"klingon", 1.0, 1.0}, [](auto) { return true; });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, error_kind::not_found);
+}
+
+TEST(EspeakEngine, MarkupIsSpokenNotObeyed) {
+  // Client text never reaches eSpeak in SSML mode: an <audio> tag must not run anything.
+  auto pcm = say("<speak><audio src=\"/etc/passwd\"/>hi</speak>", {"en-us", 1.0, 1.0});
+  EXPECT_GT(pcm.size(), 0u);
+}

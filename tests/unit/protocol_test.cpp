@@ -1,0 +1,92 @@
+#include "worker/protocol.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace rtts;
+using namespace rtts::worker;
+
+TEST(Protocol, FramesRoundTripByteByByte) {
+  std::string wire = encode_frame(frame_type::synthesize, 42, "payload") + encode_frame(frame_type::cancel, 42) +
+                     encode_frame(frame_type::audio, 7, std::string("\x01\x00\xFF\x7F", 4));
+  frame_decoder d;
+  std::vector<frame> got;
+  for (char c : wire) { // worst case: every read returns one byte
+    d.feed(std::string_view(&c, 1));
+    for (;;) {
+      auto f = d.next();
+      ASSERT_TRUE(f);
+      if (!*f) break;
+      got.push_back(std::move(**f));
+    }
+  }
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].type, frame_type::synthesize);
+  EXPECT_EQ(got[0].job, 42u);
+  EXPECT_EQ(got[0].payload, "payload");
+  EXPECT_EQ(got[1].type, frame_type::cancel);
+  EXPECT_TRUE(got[1].payload.empty());
+  EXPECT_EQ(got[2].job, 7u);
+  EXPECT_EQ(got[2].payload, std::string("\x01\x00\xFF\x7F", 4));
+}
+
+TEST(Protocol, LargeJobIdsSurvive) {
+  frame_decoder d;
+  d.feed(encode_frame(frame_type::done, 0x0123456789ABCDEFull));
+  auto f = d.next();
+  ASSERT_TRUE(f && *f);
+  EXPECT_EQ((*f)->job, 0x0123456789ABCDEFull);
+}
+
+TEST(Protocol, RejectsBadLengths) {
+  frame_decoder tiny;
+  tiny.feed(std::string("\x02\x00\x00\x00\x01\x00", 6));
+  EXPECT_FALSE(tiny.next());
+  frame_decoder huge;
+  huge.feed(std::string("\xFF\xFF\xFF\x7F", 4));
+  EXPECT_FALSE(huge.next());
+}
+
+TEST(Protocol, ManyFramesKeepBufferBounded) {
+  frame_decoder d;
+  std::string audio(4000, 'x');
+  for (int i = 0; i < 1000; ++i) {
+    d.feed(encode_frame(frame_type::audio, 1, audio));
+    auto f = d.next();
+    ASSERT_TRUE(f && *f);
+    EXPECT_EQ((*f)->payload.size(), audio.size());
+  }
+  auto f = d.next();
+  ASSERT_TRUE(f);
+  EXPECT_FALSE(*f);
+}
+
+TEST(Protocol, SynthesizeRequestJson) {
+  synthesize_request r{"Hello \"world\"\n", {"en-us", 1.5, 0.75}};
+  auto back = synthesize_request_from_json(to_json(r));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->text, r.text);
+  EXPECT_EQ(back->params.voice, "en-us");
+  EXPECT_DOUBLE_EQ(back->params.speed, 1.5);
+  EXPECT_DOUBLE_EQ(back->params.pitch, 0.75);
+  EXPECT_FALSE(synthesize_request_from_json("not json"));
+}
+
+TEST(Protocol, HelloJson) {
+  worker_hello h{"espeak", 22050, "en-us", {{"en-us", "English (America)", "en-us", "male"}, {"de", "German", "de", ""}}};
+  auto back = worker_hello_from_json(to_json(h));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->engine, "espeak");
+  EXPECT_EQ(back->sample_rate, 22050);
+  ASSERT_EQ(back->voices.size(), 2u);
+  EXPECT_EQ(back->voices[0].name, "English (America)");
+  EXPECT_EQ(back->voices[1].gender, "");
+  EXPECT_FALSE(worker_hello_from_json(R"({"engine":"x","sample_rate":0,"voices":[]})"));
+}
+
+TEST(Protocol, ErrorJsonKeepsKind) {
+  auto e = error_from_json(to_json(make_error(error_kind::not_found, "no such voice", "unknown_voice", "voice")));
+  EXPECT_EQ(e.kind, error_kind::not_found);
+  EXPECT_EQ(e.message, "no such voice");
+  EXPECT_EQ(e.code, "unknown_voice");
+  EXPECT_EQ(error_from_json("garbage").kind, error_kind::engine_failure);
+}
