@@ -1,4 +1,5 @@
 // rtts: a real-time text-to-speech server. One binary, several subcommands.
+#include "app/bench_command.hpp"
 #include "app/serve_command.hpp"
 #include "worker/worker_main.hpp"
 
@@ -28,7 +29,17 @@ int main(int argc, char** argv) {
   worker->add_option("--engine", engine, "Engine to run")->required();
   worker->add_option("--fd", fd, "Socket to the server")->capture_default_str();
 
+  rtts::app::bench_options bench_options;
+  auto* bench = app.add_subcommand("bench", "Measure latency, correctness under concurrency, start-up and memory");
+  bench->add_option("--url", bench_options.url, "Server to measure (default: start one)");
+  bench->add_option("--workers", bench_options.workers, "Workers per engine of the started server");
+  bench->add_option("--requests", bench_options.requests, "Sequential requests for the latency figures")->capture_default_str();
+  bench->add_option("--concurrency", bench_options.concurrency, "Concurrent clients to try")->delimiter(',');
+  bench->add_option("--rounds", bench_options.rounds, "Requests per client in a concurrency run")->capture_default_str();
+  bench->add_option("--text", bench_options.text, "Text to speak (default: a 62-word paragraph)");
+
   CLI11_PARSE(app, argc, argv);
+  if (*bench) return rtts::app::bench(bench_options);
   if (*serve) return rtts::app::serve(config);
   if (*worker) return rtts::worker::run_worker(engine, fd);
   return EXIT_FAILURE;

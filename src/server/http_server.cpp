@@ -4,6 +4,7 @@
 
 #include "api/catalogue_json.hpp"
 #include "api/error_body.hpp"
+#include "api/health_json.hpp"
 #include "api/tts_query.hpp"
 #include "audio/audio_chain.hpp"
 
@@ -174,7 +175,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
     auto& synth = self->synth;
     if (path == "/tts") co_return co_await stream_tts(self, stream, *target, keep_alive);
-    if (path == "/health") co_return co_await reply(stream, keep_alive, std::string(R"({"status":"ok"})"));
+    if (path == "/health") co_return co_await reply(stream, keep_alive, api::health_json(self->active - 1, synth.pool_stats()));
     if (path == "/engines") co_return co_await reply(stream, keep_alive, api::engines_json(synth.engine_names()));
     if (path == "/voices") {
       auto info = synth.engine_info(target->get("engine").value_or(""));

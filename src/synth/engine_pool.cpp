@@ -21,7 +21,7 @@ asio::awaitable<result<void>> engine_pool::start(std::chrono::milliseconds timeo
   for (std::size_t i = 0; i < workers_.size(); ++i) spawn_worker(i);
   hello_wait_.expires_after(timeout);
   boost::system::error_code ec;
-  if (!have_info_) co_await hello_wait_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (current_stats().ready < workers_.size()) co_await hello_wait_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   if (!have_info_)
     co_return make_error(error_kind::unavailable, "engine '" + settings_.engine + "' did not start (no worker said hello)");
   co_return result<void>{};
@@ -43,6 +43,17 @@ std::vector<pid_t> engine_pool::worker_pids() const {
   for (const auto& w : workers_)
     if (w && w->pid() > 0) pids.push_back(w->pid());
   return pids;
+}
+
+engine_pool::stats engine_pool::current_stats() const {
+  stats s;
+  s.workers = workers_.size();
+  for (const auto& w : workers_) {
+    s.ready += w && w->ready();
+    s.busy += w && w->current_job() != 0;
+  }
+  for (const auto& w : waiting_) s.waiting_streams += !w.expired();
+  return s;
 }
 
 void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
@@ -120,8 +131,9 @@ void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& 
   if (!have_info_) {
     info_ = hello;
     have_info_ = true;
-    hello_wait_.cancel();
   }
+  // start() returns once every worker is up (they start in parallel, so this costs little).
+  if (current_stats().ready == workers_.size()) hello_wait_.cancel();
   dispatch();
 }
 

@@ -27,7 +27,7 @@ public:
   engine_pool(boost::asio::any_io_executor ex, pool_settings settings);
   ~engine_pool() override;
 
-  // Starts the workers and waits until one has said hello (or fails after `timeout`).
+  // Starts the workers and waits until all have said hello; after `timeout`, one is enough.
   boost::asio::awaitable<result<void>> start(std::chrono::milliseconds timeout);
   void stop();
 
@@ -35,6 +35,11 @@ public:
   const worker::worker_hello& info() const { return info_; }
   bool has_voice(const std::string& id) const;
   std::vector<pid_t> worker_pids() const;
+
+  struct stats {
+    std::size_t workers = 0, ready = 0, busy = 0, waiting_streams = 0;
+  };
+  stats current_stats() const;
 
   // Queues the stream's fragments; audio arrives in the stream.
   void submit(const std::shared_ptr<speech_stream>& stream);

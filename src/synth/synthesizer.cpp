@@ -73,6 +73,12 @@ std::vector<pid_t> synthesizer::worker_pids() const {
   return pids;
 }
 
+std::map<std::string, engine_pool::stats> synthesizer::pool_stats() const {
+  std::map<std::string, engine_pool::stats> out;
+  for (const auto& [name, pool] : pools_) out.emplace(name, pool->current_stats());
+  return out;
+}
+
 std::string synthesizer::default_voice(const std::string& engine) const {
   auto it = default_voice_.find(engine.empty() ? default_engine_ : engine);
   return it == default_voice_.end() ? std::string() : it->second;

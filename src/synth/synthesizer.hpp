@@ -25,6 +25,7 @@ public:
   // Catalogue of an engine ("" = the default engine).
   result<const worker::worker_hello*> engine_info(const std::string& engine) const;
   std::vector<pid_t> worker_pids() const;
+  std::map<std::string, engine_pool::stats> pool_stats() const;
 
   // Defaults: only for requests that name no engine / voice. Never affect a running stream.
   std::string default_engine() const { return default_engine_; }

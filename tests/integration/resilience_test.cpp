@@ -2,6 +2,7 @@
 #include "audio_check.hpp"
 #include "server_fixture.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -41,8 +42,18 @@ TEST(Resilience, DisconnectMidStreamFreesTheWorker) {
     EXPECT_EQ(r.status, 200u);
   }
   // Five abandoned long streams on a single worker: if they kept synthesizing, this would queue
-  // behind them.
+  // behind them. Nothing of them stays behind.
   expect_good_audio(server);
+  // The server learns of a hang-up at its next write; give it a moment, then nothing may remain.
+  boost::json::value health;
+  for (int i = 0; i < 100; ++i) {
+    health = boost::json::parse(server.get("/health").body);
+    if (health.at("active_requests").as_int64() == 0 && health.at("engines").at("espeak").at("busy_workers").as_int64() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(health.at("active_requests").as_int64(), 0);
+  EXPECT_EQ(health.at("engines").at("espeak").at("busy_workers").as_int64(), 0);
+  EXPECT_EQ(health.at("engines").at("espeak").at("waiting_streams").as_int64(), 0);
 }
 
 TEST(Resilience, KilledWorkerEndsOnlyItsRequest) {

@@ -108,5 +108,8 @@ TEST(Routes, HealthAnswers) {
   rtts_server server;
   auto r = server.get("/health");
   EXPECT_EQ(r.status, 200u);
-  EXPECT_EQ(body_json(r).at("status").as_string(), "ok");
+  auto health = body_json(r);
+  EXPECT_EQ(health.at("status").as_string(), "ok");
+  EXPECT_EQ(health.at("active_requests").as_int64(), 0) << "the health request itself is not counted";
+  EXPECT_EQ(health.at("engines").at("espeak").at("ready_workers").as_int64(), 2);
 }

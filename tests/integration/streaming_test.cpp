@@ -114,7 +114,7 @@ TEST_F(Streaming, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_NE(answer.find("[\"espeak\""), std::string::npos);
   EXPECT_NE(answer.find("audio/wav"), std::string::npos);
   EXPECT_NE(answer.find("\r\n0\r\n\r\n"), std::string::npos) << "the stream ends with the last chunk";
-  EXPECT_NE(answer.find("{\"status\":\"ok\"}"), std::string::npos);
+  EXPECT_NE(answer.find("{\"status\":\"ok\""), std::string::npos);
 }
 
 TEST_F(Streaming, ConcurrentRequestsEachGetTheirOwnAudio) {

@@ -1,0 +1,19 @@
+#include "api/health_json.hpp"
+
+#include <boost/json.hpp>
+
+namespace rtts::api {
+
+std::string health_json(std::size_t active_requests, const std::map<std::string, synth::engine_pool::stats>& engines) {
+  boost::json::object per_engine;
+  bool all_ready = !engines.empty();
+  for (const auto& [name, s] : engines) {
+    all_ready = all_ready && s.ready > 0;
+    per_engine[name] = boost::json::object{
+        {"workers", s.workers}, {"ready_workers", s.ready}, {"busy_workers", s.busy}, {"waiting_streams", s.waiting_streams}};
+  }
+  return boost::json::serialize(boost::json::object{
+      {"status", all_ready ? "ok" : "degraded"}, {"active_requests", active_requests}, {"engines", std::move(per_engine)}});
+}
+
+} // namespace rtts::api

@@ -1,0 +1,170 @@
+#include "app/bench_command.hpp"
+
+#include "client/http_client.hpp"
+#include "client/server_process.hpp"
+
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace rtts::app {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+// The paragraph the RealtimeTTS example server was measured with (62 words).
+const char* reference_paragraph =
+    "The old lighthouse stood at the edge of the cliff, its white walls weathered by a hundred winters. Every "
+    "night, the keeper climbed the spiral stairs to light the great lamp, and its beam swept across the dark "
+    "water to guide the fishing boats home. Nobody in the village could remember a night when the light had "
+    "failed, and nobody wanted to.";
+
+double ms_since(clock_type::time_point t0) { return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count(); }
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * (v.size() - 1) + 0.5))];
+}
+
+std::unique_ptr<client::server_process> spawn_server(unsigned workers) {
+  std::vector<std::string> args;
+  if (workers) args = {"--workers", std::to_string(workers)};
+  return std::make_unique<client::server_process>(std::filesystem::read_symlink("/proc/self/exe").string(), args);
+}
+
+struct request_result {
+  bool ok = false;
+  double first_byte_ms = 0, total_ms = 0;
+  std::string body;
+};
+
+request_result timed_get(const client::endpoint& at, const std::string& target) {
+  request_result out;
+  client::http_request req;
+  req.target = target;
+  auto t0 = clock_type::now();
+  auto r = client::fetch(at, req, [&](std::string_view piece) {
+    if (out.body.empty()) out.first_byte_ms = ms_since(t0);
+    out.body.append(piece);
+    return true;
+  });
+  out.total_ms = ms_since(t0);
+  out.ok = r && r->status == 200 && r->complete;
+  return out;
+}
+
+std::string tts_target(const std::string& text, const std::string& voice) {
+  return "/tts?text=" + client::url_encode(text) + (voice.empty() ? "" : "&voice=" + voice);
+}
+
+double audio_seconds(const std::string& wav) { return wav.size() > 44 ? (wav.size() - 44) / 2.0 / 22050.0 : 0; }
+
+} // namespace
+
+int bench(const bench_options& o) {
+  std::unique_ptr<client::server_process> own;
+  client::endpoint at;
+  if (o.url.empty()) {
+    // Start-up: five cold starts, from spawn to the first answer on /health.
+    std::vector<double> starts;
+    for (int i = 0; i < 5; ++i) {
+      auto t0 = clock_type::now();
+      auto s = spawn_server(o.workers);
+      client::http_request health;
+      health.target = "/health";
+      if (!client::fetch(s->at(), health)) return 1;
+      starts.push_back(ms_since(t0));
+    }
+    own = spawn_server(o.workers);
+    at = own->at();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    long max_worker_kib = 0;
+    auto workers = own->children();
+    for (auto w : workers) max_worker_kib = std::max(max_worker_kib, client::rss_kib(w));
+    std::printf("| start-up to first answer (p50 of 5) | %.1f ms |\n", percentile(starts, 0.5));
+    std::printf("| server RSS idle | %.1f MB |\n", client::rss_kib(own->pid()) / 1024.0);
+    std::printf("| worker RSS idle (largest of %zu) | %.1f MB |\n", workers.size(), max_worker_kib / 1024.0);
+  } else {
+    auto rest = o.url.substr(o.url.find("://") == std::string::npos ? 0 : o.url.find("://") + 3);
+    auto colon = rest.find(':');
+    at.host = rest.substr(0, colon);
+    at.port = colon == std::string::npos ? 80 : static_cast<unsigned>(std::stoul(rest.substr(colon + 1)));
+  }
+
+  const std::string text = o.text.empty() ? reference_paragraph : o.text;
+  // Sequential latency for the paragraph.
+  std::vector<double> first, total;
+  double audio = 0;
+  for (unsigned i = 0; i < o.requests; ++i) {
+    auto r = timed_get(at, tts_target(text, ""));
+    if (!r.ok) {
+      std::fprintf(stderr, "rtts bench: request failed\n");
+      return 1;
+    }
+    first.push_back(r.first_byte_ms);
+    total.push_back(r.total_ms);
+    audio = audio_seconds(r.body);
+  }
+  std::printf("| first audio byte, one client (p50 / p95 of %u) | %.2f ms / %.2f ms |\n", o.requests, percentile(first, 0.5),
+              percentile(first, 0.95));
+  std::printf("| whole %.1f s paragraph, one client (p50) | %.1f ms (%.0fx real time) |\n", audio, percentile(total, 0.5),
+              audio * 1000 / percentile(total, 0.5));
+
+  // Concurrency: each client asks for its own voice and text; each answer must be exactly the
+  // audio of the same request made alone.
+  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "es", "it", "nl", "pl"};
+  std::vector<std::string> targets, reference;
+  for (std::size_t i = 0; i < voices.size(); ++i) {
+    targets.push_back(tts_target("Client " + std::to_string(i) + " says: " + text, voices[i]));
+    auto r = timed_get(at, targets.back());
+    if (!r.ok) return 1;
+    reference.push_back(r.body);
+  }
+  for (unsigned c : o.concurrency) {
+    std::atomic<unsigned> correct{0}, done{0};
+    std::mutex m;
+    std::vector<double> firsts;
+    long peak_kb = 0;
+    std::atomic<bool> running{true};
+    std::thread sampler([&] {
+      while (running && own) {
+        peak_kb = std::max(peak_kb, client::rss_kib(own->pid()));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+    auto t0 = clock_type::now();
+    std::vector<std::thread> clients;
+    for (unsigned k = 0; k < c; ++k) {
+      clients.emplace_back([&, k] {
+        for (unsigned round = 0; round < o.rounds; ++round) {
+          std::size_t which = (k + round) % targets.size();
+          auto r = timed_get(at, targets[which]);
+          done++;
+          if (r.ok && r.body == reference[which]) correct++;
+          std::lock_guard lock(m);
+          firsts.push_back(r.first_byte_ms);
+        }
+      });
+    }
+    for (auto& t : clients) t.join();
+    double wall = ms_since(t0) / 1000;
+    running = false;
+    sampler.join();
+    double audio_total = 0;
+    for (unsigned k = 0; k < c; ++k)
+      for (unsigned round = 0; round < o.rounds; ++round) audio_total += audio_seconds(reference[(k + round) % targets.size()]);
+    std::printf("| %u concurrent clients x %u requests | %u/%u correct; first byte p50 %.2f ms, p95 %.2f ms; %.0f audio-s per s",
+                c, o.rounds, correct.load(), done.load(), percentile(firsts, 0.5), percentile(firsts, 0.95), audio_total / wall);
+    if (own) std::printf("; server RSS peak %.1f MB", peak_kb / 1024.0);
+    std::printf(" |\n");
+  }
+  return 0;
+}
+
+} // namespace rtts::app
