@@ -37,6 +37,9 @@ public:
   virtual std::vector<voice_info> voices() const = 0;
   // The voice a request gets when it names none: an English one.
   virtual std::string default_voice() const = 0;
+  // Loads what synthesizing with `voice` needs (dictionaries, voice data) ahead of time. Workers
+  // call it once before forking job processes, so those start warm.
+  virtual void prepare(const std::string& voice) { (void)voice; }
   // Plain text only: engines never see client text in a markup mode.
   virtual result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) = 0;
 };

@@ -87,12 +87,7 @@ void engine_pool::enqueue(const std::shared_ptr<speech_stream>& stream) {
 void engine_pool::dispatch() {
   for (auto& w : workers_) {
     if (!w || !w->ready() || w->current_job() != 0) continue;
-    std::shared_ptr<speech_stream> stream;
-    while (!stream && !waiting_.empty()) {
-      stream = waiting_.front().lock();
-      waiting_.pop_front();
-      if (stream && (stream->cancelled() || !stream->has_fragments())) stream.reset();
-    }
+    auto stream = take_most_urgent();
     if (!stream) return;
     std::uint64_t id = next_job_++;
     const auto& v = stream->voice();
@@ -100,6 +95,20 @@ void engine_pool::dispatch() {
     jobs_.emplace(id, job{stream, w});
     w->start_job(id, request);
   }
+}
+
+std::shared_ptr<speech_stream> engine_pool::take_most_urgent() {
+  std::erase_if(waiting_, [](const std::weak_ptr<speech_stream>& w) {
+    auto s = w.lock();
+    return !s || s->cancelled() || !s->has_fragments();
+  });
+  auto best = std::min_element(waiting_.begin(), waiting_.end(), [](const auto& a, const auto& b) {
+    return a.lock()->playback_deadline() < b.lock()->playback_deadline();
+  });
+  if (best == waiting_.end()) return nullptr;
+  auto stream = best->lock();
+  waiting_.erase(best);
+  return stream;
 }
 
 void engine_pool::spawn_worker(std::size_t slot) {
@@ -152,7 +161,7 @@ void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const 
     else if (!stream->has_fragments())
       stream->push_end();
     else if (stream->wants_more() && !stream->cancelled())
-      waiting_.push_back(stream); // to the back: round-robin across streams
+      waiting_.push_back(stream);
     // else: on_drained re-queues it once the client has caught up
   }
   if (auto slot = slot_of(w); slot < crashes_.size()) crashes_[slot] = 0;

@@ -1,7 +1,8 @@
 #pragma once
 // The worker processes of one engine and the queue of streams waiting for them. Streams are
-// served one fragment at a time in round-robin order, so a long text never blocks the streams
-// behind it; a stream whose client lags behind waits until it has taken its audio. A worker that
+// served one fragment at a time, earliest playback deadline first, so a long text never blocks
+// the streams behind it and new streams start at once; a stream whose client lags behind waits
+// until it has taken its audio. A worker that
 // dies fails only the stream it was serving and is replaced.
 #include "synth/speech_stream.hpp"
 #include "worker/worker_process.hpp"
@@ -53,6 +54,7 @@ private:
   void spawn_worker(std::size_t slot);
   void respawn_later(std::size_t slot);
   void dispatch();
+  std::shared_ptr<speech_stream> take_most_urgent();
   void enqueue(const std::shared_ptr<speech_stream>& stream);
   std::size_t slot_of(const worker::worker_process& w) const;
 

@@ -49,9 +49,14 @@ void speech_stream::cancel() {
   wakeup_.cancel();
 }
 
+std::chrono::steady_clock::time_point speech_stream::playback_deadline() const {
+  return created_ + std::chrono::microseconds(produced_samples_ * 1'000'000 / static_cast<std::uint64_t>(native_rate_));
+}
+
 void speech_stream::push_audio(std::span<const std::int16_t> pcm) {
   if (cancelled() || finished_ || pcm.empty()) return;
   buffered_bytes_ += pcm.size_bytes();
+  produced_samples_ += pcm.size();
   push(stream_event{stream_event::kind::audio, {pcm.begin(), pcm.end()}, {}});
 }
 

@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -45,6 +46,10 @@ public:
   const std::string& take_fragment() { return fragments_[next_fragment_++]; }
   // True while the client has taken enough of the audio that more may be synthesized.
   bool wants_more() const { return buffered_bytes_ < buffer_limit_bytes_; }
+  // When a client playing in real time since the stream began would run out of audio: the
+  // scheduler serves the earliest deadline first, so new streams get their first audio at once
+  // and streams far ahead of their listener wait.
+  std::chrono::steady_clock::time_point playback_deadline() const;
   void push_audio(std::span<const std::int16_t> pcm);
   void push_end();
   void push_failure(error e);
@@ -62,6 +67,8 @@ private:
   int native_rate_;
   std::size_t buffer_limit_bytes_;
   std::size_t buffered_bytes_ = 0;
+  std::uint64_t produced_samples_ = 0;
+  std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
   std::deque<stream_event> events_;
   bool finished_ = false; // end or failure queued
   cancel_token token_;

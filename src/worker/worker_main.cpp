@@ -140,6 +140,8 @@ int run_worker(const std::string& engine_name, int fd) {
   if (mem == MAP_FAILED) return 1;
   auto* shared = new (mem) shared_state();
 
+  (*engine)->prepare((*engine)->default_voice());
+
   channel io(fd);
   worker_hello hello{(*engine)->name(), (*engine)->sample_rate(), (*engine)->default_voice(), (*engine)->voices()};
   if (!io.send(frame_type::hello, 0, to_json(hello))) return 1;

@@ -57,6 +57,12 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
 
 espeak_engine::~espeak_engine() { espeak_Terminate(); }
 
+void espeak_engine::prepare(const std::string& voice) {
+  // Loading a voice reads its language's dictionary (~2.5 ms for English); a job process that
+  // finds it loaded already pays ~0.3 ms.
+  if (auto found = identifier_by_id_.find(voice); found != identifier_by_id_.end()) espeak_SetVoiceByName(found->second.c_str());
+}
+
 result<void> espeak_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
   auto found = identifier_by_id_.find(params.voice);
   if (found == identifier_by_id_.end())

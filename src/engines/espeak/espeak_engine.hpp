@@ -17,6 +17,7 @@ public:
   int sample_rate() const override { return sample_rate_; }
   std::vector<voice_info> voices() const override { return voices_; }
   std::string default_voice() const override { return "en-us"; }
+  void prepare(const std::string& voice) override;
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
 
 private:
