@@ -1,5 +1,7 @@
 #include "api/catalogue_json.hpp"
 
+#include "api/openai_speech.hpp"
+
 #include <boost/json.hpp>
 
 namespace rtts::api {
@@ -26,6 +28,39 @@ std::string voices_json(const worker::worker_hello& engine, bool detail) {
                              {"sample_rate", engine.sample_rate}});
   }
   return json::serialize(a);
+}
+
+std::string models_json(const std::vector<std::string>& engines) {
+  json::array data;
+  auto add = [&](const std::string& id, const std::string& description) {
+    data.push_back(json::object{{"id", id}, {"object", "model"}, {"created", 0}, {"owned_by", "rtts"}, {"description", description}});
+  };
+  for (const auto& id : openai_model_ids()) add(id, "the server's default engine");
+  for (const auto& e : engines) add(e, "the " + e + " engine");
+  return json::serialize(json::object{{"object", "list"}, {"data", std::move(data)}});
+}
+
+std::string openai_voices_json(const std::map<std::string, std::string>& aliases, const std::vector<worker::worker_hello>& engines) {
+  json::array data;
+  auto find_voice = [&](const std::string& engine, const std::string& id) -> const engines::voice_info* {
+    for (const auto& e : engines)
+      if (e.engine == engine)
+        for (const auto& v : e.voices)
+          if (v.id == id) return &v;
+    return nullptr;
+  };
+  for (const auto& [alias, target] : aliases) {
+    auto colon = target.find(':');
+    std::string engine = colon == std::string::npos ? "" : target.substr(0, colon);
+    std::string id = colon == std::string::npos ? target : target.substr(colon + 1);
+    const auto* v = find_voice(engine, id);
+    if (!v) continue; // an alias onto an engine that is not running is not offered
+    data.push_back(json::object{{"id", alias}, {"name", alias}, {"engine", engine}, {"voice", id}, {"language", v->language}});
+  }
+  for (const auto& e : engines)
+    for (const auto& v : e.voices)
+      data.push_back(json::object{{"id", e.engine + ":" + v.id}, {"name", v.name}, {"engine", e.engine}, {"voice", v.id}, {"language", v.language}});
+  return json::serialize(json::object{{"object", "list"}, {"data", std::move(data)}});
 }
 
 std::string message_json(const std::string& message) { return json::serialize(json::object{{"message", message}}); }

@@ -2,6 +2,7 @@
 // JSON bodies of the catalogue routes (/engines, /voices) and plain messages.
 #include "worker/protocol.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,5 +13,11 @@ std::string engines_json(const std::vector<std::string>& engines);
 // language, gender, engine and sample_rate.
 std::string voices_json(const worker::worker_hello& engine, bool detail);
 std::string message_json(const std::string& message);
+
+// GET /v1/models: OpenAI's list shape; the OpenAI model ids plus one model per engine.
+std::string models_json(const std::vector<std::string>& engines);
+// GET /v1/audio/voices: the OpenAI voice names with what they map to, then every native voice
+// as "engine:voice".
+std::string openai_voices_json(const std::map<std::string, std::string>& aliases, const std::vector<worker::worker_hello>& engines);
 
 } // namespace rtts::api

@@ -1,5 +1,6 @@
 #include "api/tts_query.hpp"
 
+#include "audio/format.hpp"
 #include "text/utf8.hpp"
 
 #include <boost/url/parse.hpp>
@@ -57,9 +58,9 @@ result<tts_request> parse_tts_request(const parsed_target& target) {
     r.voice.pitch = *d;
   }
   if (auto f = target.get("format")) {
-    if (*f == "wav") r.output.format = audio_format::wav;
-    else if (*f == "pcm") r.output.format = audio_format::pcm;
-    else return make_error(error_kind::invalid_request, "format must be 'wav' or 'pcm', got '" + *f + "'", "invalid_format", "format");
+    auto format = audio::parse_format(*f);
+    if (!format) return make_error(error_kind::invalid_request, "format must be one of " + audio::format_list() + ", got '" + *f + "'", "invalid_format", "format");
+    r.output.format = *format;
   }
   if (auto sr = target.get("sample_rate")) {
     auto d = parse_number(*sr, "sample_rate");

@@ -1,10 +1,12 @@
 // rtts: a real-time text-to-speech server. One binary, several subcommands.
 #include "app/bench_command.hpp"
 #include "app/serve_command.hpp"
+#include "api/api_keys.hpp"
 #include "worker/worker_main.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 
 int main(int argc, char** argv) {
@@ -21,7 +23,14 @@ int main(int argc, char** argv) {
   serve->add_option("--max-text", config.max_text_chars, "Longest text accepted, in characters")->envname("RTTS_MAX_TEXT")->capture_default_str();
   serve->add_option("--max-request-line", config.max_request_line, "Longest request line, in bytes")->envname("RTTS_MAX_REQUEST_LINE")->capture_default_str();
   serve->add_option("--max-header-bytes", config.max_header_bytes, "Largest header block, in bytes")->envname("RTTS_MAX_HEADER_BYTES")->capture_default_str();
+  serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body, in bytes")->envname("RTTS_MAX_BODY_BYTES")->capture_default_str();
   serve->add_option("--shutdown-grace-ms", config.shutdown_grace_ms, "How long in-flight streams may finish on SIGTERM")->envname("RTTS_SHUTDOWN_GRACE_MS")->capture_default_str();
+
+  std::vector<std::string> api_keys, openai_voices;
+  std::string api_key_file;
+  serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
+  serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
+  serve->add_option("--openai-voice", openai_voices, "Map an OpenAI voice name: NAME=engine:voice (repeatable)");
 
   std::string engine;
   int fd = 3;
@@ -40,7 +49,31 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (*bench) return rtts::app::bench(bench_options);
-  if (*serve) return rtts::app::serve(config);
+  if (*serve) {
+    // Keys from flags, RTTS_API_KEYS (comma-separated) and a key file all count.
+    config.api_keys = api_keys;
+    if (const char* env = std::getenv("RTTS_API_KEYS")) {
+      auto more = rtts::api::split_keys(env);
+      config.api_keys.insert(config.api_keys.end(), more.begin(), more.end());
+    }
+    if (!api_key_file.empty()) {
+      auto more = rtts::api::read_key_file(api_key_file);
+      if (!more) {
+        std::fprintf(stderr, "rtts: %s\n", more.error().message.c_str());
+        return 2;
+      }
+      config.api_keys.insert(config.api_keys.end(), more->begin(), more->end());
+    }
+    for (const auto& mapping : openai_voices) {
+      auto eq = mapping.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == mapping.size()) {
+        std::fprintf(stderr, "rtts: --openai-voice wants NAME=engine:voice, got '%s'\n", mapping.c_str());
+        return 2;
+      }
+      config.openai_voices[mapping.substr(0, eq)] = mapping.substr(eq + 1);
+    }
+    return rtts::app::serve(config);
+  }
   if (*worker) return rtts::worker::run_worker(engine, fd);
   return EXIT_FAILURE;
 }

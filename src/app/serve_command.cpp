@@ -43,6 +43,10 @@ asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_p
     co_return;
   }
   s->http.start();
+  bool loopback = s->config.host == "127.0.0.1" || s->config.host == "::1" || s->config.host.starts_with("127.");
+  if (!loopback && s->config.api_keys.empty())
+    std::fprintf(stderr, "rtts: WARNING: listening on %s without an API key: anyone who can reach this address can use the "
+                         "server. Set --api-key or RTTS_API_KEYS.\n", s->config.host.c_str());
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   // Tests and scripts read this line to learn the port.
   std::printf("rtts: listening on http://%s:%u (engine %s, voice %s, ready in %lld ms)\n", s->config.host.c_str(), *port,

@@ -2,10 +2,14 @@
 
 namespace rtts::audio {
 
-audio_chain::audio_chain(int native_rate, const output_options& output)
-    : output_rate_(output.sample_rate > 0 ? output.sample_rate : native_rate) {
-  if (output_rate_ != native_rate) resampler_.emplace(native_rate, output_rate_);
-  encoder_ = make_encoder(output.format, output_rate_);
+result<std::unique_ptr<audio_chain>> audio_chain::create(int native_rate, audio_format format, int output_rate) {
+  auto encoder = make_encoder(format, output_rate);
+  if (!encoder) return encoder.error();
+  std::unique_ptr<audio_chain> chain(new audio_chain());
+  chain->output_rate_ = output_rate;
+  chain->encoder_ = std::move(*encoder);
+  if (output_rate != native_rate) chain->resampler_.emplace(native_rate, output_rate);
+  return chain;
 }
 
 void audio_chain::push(std::span<const std::int16_t> native, std::string& out) {

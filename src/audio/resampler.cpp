@@ -15,6 +15,9 @@ struct resampler::state {
 resampler::resampler(int input_rate, int output_rate)
     : state_(std::make_unique<state>()), ratio_(static_cast<double>(output_rate) / input_rate) {
   soxr_io_spec_t io = soxr_io_spec(SOXR_INT16_I, SOXR_INT16_I);
+  // No dither: soxr's dither is random, so the same request would differ byte for byte from one
+  // run to the next (and 16-bit speech does not need it).
+  io.flags |= SOXR_NO_DITHER;
   // HQ keeps speech clean; its ~20 ms delay is paid once per stream, not per chunk.
   soxr_quality_spec_t quality = soxr_quality_spec(SOXR_HQ, 0);
   soxr_error_t err = nullptr;

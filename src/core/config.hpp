@@ -4,7 +4,9 @@
 #include "core/error.hpp"
 
 #include <cstddef>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace rtts {
 
@@ -20,6 +22,16 @@ struct server_config {
   std::size_t max_body_bytes = 1 << 20;     // bytes (413 above)
   std::size_t stream_buffer_bytes = 256 * 1024; // native PCM a stream may buffer ahead of its client
   unsigned shutdown_grace_ms = 5000;        // how long in-flight streams may finish on SIGTERM
+  std::vector<std::string> api_keys;        // empty = no authentication
+  // OpenAI voice names -> "engine:voice" (or a voice of the default engine). Defaults map the
+  // OpenAI names onto eSpeak NG's English accents; --openai-voice NAME=engine:voice adds or
+  // replaces entries.
+  std::map<std::string, std::string> openai_voices = {
+      {"alloy", "espeak:en-us"},       {"ash", "espeak:en-gb-x-rp"},      {"ballad", "espeak:en-gb-scotland"},
+      {"coral", "espeak:en-029"},      {"echo", "espeak:en-gb"},          {"fable", "espeak:en-gb-x-gbclan"},
+      {"nova", "espeak:en-us-nyc"},    {"onyx", "espeak:en-gb-x-gbcwmd"}, {"sage", "espeak:en-gb-x-rp"},
+      {"shimmer", "espeak:en-029"},    {"verse", "espeak:en-us-nyc"},     {"marin", "espeak:en-us"},
+      {"cedar", "espeak:en-gb"}};
 };
 
 result<void> validate_config(const server_config& config);

@@ -12,7 +12,9 @@ struct voice_options {
   double pitch = 1.0; // 0.5..2.0, 1 = the voice's normal pitch
 };
 
-enum class audio_format { wav, pcm };
+// Output encodings. pcm = raw s16le mono; ulaw/alaw = G.711 at 8 kHz; opus = Ogg Opus;
+// aac = ADTS; the others are their usual containers.
+enum class audio_format { wav, pcm, mp3, opus, aac, flac, ulaw, alaw };
 
 // How the audio leaves the server.
 struct output_options {

@@ -5,8 +5,12 @@
 #include "api/catalogue_json.hpp"
 #include "api/error_body.hpp"
 #include "api/health_json.hpp"
+#include "api/api_keys.hpp"
+#include "api/openai_speech.hpp"
+#include "api/sse_events.hpp"
 #include "api/tts_query.hpp"
 #include "audio/audio_chain.hpp"
+#include "audio/format.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -47,9 +51,7 @@ response json_response(http::status status, std::string body, bool keep_alive) {
 }
 
 response error_response(const error& e, bool keep_alive) {
-  auto res = json_response(static_cast<http::status>(api::http_status(e.kind)), api::error_json(e), keep_alive);
-  if (e.kind == error_kind::method_not_allowed) res.set(http::field::allow, "GET");
-  return res;
+  return json_response(static_cast<http::status>(api::http_status(e.kind)), api::error_json(e), keep_alive);
 }
 
 std::size_t header_fields_bytes(const request& req) {
@@ -157,6 +159,16 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     co_return co_await write_response(stream, json_response(http::status::ok, std::move(*body), keep_alive));
   }
 
+  struct route {
+    std::string_view path;
+    http::verb method;
+  };
+  static constexpr route routes[] = {
+      {"/tts", http::verb::get},          {"/engines", http::verb::get},           {"/set_engine", http::verb::get},
+      {"/voices", http::verb::get},       {"/setvoice", http::verb::get},          {"/health", http::verb::get},
+      {"/v1/models", http::verb::get},    {"/v1/audio/voices", http::verb::get},   {"/v1/audio/speech", http::verb::post},
+  };
+
   // Returns false if the connection can not be reused.
   static asio::awaitable<bool> handle(std::shared_ptr<impl> self, beast::tcp_stream& stream, request req, bool keep_alive) {
     if (req.target().size() > self->config.max_request_line)
@@ -167,16 +179,45 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     auto target = api::parse_target(req.target());
     if (!target) co_return co_await reply(stream, keep_alive, target.error());
     const std::string& path = target->path;
-    static const std::string_view routes[] = {"/tts", "/engines", "/set_engine", "/voices", "/setvoice", "/health"};
-    if (std::find(std::begin(routes), std::end(routes), path) == std::end(routes))
-      co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
-    if (req.method() != http::verb::get)
-      co_return co_await reply(stream, keep_alive, make_error(error_kind::method_not_allowed, std::string(req.method_string()) + " is not allowed on " + path + "; use GET"));
+    auto found = std::find_if(std::begin(routes), std::end(routes), [&](const route& r) { return r.path == path; });
+    if (found == std::end(routes)) co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
+    if (path != "/health") {
+      if (auto ok = api::check_api_key(req[http::field::authorization], self->config.api_keys); !ok) {
+        auto res = error_response(ok.error(), keep_alive);
+        res.set(http::field::www_authenticate, "Bearer");
+        co_return co_await write_response(stream, std::move(res));
+      }
+    }
+    if (req.method() != found->method) {
+      auto res = error_response(make_error(error_kind::method_not_allowed, std::string(req.method_string()) + " is not allowed on " + path +
+                                                                                  "; use " + std::string(http::to_string(found->method))),
+                                keep_alive);
+      res.set(http::field::allow, http::to_string(found->method));
+      co_return co_await write_response(stream, std::move(res));
+    }
 
     auto& synth = self->synth;
-    if (path == "/tts") co_return co_await stream_tts(self, stream, *target, keep_alive);
+    if (path == "/tts") {
+      auto tts = api::parse_tts_request(*target);
+      if (!tts) co_return co_await reply(stream, keep_alive, tts.error());
+      // A named job, not a temporary: g++ 12 double-frees temporaries in co_await expressions.
+      speech_job job{std::move(tts->text), tts->voice, tts->output.format, tts->output.sample_rate, 0, false, false};
+      co_return co_await stream_speech(self, stream, std::move(job), keep_alive);
+    }
+    if (path == "/v1/audio/speech") {
+      auto speech = api::parse_speech_request(req[http::field::content_type], req.body(), self->config, synth.engine_names());
+      if (!speech) co_return co_await reply(stream, keep_alive, speech.error());
+      speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true};
+      co_return co_await stream_speech(self, stream, std::move(job), keep_alive);
+    }
     if (path == "/health") co_return co_await reply(stream, keep_alive, api::health_json(self->active - 1, synth.pool_stats()));
     if (path == "/engines") co_return co_await reply(stream, keep_alive, api::engines_json(synth.engine_names()));
+    if (path == "/v1/models") co_return co_await reply(stream, keep_alive, api::models_json(synth.engine_names()));
+    if (path == "/v1/audio/voices") {
+      std::vector<worker::worker_hello> engines;
+      for (const auto& name : synth.engine_names()) engines.push_back(**synth.engine_info(name));
+      co_return co_await reply(stream, keep_alive, api::openai_voices_json(self->config.openai_voices, engines));
+    }
     if (path == "/voices") {
       auto info = synth.engine_info(target->get("engine").value_or(""));
       if (!info) co_return co_await reply(stream, keep_alive, info.error());
@@ -198,11 +239,25 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     co_return co_await reply(stream, keep_alive, api::message_json("Voice set to " + *name + " successfully"));
   }
 
-  static asio::awaitable<bool> stream_tts(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::parsed_target target, bool keep_alive) {
-    auto req = api::parse_tts_request(target);
-    if (!req) co_return co_await write_response(stream, error_response(req.error(), keep_alive));
-    auto started = self->synth.start_stream(req->text, req->voice);
-    if (!started) co_return co_await write_response(stream, error_response(started.error(), keep_alive));
+  struct speech_job {
+    std::string text;
+    voice_options voice;
+    audio_format format;
+    int requested_rate; // 0 = default_rate
+    int default_rate;   // 0 = the engine's native rate
+    bool sse;           // OpenAI speech.audio.delta events instead of raw audio
+    bool body_params;   // options came in a JSON body: an unknown voice is a 400 there, not a 404
+  };
+
+  // Streams one utterance: raw encoded audio in HTTP chunks, or OpenAI's SSE events.
+  static asio::awaitable<bool> stream_speech(std::shared_ptr<impl> self, beast::tcp_stream& stream, speech_job job, bool keep_alive) {
+    const bool sse = job.sse;
+    auto started = self->synth.start_stream(job.text, job.voice);
+    if (!started) {
+      error e = started.error();
+      if (job.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
+      co_return co_await write_response(stream, error_response(e, keep_alive));
+    }
     std::shared_ptr<synth::speech_stream> speech = *started;
     // Whatever ends this coroutine (client gone, write timeout, shutdown) stops the synthesis.
     struct cancel_on_exit {
@@ -210,18 +265,23 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       ~cancel_on_exit() { s->cancel(); }
     } guard{speech};
 
+    auto rate = audio::output_rate(job.format, job.requested_rate, job.default_rate ? job.default_rate : speech->native_rate());
+    if (!rate) co_return co_await write_response(stream, error_response(rate.error(), keep_alive));
+    auto created = audio::audio_chain::create(speech->native_rate(), job.format, *rate);
+    if (!created) co_return co_await write_response(stream, error_response(created.error(), keep_alive));
+    std::unique_ptr<audio::audio_chain> chain = std::move(*created);
+
     // The status line waits for the first event, so a request whose first fragment fails still
     // gets a real error status; the first event comes within milliseconds.
     synth::stream_event event = co_await speech->next();
     if (event.type == synth::stream_event::kind::failed)
       co_return co_await write_response(stream, error_response(event.failure, keep_alive));
 
-    audio::audio_chain chain(speech->native_rate(), req->output);
     http::response<http::empty_body> head{http::status::ok, 11};
     head.set(http::field::server, "rtts");
-    head.set(http::field::content_type, audio::content_type(req->output.format, chain.output_rate()));
+    head.set(http::field::content_type, sse ? "text/event-stream" : audio::content_type(job.format, chain->output_rate()));
     head.set(http::field::cache_control, "no-store");
-    head.set("X-Audio-Sample-Rate", std::to_string(chain.output_rate()));
+    head.set("X-Audio-Sample-Rate", std::to_string(chain->output_rate()));
     head.chunked(true);
     head.keep_alive(keep_alive);
     http::response_serializer<http::empty_body> serializer{head};
@@ -230,28 +290,35 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
 
-    std::string pending = chain.header();
+    std::string audio = chain->header();
+    std::string wire;
     for (;;) {
       bool last = event.type == synth::stream_event::kind::end;
       if (event.type == synth::stream_event::kind::failed) {
-        std::fprintf(stderr, "rtts: /tts stream failed: %s\n", event.failure.message.c_str());
-        co_return false; // no last chunk: the client sees a truncated stream, not a clean end
+        std::fprintf(stderr, "rtts: stream failed: %s\n", event.failure.message.c_str());
+        if (!sse) co_return false; // no last chunk: the client sees a truncated stream, not a clean end
+        wire = api::sse_error_event(event.failure);
+        last = true;
+      } else if (chain->heavy()) {
+        audio += co_await asio::co_spawn(self->compute, encode_on_pool(chain.get(), std::move(event.samples), last), asio::use_awaitable);
+      } else {
+        chain->push(event.samples, audio);
+        if (last) chain->finish(audio);
       }
-      if (chain.heavy())
-        pending += co_await asio::co_spawn(self->compute, encode_on_pool(&chain, std::move(event.samples), last), asio::use_awaitable);
-      else {
-        chain.push(event.samples, pending);
-        if (last) chain.finish(pending);
+      if (event.type != synth::stream_event::kind::failed) {
+        wire = sse ? (audio.empty() ? std::string() : api::sse_audio_delta(audio)) : std::move(audio);
+        audio.clear();
+        if (sse && last) wire += api::sse_audio_done(job.text);
       }
       stream.expires_after(write_timeout);
-      if (!pending.empty()) {
-        co_await asio::async_write(stream, http::make_chunk(asio::buffer(pending)), asio::redirect_error(asio::use_awaitable, ec));
+      if (!wire.empty()) {
+        co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return false;
-        pending.clear();
+        wire.clear();
       }
       if (last) {
         co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
-        co_return !ec;
+        co_return !ec && keep_alive;
       }
       event = co_await speech->next();
     }

@@ -5,7 +5,11 @@
 #include <algorithm>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <unistd.h>
 #include <stdexcept>
 
 namespace rtts::testing {
@@ -60,6 +64,53 @@ std::vector<std::int16_t> samples_of_pcm(const std::string& bytes) {
   std::vector<std::int16_t> s(bytes.size() / 2);
   std::memcpy(s.data(), bytes.data(), s.size() * 2);
   return s;
+}
+
+} // namespace rtts::testing
+
+namespace rtts::testing {
+namespace {
+
+struct temp_file {
+  std::string path;
+  explicit temp_file(const std::string& contents = {}) {
+    char name[] = "/tmp/rtts-test-XXXXXX";
+    int fd = ::mkstemp(name);
+    if (fd < 0) throw std::runtime_error("mkstemp");
+    path = name;
+    if (!contents.empty() && ::write(fd, contents.data(), contents.size()) != static_cast<ssize_t>(contents.size()))
+      throw std::runtime_error("write temp file");
+    ::close(fd);
+  }
+  ~temp_file() { ::unlink(path.c_str()); }
+  std::string read() const {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+};
+
+} // namespace
+
+ffmpeg_result ffmpeg_decode(const std::string& bytes, const std::vector<std::string>& input_flags, int out_rate) {
+  temp_file in(bytes), out, errors;
+  std::string command = "ffmpeg -nostdin -hide_banner -v error -y";
+  for (const auto& f : input_flags) command += " " + f;
+  command += " -i " + in.path + " -f s16le -ac 1 -ar " + std::to_string(out_rate) + " " + out.path + " 2>" + errors.path;
+  ffmpeg_result r;
+  r.ok = std::system(command.c_str()) == 0;
+  r.errors = errors.read();
+  r.audio.sample_rate = out_rate;
+  r.audio.channels = 1;
+  r.audio.samples = samples_of_pcm(out.read());
+  return r;
+}
+
+int ffprobe_sample_rate(const std::string& bytes) {
+  temp_file in(bytes), out;
+  std::string command = "ffprobe -v error -show_entries stream=sample_rate -of csv=p=0 " + in.path + " > " + out.path + " 2>/dev/null";
+  if (std::system(command.c_str()) != 0) return 0;
+  auto text = out.read();
+  return text.empty() ? 0 : std::atoi(text.c_str());
 }
 
 } // namespace rtts::testing

@@ -29,6 +29,19 @@ client::http_response rtts_server::get(const std::string& target, const client::
   return *response;
 }
 
+client::http_response rtts_server::post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers,
+                                        const client::body_callback& on_body) const {
+  client::http_request request;
+  request.method = "POST";
+  request.target = target;
+  request.body = body;
+  request.headers = std::move(headers);
+  if (!request.headers.contains("Content-Type")) request.headers["Content-Type"] = "application/json";
+  auto response = client::fetch(at(), request, on_body);
+  if (!response) throw std::runtime_error("POST " + target + ": " + response.error().message);
+  return *response;
+}
+
 std::string raw_exchange(const client::endpoint& to, const std::string& bytes) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};

@@ -16,6 +16,9 @@ public:
   const client::endpoint& endpoint() const { return at(); }
   std::vector<pid_t> worker_pids() const { return children(); }
   client::http_response get(const std::string& target, const client::body_callback& on_body = {}) const;
+  // POST with a JSON body (Content-Type application/json unless `headers` says otherwise).
+  client::http_response post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers = {},
+                             const client::body_callback& on_body = {}) const;
 };
 
 // Sends raw bytes and returns whatever the server answers until it closes (or 10 s pass).
