@@ -44,10 +44,8 @@ struct request_result {
   std::string body;
 };
 
-request_result timed_get(const client::endpoint& at, const std::string& target) {
+request_result timed(const client::endpoint& at, const client::http_request& req) {
   request_result out;
-  client::http_request req;
-  req.target = target;
   auto t0 = clock_type::now();
   auto r = client::fetch(at, req, [&](std::string_view piece) {
     if (out.body.empty()) out.first_byte_ms = ms_since(t0);
@@ -57,6 +55,51 @@ request_result timed_get(const client::endpoint& at, const std::string& target) 
   out.total_ms = ms_since(t0);
   out.ok = r && r->status == 200 && r->complete;
   return out;
+}
+
+request_result timed_get(const client::endpoint& at, const std::string& target) {
+  client::http_request req;
+  req.target = target;
+  return timed(at, req);
+}
+
+request_result timed_speech(const client::endpoint& at, const std::string& text, const std::string& format) {
+  client::http_request req;
+  req.method = "POST";
+  req.target = "/v1/audio/speech";
+  req.headers["Content-Type"] = "application/json";
+  std::string escaped;
+  for (char c : text) {
+    if (c == '"' || c == '\\') escaped.push_back('\\');
+    escaped.push_back(c);
+  }
+  req.body = R"({"model":"tts-1","voice":"alloy","response_format":")" + format + R"(","input":")" + escaped + R"("})";
+  return timed(at, req);
+}
+
+// Encoding cost per format on /v1/audio/speech (24 kHz, so every format pays the resampler too):
+// one stream at a time, then 16 at once.
+void bench_formats(const client::endpoint& at, const std::string& text, double audio_seconds) {
+  for (std::string format : {"pcm", "wav", "mp3", "opus", "aac", "flac", "ulaw"}) {
+    std::vector<double> first, total;
+    for (int i = 0; i < 10; ++i) {
+      auto r = timed_speech(at, text, format);
+      first.push_back(r.first_byte_ms);
+      total.push_back(r.total_ms);
+    }
+    constexpr unsigned clients = 16, rounds = 2;
+    auto t0 = clock_type::now();
+    std::vector<std::thread> threads;
+    std::atomic<unsigned> ok{0};
+    for (unsigned k = 0; k < clients; ++k)
+      threads.emplace_back([&] {
+        for (unsigned i = 0; i < rounds; ++i) ok += timed_speech(at, text, format).ok;
+      });
+    for (auto& t : threads) t.join();
+    double wall = ms_since(t0) / 1000;
+    std::printf("| %s | %.2f ms | %.0fx | %.0fx (%u/%u ok) |\n", format.c_str(), percentile(first, 0.5),
+                audio_seconds * 1000 / percentile(total, 0.5), audio_seconds * clients * rounds / wall, ok.load(), clients * rounds);
+  }
 }
 
 std::string tts_target(const std::string& text, const std::string& voice) {
@@ -115,6 +158,12 @@ int bench(const bench_options& o) {
               percentile(first, 0.95));
   std::printf("| whole %.1f s paragraph, one client (p50) | %.1f ms (%.0fx real time) |\n", audio, percentile(total, 0.5),
               audio * 1000 / percentile(total, 0.5));
+
+  if (o.formats) {
+    std::printf("\n| format (/v1/audio/speech, 24 kHz) | first byte p50 | one stream, x real time | 16 streams, x real time |\n|---|---|---|---|\n");
+    bench_formats(at, text, audio);
+    std::printf("\n");
+  }
 
   // Concurrency: each client asks for its own voice and text; each answer must be exactly the
   // audio of the same request made alone.

@@ -14,6 +14,7 @@ struct bench_options {
   std::vector<unsigned> concurrency = {1, 4, 16, 64};
   unsigned rounds = 4;              // requests per client in a concurrency run
   std::string text;                 // empty = the 62-word reference paragraph
+  bool formats = false;             // also measure each output format's encoding cost
 };
 
 int bench(const bench_options& options);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   serve->add_option("--engine", config.engine, "Default engine")->envname("RTTS_ENGINE")->capture_default_str();
   serve->add_option("--voice", config.voice, "Default voice of the default engine (default: its English voice)")->envname("RTTS_VOICE");
   serve->add_option("--workers", config.workers, "Worker processes per engine (0 = one per core)")->envname("RTTS_WORKERS")->capture_default_str();
+  serve->add_option("--compute-threads", config.compute_threads, "Threads for resampling and encoding (0 = one per core)")->envname("RTTS_COMPUTE_THREADS")->capture_default_str();
   serve->add_option("--max-text", config.max_text_chars, "Longest text accepted, in characters")->envname("RTTS_MAX_TEXT")->capture_default_str();
   serve->add_option("--max-request-line", config.max_request_line, "Longest request line, in bytes")->envname("RTTS_MAX_REQUEST_LINE")->capture_default_str();
   serve->add_option("--max-header-bytes", config.max_header_bytes, "Largest header block, in bytes")->envname("RTTS_MAX_HEADER_BYTES")->capture_default_str();
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   bench->add_option("--concurrency", bench_options.concurrency, "Concurrent clients to try")->delimiter(',');
   bench->add_option("--rounds", bench_options.rounds, "Requests per client in a concurrency run")->capture_default_str();
   bench->add_option("--text", bench_options.text, "Text to speak (default: a 62-word paragraph)");
+  bench->add_flag("--formats", bench_options.formats, "Also measure every output format of /v1/audio/speech");
 
   CLI11_PARSE(app, argc, argv);
   if (*bench) return rtts::app::bench(bench_options);

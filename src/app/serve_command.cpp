@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 namespace rtts::app {
 namespace asio = boost::asio;
@@ -84,7 +85,9 @@ int serve(const server_config& config) {
   }
 
   asio::io_context io(1);
-  asio::thread_pool compute(1);
+  // Encoding runs here, off the network thread; each stream's chain is used by one task at a
+  // time (its session awaits each step), so streams spread over all threads without locks.
+  asio::thread_pool compute(config.compute_threads ? config.compute_threads : std::max(1u, std::thread::hardware_concurrency()));
   synth::synthesizer synth(io.get_executor(), config, executable.string());
   server::http_server http(io, compute, config, synth);
   serve_state state{io, config, synth, http};

@@ -2,10 +2,7 @@
 // 7-byte header, so a client can start decoding anywhere in the stream.
 #include "audio/encoder.hpp"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavutil/channel_layout.h>
-}
+#include "audio/libav.hpp"
 
 #include <array>
 #include <vector>
@@ -17,31 +14,35 @@ constexpr std::array<int, 13> adts_rates = {96000, 88200, 64000, 48000, 44100, 3
 
 class aac_encoder final : public encoder {
 public:
+  explicit aac_encoder(const libav_api& av) : av_(av) {}
   ~aac_encoder() override {
-    av_packet_free(&packet_);
-    av_frame_free(&frame_);
-    avcodec_free_context(&ctx_);
+    av_.av_packet_free(&packet_);
+    av_.av_frame_free(&frame_);
+    av_.avcodec_free_context(&ctx_);
   }
 
   result<void> init(int sample_rate) {
-    const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+    const AVCodec* codec = av_.avcodec_find_encoder(AV_CODEC_ID_AAC);
     for (std::size_t i = 0; i < adts_rates.size(); ++i)
       if (adts_rates[i] == sample_rate) rate_index_ = static_cast<int>(i);
     if (!codec || rate_index_ < 0) return make_error(error_kind::internal, "no AAC encoder for " + std::to_string(sample_rate) + " Hz");
-    ctx_ = avcodec_alloc_context3(codec);
+    ctx_ = av_.avcodec_alloc_context3(codec);
     ctx_->sample_rate = sample_rate;
     ctx_->sample_fmt = AV_SAMPLE_FMT_FLTP;
-    av_channel_layout_default(&ctx_->ch_layout, 1);
+    av_.av_channel_layout_default(&ctx_->ch_layout, 1);
     ctx_->bit_rate = sample_rate >= 32000 ? 64000 : 48000;
     ctx_->profile = FF_PROFILE_AAC_LOW;
     ctx_->thread_count = 1; // one stream, one thread: the compute pool provides parallelism
-    if (avcodec_open2(ctx_, codec, nullptr) < 0) return make_error(error_kind::internal, "cannot open the AAC encoder");
-    frame_ = av_frame_alloc();
-    packet_ = av_packet_alloc();
+    // The "fast" coder is several times quicker than the default two-loop search and sounds
+    // the same on speech at 48-64 kbit/s.
+    av_.av_opt_set(ctx_->priv_data, "aac_coder", "fast", 0);
+    if (av_.avcodec_open2(ctx_, codec, nullptr) < 0) return make_error(error_kind::internal, "cannot open the AAC encoder");
+    frame_ = av_.av_frame_alloc();
+    packet_ = av_.av_packet_alloc();
     frame_->nb_samples = ctx_->frame_size;
     frame_->format = ctx_->sample_fmt;
-    av_channel_layout_copy(&frame_->ch_layout, &ctx_->ch_layout);
-    if (av_frame_get_buffer(frame_, 0) < 0) return make_error(error_kind::internal, "cannot allocate an AAC frame");
+    av_.av_channel_layout_copy(&frame_->ch_layout, &ctx_->ch_layout);
+    if (av_.av_frame_get_buffer(frame_, 0) < 0) return make_error(error_kind::internal, "cannot allocate an AAC frame");
     return {};
   }
 
@@ -64,25 +65,25 @@ public:
       send(pending_.data(), pending_.size(), out);
       pending_.clear();
     }
-    avcodec_send_frame(ctx_, nullptr);
+    av_.avcodec_send_frame(ctx_, nullptr);
     drain(out);
   }
 
 private:
   void send(const float* samples, std::size_t n, std::string& out) {
-    if (av_frame_make_writable(frame_) < 0) return;
+    if (av_.av_frame_make_writable(frame_) < 0) return;
     std::copy(samples, samples + n, reinterpret_cast<float*>(frame_->data[0]));
     frame_->nb_samples = static_cast<int>(n);
     frame_->pts = pts_;
     pts_ += static_cast<std::int64_t>(n);
-    if (avcodec_send_frame(ctx_, frame_) == 0) drain(out);
+    if (av_.avcodec_send_frame(ctx_, frame_) == 0) drain(out);
   }
 
   void drain(std::string& out) {
-    while (avcodec_receive_packet(ctx_, packet_) == 0) {
+    while (av_.avcodec_receive_packet(ctx_, packet_) == 0) {
       append_adts_header(static_cast<std::size_t>(packet_->size), out);
       out.append(reinterpret_cast<const char*>(packet_->data), static_cast<std::size_t>(packet_->size));
-      av_packet_unref(packet_);
+      av_.av_packet_unref(packet_);
     }
   }
 
@@ -102,6 +103,7 @@ private:
     out.append(reinterpret_cast<const char*>(h), sizeof h);
   }
 
+  const libav_api& av_;
   AVCodecContext* ctx_ = nullptr;
   AVFrame* frame_ = nullptr;
   AVPacket* packet_ = nullptr;
@@ -113,7 +115,9 @@ private:
 } // namespace
 
 result<std::unique_ptr<encoder>> make_aac_encoder(int sample_rate) {
-  auto e = std::make_unique<aac_encoder>();
+  const libav_api* av = libav();
+  if (!av) return make_error(error_kind::unavailable, "aac needs libavcodec, which is not installed on this server", "format_unavailable");
+  auto e = std::make_unique<aac_encoder>(*av);
   if (auto ok = e->init(sample_rate); !ok) return ok.error();
   return std::unique_ptr<encoder>(std::move(e));
 }

@@ -62,6 +62,9 @@ result<std::unique_ptr<encoder>> make_opus_encoder(int sample_rate) {
   ope_encoder_ctl(enc, OPE_SET_COMMENT_PADDING(0));
   ope_encoder_ctl(enc, OPUS_SET_BITRATE(32000));
   ope_encoder_ctl(enc, OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE));
+  // Complexity 5 of 10: about twice the speed of the default for speech that sounds the same
+  // at 32 kbit/s; encoding must never be what limits the number of streams.
+  ope_encoder_ctl(enc, OPUS_SET_COMPLEXITY(5));
   return std::unique_ptr<encoder>(new opus_encoder(comments, enc));
 }
 

@@ -84,7 +84,9 @@ result<http_response> fetch(const endpoint& to, const http_request& request, con
   while (!parser.is_done()) {
     parser.get().body().data = piece.data();
     parser.get().body().size = piece.size();
-    http::read(socket, buffer, parser, ec);
+    // read_some, not read: read would wait until the 64 KB piece is full, hiding when the
+    // server actually sent its first bytes.
+    http::read_some(socket, buffer, parser, ec);
     if (ec == http::error::need_buffer) ec = {};
     std::size_t n = piece.size() - parser.get().body().size;
     if (n > 0) {

@@ -8,6 +8,7 @@ result<void> validate_config(const server_config& c) {
   if (c.port > 65535) return bad("--port must be 0..65535");
   if (c.engine.empty()) return bad("--engine must not be empty");
   if (c.workers > 64) return bad("--workers must be 0..64");
+  if (c.compute_threads > 64) return bad("--compute-threads must be 0..64");
   if (c.max_text_chars == 0) return bad("--max-text must be positive");
   if (c.max_request_line < 1024) return bad("--max-request-line must be at least 1024 bytes");
   if (c.max_header_bytes < 1024) return bad("--max-header-bytes must be at least 1024 bytes");

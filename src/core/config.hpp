@@ -16,6 +16,7 @@ struct server_config {
   std::string engine = "espeak";   // default engine for requests that name none
   std::string voice;               // default voice; empty = the engine's English default
   unsigned workers = 0;            // worker processes per engine; 0 = one per core
+  unsigned compute_threads = 0;    // threads that resample and encode; 0 = one per core
   std::size_t max_text_chars = 100'000;     // code points per request (413 above)
   std::size_t max_request_line = 1 << 20;   // bytes; room for max_text_chars percent-encoded (414 above)
   std::size_t max_header_bytes = 16 * 1024; // bytes of header fields (431 above)
