@@ -9,8 +9,8 @@
 #include "api/openai_speech.hpp"
 #include "api/sse_events.hpp"
 #include "api/tts_query.hpp"
-#include "audio/audio_chain.hpp"
 #include "audio/format.hpp"
+#include "synth/encoded_stream.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -66,15 +66,6 @@ error header_limit_error(std::string_view received, std::size_t max_request_line
   if (eol == std::string_view::npos || eol > max_request_line)
     return make_error(error_kind::uri_too_long, "request line longer than " + std::to_string(max_request_line) + " bytes");
   return make_error(error_kind::headers_too_large, "request header fields too large");
-}
-
-// Moves an audio chain step to the compute pool when it does real work (resampling, encoding),
-// so the network thread only moves bytes.
-asio::awaitable<std::string> encode_on_pool(audio::audio_chain* chain, std::vector<std::int16_t> samples, bool finish) {
-  std::string out;
-  if (!samples.empty()) chain->push(samples, out);
-  if (finish) chain->finish(out);
-  co_return out;
 }
 
 } // namespace
@@ -252,36 +243,29 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   // Streams one utterance: raw encoded audio in HTTP chunks, or OpenAI's SSE events.
   static asio::awaitable<bool> stream_speech(std::shared_ptr<impl> self, beast::tcp_stream& stream, speech_job job, bool keep_alive) {
     const bool sse = job.sse;
-    auto started = self->synth.start_stream(job.text, job.voice);
+    auto started = synth::encoded_stream::start(self->synth, self->compute, job.text, job.voice,
+                                                {job.format, job.requested_rate, job.default_rate});
     if (!started) {
       error e = started.error();
       if (job.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
       co_return co_await write_response(stream, error_response(e, keep_alive));
     }
-    std::shared_ptr<synth::speech_stream> speech = *started;
-    // Whatever ends this coroutine (client gone, write timeout, shutdown) stops the synthesis.
-    struct cancel_on_exit {
-      std::shared_ptr<synth::speech_stream> s;
-      ~cancel_on_exit() { s->cancel(); }
-    } guard{speech};
+    // Owned here: whatever ends this coroutine (client gone, write timeout, shutdown) destroys
+    // it, which stops the synthesis.
+    std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
 
-    auto rate = audio::output_rate(job.format, job.requested_rate, job.default_rate ? job.default_rate : speech->native_rate());
-    if (!rate) co_return co_await write_response(stream, error_response(rate.error(), keep_alive));
-    auto created = audio::audio_chain::create(speech->native_rate(), job.format, *rate);
-    if (!created) co_return co_await write_response(stream, error_response(created.error(), keep_alive));
-    std::unique_ptr<audio::audio_chain> chain = std::move(*created);
-
-    // The status line waits for the first event, so a request whose first fragment fails still
-    // gets a real error status; the first event comes within milliseconds.
-    synth::stream_event event = co_await speech->next();
-    if (event.type == synth::stream_event::kind::failed)
-      co_return co_await write_response(stream, error_response(event.failure, keep_alive));
+    // The status line waits for the first piece, so a request whose first fragment fails still
+    // gets a real error status; the first piece comes within milliseconds.
+    std::string audio = speech->header();
+    synth::encoded_piece piece = co_await speech->next();
+    if (piece.type == synth::encoded_piece::kind::failed)
+      co_return co_await write_response(stream, error_response(piece.failure, keep_alive));
 
     http::response<http::empty_body> head{http::status::ok, 11};
     head.set(http::field::server, "rtts");
-    head.set(http::field::content_type, sse ? "text/event-stream" : audio::content_type(job.format, chain->output_rate()));
+    head.set(http::field::content_type, sse ? "text/event-stream" : audio::content_type(job.format, speech->output_rate()));
     head.set(http::field::cache_control, "no-store");
-    head.set("X-Audio-Sample-Rate", std::to_string(chain->output_rate()));
+    head.set("X-Audio-Sample-Rate", std::to_string(speech->output_rate()));
     head.chunked(true);
     head.keep_alive(keep_alive);
     http::response_serializer<http::empty_body> serializer{head};
@@ -290,22 +274,15 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
 
-    std::string audio = chain->header();
-    std::string wire;
     for (;;) {
-      bool last = event.type == synth::stream_event::kind::end;
-      if (event.type == synth::stream_event::kind::failed) {
-        std::fprintf(stderr, "rtts: stream failed: %s\n", event.failure.message.c_str());
+      std::string wire;
+      bool last = piece.type != synth::encoded_piece::kind::audio;
+      if (piece.type == synth::encoded_piece::kind::failed) {
+        std::fprintf(stderr, "rtts: stream failed: %s\n", piece.failure.message.c_str());
         if (!sse) co_return false; // no last chunk: the client sees a truncated stream, not a clean end
-        wire = api::sse_error_event(event.failure);
-        last = true;
-      } else if (chain->heavy()) {
-        audio += co_await asio::co_spawn(self->compute, encode_on_pool(chain.get(), std::move(event.samples), last), asio::use_awaitable);
+        wire = api::sse_error_event(piece.failure);
       } else {
-        chain->push(event.samples, audio);
-        if (last) chain->finish(audio);
-      }
-      if (event.type != synth::stream_event::kind::failed) {
+        audio += piece.bytes;
         wire = sse ? (audio.empty() ? std::string() : api::sse_audio_delta(audio)) : std::move(audio);
         audio.clear();
         if (sse && last) wire += api::sse_audio_done(job.text);
@@ -314,13 +291,12 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       if (!wire.empty()) {
         co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return false;
-        wire.clear();
       }
       if (last) {
         co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
         co_return !ec && keep_alive;
       }
-      event = co_await speech->next();
+      piece = co_await speech->next();
     }
   }
 };

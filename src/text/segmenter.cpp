@@ -18,11 +18,15 @@ constexpr std::array<std::string_view, 22> abbreviations = {
     "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Sr.", "Jr.", "St.", "Mt.", "vs.", "etc.",
     "e.g.", "i.e.", "No.", "Fig.", "Gen.", "Col.", "Lt.", "Sgt.", "Capt.", "approx.", "Inc."};
 
+} // namespace
+
 bool ends_with_abbreviation(std::string_view sentence) {
   auto last_space = sentence.find_last_of(' ');
   auto last_word = last_space == std::string_view::npos ? sentence : sentence.substr(last_space + 1);
   return std::find(abbreviations.begin(), abbreviations.end(), last_word) != abbreviations.end();
 }
+
+namespace {
 
 bool starts_lowercase(std::string_view s) {
   auto first = std::find_if(s.begin(), s.end(), [](char c) { return !is_ascii_space(c) && c != '"' && c != '\''; });

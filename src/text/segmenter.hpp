@@ -16,6 +16,9 @@ struct segmenter_policy {
   std::size_t max_fragment_bytes = 600;       // any longer sentence is cut the same way
 };
 
+// True if the sentence ends with an abbreviation such as "Dr." (so it has not really ended).
+bool ends_with_abbreviation(std::string_view sentence);
+
 // Whitespace runs become one space; leading and trailing space is dropped.
 std::string collapse_whitespace(std::string_view s);
 

@@ -1,0 +1,50 @@
+#pragma once
+// A speech stream pulled through its audio chain: what every route sends. Resampling and
+// compression run on the compute pool when they cost real CPU; plain PCM stays on the network
+// thread. Cancels its synthesis when destroyed.
+#include "audio/audio_chain.hpp"
+#include "synth/synthesizer.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <memory>
+#include <string>
+
+namespace rtts::synth {
+
+struct encoded_piece {
+  enum class kind { audio, end, failed } type = kind::audio;
+  std::string bytes; // encoded output (may be empty: an encoder waiting for a full frame)
+  error failure;     // for `failed`
+};
+
+struct output_request {
+  audio_format format = audio_format::wav;
+  int requested_rate = 0; // 0 = default_rate
+  int default_rate = 0;   // 0 = the engine's native rate
+};
+
+class encoded_stream {
+public:
+  // Validates everything (text, voice, format and rate) before any audio is made.
+  static result<std::unique_ptr<encoded_stream>> start(synthesizer& synth, boost::asio::thread_pool& compute, std::string_view text,
+                                                       const voice_options& voice, const output_request& output);
+  ~encoded_stream();
+
+  int output_rate() const { return chain_->output_rate(); }
+  // Bytes that open the stream (WAV header, Ogg/FLAC headers); call once, before next().
+  std::string header() { return chain_->header(); }
+  // The next piece; after `end` or `failed` there are no more.
+  boost::asio::awaitable<encoded_piece> next();
+  void cancel() { speech_->cancel(); }
+
+private:
+  encoded_stream(std::shared_ptr<speech_stream> speech, std::unique_ptr<audio::audio_chain> chain, boost::asio::thread_pool& compute)
+      : speech_(std::move(speech)), chain_(std::move(chain)), compute_(compute) {}
+
+  std::shared_ptr<speech_stream> speech_;
+  std::unique_ptr<audio::audio_chain> chain_;
+  boost::asio::thread_pool& compute_;
+};
+
+} // namespace rtts::synth

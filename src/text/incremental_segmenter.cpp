@@ -1,0 +1,68 @@
+#include "text/incremental_segmenter.hpp"
+
+namespace rtts::text {
+namespace {
+
+bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Offset in `text` just after `count` non-space characters: maps a position in the collapsed
+// sentence list back onto the raw buffer.
+std::size_t raw_offset_after(std::string_view text, std::size_t count) {
+  std::size_t i = 0;
+  while (i < text.size() && count > 0) count -= !is_space(text[i++]);
+  return i;
+}
+
+std::size_t non_space_count(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += !is_space(c);
+  return n;
+}
+
+} // namespace
+
+std::vector<std::string> incremental_segmenter::take_ready() {
+  std::vector<std::string> ready;
+  auto sentences = split_sentences(pending_);
+  if (sentences.empty()) return ready;
+  // All but the last sentence are certain: text follows them. The last one is certain only if
+  // it ends in sentence punctuation and white space has arrived after it.
+  bool last_done = false;
+  if (!pending_.empty() && is_space(pending_.back())) {
+    char end = sentences.back().back();
+    last_done = (end == '.' || end == '!' || end == '?' || end == ';' || end == ':') && !ends_with_abbreviation(sentences.back());
+  }
+  std::size_t certain = sentences.size() - (last_done ? 0 : 1);
+  std::size_t consumed = 0;
+  for (std::size_t i = 0; i < certain; ++i) {
+    consumed += non_space_count(sentences[i]);
+    ready.push_back(std::move(sentences[i]));
+  }
+  pending_.erase(0, raw_offset_after(pending_, consumed));
+
+  // The unfinished rest: cut it if it ran long without punctuation (or, for the very first
+  // piece of speech, at a clause once it passes the first-fragment bound).
+  std::size_t bound = !released_any_ && ready.empty() ? policy_.first_fragment_max_bytes : policy_.max_pending_bytes;
+  for (;;) {
+    std::string rest = collapse_whitespace(pending_);
+    if (rest.size() <= bound) break;
+    auto pieces = split_into_fragments(rest, {bound, policy_.min_cut_bytes, bound});
+    if (pieces.size() < 2) break;
+    consumed = non_space_count(pieces.front());
+    ready.push_back(std::move(pieces.front()));
+    pending_.erase(0, raw_offset_after(pending_, consumed));
+    bound = policy_.max_pending_bytes;
+  }
+  released_any_ = released_any_ || !ready.empty();
+  return ready;
+}
+
+std::vector<std::string> incremental_segmenter::flush() {
+  auto ready = take_ready();
+  for (auto& s : split_sentences(pending_)) ready.push_back(std::move(s));
+  pending_.clear();
+  released_any_ = released_any_ || !ready.empty();
+  return ready;
+}
+
+} // namespace rtts::text
