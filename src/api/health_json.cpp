@@ -4,7 +4,7 @@
 
 namespace rtts::api {
 
-std::string health_json(std::size_t active_requests, const std::map<std::string, synth::engine_pool::stats>& engines) {
+std::string health_json(std::size_t active_requests, std::size_t websockets, const std::map<std::string, synth::engine_pool::stats>& engines) {
   boost::json::object per_engine;
   bool all_ready = !engines.empty();
   for (const auto& [name, s] : engines) {
@@ -13,7 +13,10 @@ std::string health_json(std::size_t active_requests, const std::map<std::string,
         {"workers", s.workers}, {"ready_workers", s.ready}, {"busy_workers", s.busy}, {"waiting_streams", s.waiting_streams}};
   }
   return boost::json::serialize(boost::json::object{
-      {"status", all_ready ? "ok" : "degraded"}, {"active_requests", active_requests}, {"engines", std::move(per_engine)}});
+      {"status", all_ready ? "ok" : "degraded"},
+      {"active_requests", active_requests},
+      {"websockets", websockets},
+      {"engines", std::move(per_engine)}});
 }
 
 } // namespace rtts::api

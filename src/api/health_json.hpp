@@ -7,6 +7,6 @@
 
 namespace rtts::api {
 
-std::string health_json(std::size_t active_requests, const std::map<std::string, synth::engine_pool::stats>& engines);
+std::string health_json(std::size_t active_requests, std::size_t websockets, const std::map<std::string, synth::engine_pool::stats>& engines);
 
 } // namespace rtts::api

@@ -23,6 +23,10 @@ struct server_config {
   std::size_t max_body_bytes = 1 << 20;     // bytes (413 above)
   std::size_t stream_buffer_bytes = 256 * 1024; // native PCM a stream may buffer ahead of its client
   unsigned shutdown_grace_ms = 5000;        // how long in-flight streams may finish on SIGTERM
+  std::size_t ws_max_connections = 4096;    // open WebSocket sessions (503 at the upgrade above)
+  std::size_t ws_max_queued = 32;           // utterances or sentences waiting per session
+  std::size_t ws_max_outbox_bytes = 1 << 20; // unsent bytes per session before it stops producing
+  unsigned ws_stalled_ms = 30000;           // a client that takes nothing for this long is dropped
   std::vector<std::string> api_keys;        // empty = no authentication
   // OpenAI voice names -> "engine:voice" (or a voice of the default engine). Defaults map the
   // OpenAI names onto eSpeak NG's English accents; --openai-voice NAME=engine:voice adds or

@@ -2,6 +2,8 @@
 // either answering at once (catalogue routes, errors) or streaming audio as it is synthesized.
 #include "server/http_server.hpp"
 
+#include "server/ws_session.hpp"
+
 #include "api/catalogue_json.hpp"
 #include "api/error_body.hpp"
 #include "api/health_json.hpp"
@@ -20,6 +22,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <cstdio>
 
@@ -27,6 +30,7 @@ namespace rtts::server {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
@@ -70,24 +74,11 @@ error header_limit_error(std::string_view received, std::size_t max_request_line
 
 } // namespace
 
-struct http_server::impl : std::enable_shared_from_this<impl> {
-  asio::io_context& io;
-  asio::thread_pool& compute;
-  server_config config;
-  synth::synthesizer& synth;
+struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   tcp::acceptor acceptor;
-  std::size_t active = 0;
-  bool stopping = false;
 
   impl(asio::io_context& io_, asio::thread_pool& compute_, const server_config& config_, synth::synthesizer& synth_)
-      : io(io_), compute(compute_), config(config_), synth(synth_), acceptor(io_) {}
-
-  // RAII count of requests in flight, for graceful shutdown.
-  struct in_flight {
-    impl* s;
-    explicit in_flight(impl* s_) : s(s_) { ++s->active; }
-    ~in_flight() { --s->active; }
-  };
+      : server_context{io_, compute_, config_, synth_}, acceptor(io_) {}
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
     while (!self->stopping) {
@@ -126,6 +117,11 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         break;
       }
       request req = parser.release();
+      if (websocket::is_upgrade(req)) {
+        // The WebSocket session takes the connection over; it is gone when this returns.
+        co_await run_websocket(self, std::move(stream), std::move(req));
+        co_return;
+      }
       in_flight counted(self.get());
       bool keep_alive = req.keep_alive() && !self->stopping;
       bool ok = co_await handle(self, stream, std::move(req), keep_alive);
@@ -158,6 +154,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       {"/tts", http::verb::get},          {"/engines", http::verb::get},           {"/set_engine", http::verb::get},
       {"/voices", http::verb::get},       {"/setvoice", http::verb::get},          {"/health", http::verb::get},
       {"/v1/models", http::verb::get},    {"/v1/audio/voices", http::verb::get},   {"/v1/audio/speech", http::verb::post},
+      {"/ws", http::verb::get},           {"/v1/audio/speech-stream", http::verb::get},
   };
 
   // Returns false if the connection can not be reused.
@@ -188,6 +185,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     }
 
     auto& synth = self->synth;
+    if (path == "/ws" || path == "/v1/audio/speech-stream")
+      co_return co_await reply(stream, keep_alive, make_error(error_kind::invalid_request, path + " speaks WebSocket: send an Upgrade request", "websocket_required"));
     if (path == "/tts") {
       auto tts = api::parse_tts_request(*target);
       if (!tts) co_return co_await reply(stream, keep_alive, tts.error());
@@ -201,7 +200,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true};
       co_return co_await stream_speech(self, stream, std::move(job), keep_alive);
     }
-    if (path == "/health") co_return co_await reply(stream, keep_alive, api::health_json(self->active - 1, synth.pool_stats()));
+    if (path == "/health")
+      co_return co_await reply(stream, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));
     if (path == "/engines") co_return co_await reply(stream, keep_alive, api::engines_json(synth.engine_names()));
     if (path == "/v1/models") co_return co_await reply(stream, keep_alive, api::models_json(synth.engine_names()));
     if (path == "/v1/audio/voices") {
@@ -328,6 +328,6 @@ void http_server::stop_accepting() {
   impl_->acceptor.close(ignored);
 }
 
-std::size_t http_server::active_requests() const { return impl_->active; }
+std::size_t http_server::active_requests() const { return impl_->active + impl_->websockets; }
 
 } // namespace rtts::server

@@ -1,8 +1,7 @@
 #pragma once
 // The HTTP front door. The only module that includes Beast (in its .cpp files); this header
 // keeps it out of everyone else's compile.
-#include "core/config.hpp"
-#include "synth/synthesizer.hpp"
+#include "server/server_context.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>

@@ -1,0 +1,29 @@
+#pragma once
+// What every connection of the server shares: the executors, the configuration and the
+// synthesizer, plus counters for health and graceful shutdown. Lives on the network thread.
+#include "core/config.hpp"
+#include "synth/synthesizer.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+namespace rtts::server {
+
+struct server_context {
+  boost::asio::io_context& io;
+  boost::asio::thread_pool& compute;
+  server_config config;
+  synth::synthesizer& synth;
+  std::size_t active = 0;     // HTTP requests being answered
+  std::size_t websockets = 0; // open WebSocket sessions
+  bool stopping = false;
+
+  // RAII count of HTTP requests in flight.
+  struct in_flight {
+    server_context* s;
+    explicit in_flight(server_context* s_) : s(s_) { ++s->active; }
+    ~in_flight() { --s->active; }
+  };
+};
+
+} // namespace rtts::server
