@@ -6,5 +6,7 @@
 namespace rtts::api {
 
 std::string base64_encode(std::string_view bytes);
+// Decodes padded or unpadded base64; stops at the first character outside the alphabet.
+std::string base64_decode(std::string_view text);
 
 } // namespace rtts::api

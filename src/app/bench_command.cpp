@@ -1,7 +1,12 @@
 #include "app/bench_command.hpp"
 
+#include "api/base64.hpp"
 #include "client/http_client.hpp"
 #include "client/server_process.hpp"
+#include "client/ws_client.hpp"
+
+#include <boost/json.hpp>
+#include <sys/resource.h>
 
 
 #include <algorithm>
@@ -102,6 +107,81 @@ void bench_formats(const client::endpoint& at, const std::string& text, double a
   }
 }
 
+// Reads one /ws utterance; returns the PCM (header stripped) and when the first audio came.
+struct ws_result {
+  bool ok = false;
+  double first_audio_ms = 0;
+  std::string wav;
+};
+
+ws_result ws_utterance(client::ws_client& c, const std::string& text) {
+  ws_result r;
+  auto t0 = clock_type::now();
+  if (!c.send_text(text)) return r;
+  for (;;) {
+    auto m = c.read();
+    if (!m) return r;
+    auto v = boost::json::parse(m->data).as_object();
+    if (v.contains("finalOutput")) break;
+    if (!v.contains("audioOutput")) return r;
+    auto& a = v.at("audioOutput").as_object();
+    if (!a.contains("isHeader") && r.first_audio_ms == 0) r.first_audio_ms = ms_since(t0);
+    r.wav += api::base64_decode(a.at("audio").as_string());
+  }
+  r.ok = true;
+  return r;
+}
+
+void bench_websocket(const client::endpoint& at, const client::server_process* own, const std::string& paragraph) {
+  std::printf("\n| WebSocket /ws | value |\n|---|---|\n");
+  {
+    auto c = client::ws_client::connect(at, "/ws");
+    if (!c) return;
+    std::vector<double> first;
+    for (int i = 0; i < 50; ++i) first.push_back(ws_utterance(**c, "This is one short sentence.").first_audio_ms);
+    std::printf("| first audio after a one-sentence message (p50 / p95 of 50) | %.2f ms / %.2f ms |\n", percentile(first, 0.5),
+                percentile(first, 0.95));
+  }
+  if (own) {
+    long before = client::rss_kib(own->pid());
+    std::vector<std::unique_ptr<client::ws_client>> idle;
+    for (int i = 0; i < 1000; ++i) {
+      auto c = client::ws_client::connect(at, "/ws");
+      if (!c) break;
+      idle.push_back(std::move(*c));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    long after = client::rss_kib(own->pid());
+    std::printf("| %zu idle connections: server RSS | %.1f MB (%.1f MB before; %.1f KB each) |\n", idle.size(), after / 1024.0,
+                before / 1024.0, idle.empty() ? 0.0 : static_cast<double>(after - before) / static_cast<double>(idle.size()));
+  }
+  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "es", "it", "nl", "pl"};
+  constexpr unsigned sessions = 64;
+  std::vector<std::string> reference(sessions);
+  for (unsigned i = 0; i < sessions; ++i) {
+    auto c = client::ws_client::connect(at, "/ws?voice=" + voices[i % voices.size()]);
+    if (!c) return;
+    reference[i] = ws_utterance(**c, "Session " + std::to_string(i) + ". " + paragraph).wav;
+  }
+  std::atomic<unsigned> correct{0};
+  std::mutex m;
+  std::vector<double> first;
+  auto t0 = clock_type::now();
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < sessions; ++i)
+    threads.emplace_back([&, i] {
+      auto c = client::ws_client::connect(at, "/ws?voice=" + voices[i % voices.size()]);
+      if (!c) return;
+      auto r = ws_utterance(**c, "Session " + std::to_string(i) + ". " + paragraph);
+      correct += r.ok && r.wav == reference[i];
+      std::lock_guard lock(m);
+      first.push_back(r.first_audio_ms);
+    });
+  for (auto& t : threads) t.join();
+  std::printf("| %u sessions speaking at once | %u/%u correct; first audio p50 %.2f ms, p95 %.2f ms; all done in %.0f ms |\n", sessions,
+              correct.load(), sessions, percentile(first, 0.5), percentile(first, 0.95), ms_since(t0));
+}
+
 std::string tts_target(const std::string& text, const std::string& voice) {
   return "/tts?text=" + client::url_encode(text) + (voice.empty() ? "" : "&voice=" + voice);
 }
@@ -111,6 +191,12 @@ double audio_seconds(const std::string& wav) { return wav.size() > 44 ? (wav.siz
 } // namespace
 
 int bench(const bench_options& o) {
+  // A thousand client sockets need more than the usual 1024 descriptors.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   std::unique_ptr<client::server_process> own;
   client::endpoint at;
   if (o.url.empty()) {
@@ -164,6 +250,8 @@ int bench(const bench_options& o) {
     bench_formats(at, text, audio);
     std::printf("\n");
   }
+
+  if (o.websocket) bench_websocket(at, own.get(), text);
 
   // Concurrency: each client asks for its own voice and text; each answer must be exactly the
   // audio of the same request made alone.

@@ -15,6 +15,7 @@ struct bench_options {
   unsigned rounds = 4;              // requests per client in a concurrency run
   std::string text;                 // empty = the 62-word reference paragraph
   bool formats = false;             // also measure each output format's encoding cost
+  bool websocket = false;           // also measure /ws: first audio, idle connections, 64 sessions
 };
 
 int bench(const bench_options& options);

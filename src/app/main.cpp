@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   bench->add_option("--rounds", bench_options.rounds, "Requests per client in a concurrency run")->capture_default_str();
   bench->add_option("--text", bench_options.text, "Text to speak (default: a 62-word paragraph)");
   bench->add_flag("--formats", bench_options.formats, "Also measure every output format of /v1/audio/speech");
+  bench->add_flag("--websocket", bench_options.websocket, "Also measure /ws (first audio, 1000 idle connections, 64 sessions)");
 
   CLI11_PARSE(app, argc, argv);
   if (*bench) return rtts::app::bench(bench_options);

@@ -9,6 +9,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -77,6 +79,12 @@ int serve(const server_config& config) {
     return 2;
   }
   std::signal(SIGPIPE, SIG_IGN);
+  // Every connection is a descriptor: allow as many as the system lets this process have.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   std::error_code ec;
   auto executable = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) {
