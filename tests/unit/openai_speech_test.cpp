@@ -73,7 +73,7 @@ TEST(Base64, Rfc4648Vectors) {
   EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
   EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
   EXPECT_EQ(base64_encode(std::string("\xFF\x00\xFE", 3)), "/wD+");
-  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xFF\x00\xFE\x01", 4)})
+  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\xFF\x00\xFE\x01", 4)})
     EXPECT_EQ(base64_decode(base64_encode(s)), s);
 }
 
