@@ -2,6 +2,7 @@
 // either answering at once (catalogue routes, errors) or streaming audio as it is synthesized.
 #include "server/http_server.hpp"
 
+#include "server/web_assets.hpp"
 #include "server/ws_session.hpp"
 
 #include "api/catalogue_json.hpp"
@@ -50,6 +51,22 @@ response json_response(http::status status, std::string body, bool keep_alive) {
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(keep_alive);
   res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+// The page's files are public, like /health: they hold no data, and every API call the page
+// makes is checked as usual.
+response web_response(const server::web_asset& asset, bool keep_alive) {
+  response res{http::status::ok, 11};
+  res.set(http::field::server, "rtts");
+  res.set(http::field::content_type, asset.content_type);
+  res.set(http::field::cache_control, "no-cache");
+  res.set("Content-Security-Policy", server::web_csp);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.keep_alive(keep_alive);
+  res.body() = std::string(asset.body);
   res.prepare_payload();
   return res;
 }
@@ -167,6 +184,12 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     auto target = api::parse_target(req.target());
     if (!target) co_return co_await reply(stream, keep_alive, target.error());
     const std::string& path = target->path;
+    if (const auto* asset = find_web_asset(path)) {
+      if (req.method() == http::verb::get) co_return co_await write_response(stream, web_response(*asset, keep_alive));
+      auto res = error_response(make_error(error_kind::method_not_allowed, std::string(req.method_string()) + " is not allowed on " + path + "; use GET"), keep_alive);
+      res.set(http::field::allow, "GET");
+      co_return co_await write_response(stream, std::move(res));
+    }
     auto found = std::find_if(std::begin(routes), std::end(routes), [&](const route& r) { return r.path == path; });
     if (found == std::end(routes)) co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
     if (path != "/health") {
