@@ -1,5 +1,6 @@
 // rtts: a real-time text-to-speech server. One binary, several subcommands.
 #include "app/bench_command.hpp"
+#include "app/client_commands.hpp"
 #include "app/serve_command.hpp"
 #include "api/api_keys.hpp"
 #include "worker/worker_main.hpp"
@@ -52,7 +53,43 @@ int main(int argc, char** argv) {
   bench->add_flag("--formats", bench_options.formats, "Also measure every output format of /v1/audio/speech");
   bench->add_flag("--websocket", bench_options.websocket, "Also measure /ws (first audio, 1000 idle connections, 64 sessions)");
 
+  auto speak_flags = [](CLI::App* cmd, rtts::app::speak_options& o) {
+    cmd->add_option("--url", o.url, "Server")->envname("RTTS_URL")->capture_default_str();
+    cmd->add_option("--engine", o.engine, "Engine");
+    cmd->add_option("--voice", o.voice, "Voice id (see `rtts voices`)");
+    cmd->add_option("--speed", o.speed, "0.25-4.0")->capture_default_str();
+    cmd->add_option("--pitch", o.pitch, "0.5-2.0")->capture_default_str();
+    cmd->add_option("--sample-rate", o.sample_rate, "Output rate in Hz (default: the engine's)");
+    cmd->add_option("-o,--output", o.output, "Write the audio to FILE (a WAV with exact sizes for wav/pcm)");
+    cmd->add_flag("--play", o.play, "Play through the sound card as it arrives (default when there is no -o)");
+  };
+  rtts::app::say_options say_options;
+  auto* say = app.add_subcommand("say", "Speak text through a server's /tts (text from the argument or stdin)");
+  say->add_option("text", say_options.text, "Text to speak (default: stdin)");
+  speak_flags(say, say_options);
+  say->add_option("--format", say_options.format, "wav, pcm, mp3, opus, aac, flac, ulaw, alaw")->capture_default_str();
+  say->add_flag("--openai", say_options.openai, "Use POST /v1/audio/speech instead of GET /tts");
+
+  rtts::app::ws_options ws_options;
+  auto* ws = app.add_subcommand("ws", "Speak messages over the /ws WebSocket (or stream words with --stream)");
+  ws->add_option("messages", ws_options.messages, "Messages, one utterance each (default: lines of stdin)");
+  speak_flags(ws, ws_options);
+  ws->add_flag("--stream", ws_options.stream, "Send the words one by one over /v1/audio/speech-stream");
+
+  rtts::app::catalogue_options catalogue;
+  auto* voices = app.add_subcommand("voices", "List a server's voices");
+  auto* engines = app.add_subcommand("engines", "List a server's engines");
+  for (auto* cmd : {voices, engines}) {
+    cmd->add_option("--url", catalogue.url, "Server")->envname("RTTS_URL")->capture_default_str();
+    cmd->add_flag("--json", catalogue.json, "Print the server's JSON");
+  }
+  voices->add_option("--engine", catalogue.engine, "Engine (default: the server's default)");
+
   CLI11_PARSE(app, argc, argv);
+  if (*say) return rtts::app::say(say_options);
+  if (*ws) return rtts::app::ws(ws_options);
+  if (*voices) return rtts::app::voices(catalogue);
+  if (*engines) return rtts::app::engines(catalogue);
   if (*bench) return rtts::app::bench(bench_options);
   if (*serve) {
     // Keys from flags, RTTS_API_KEYS (comma-separated) and a key file all count.

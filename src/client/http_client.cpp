@@ -20,6 +20,33 @@ std::string http_response::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+result<endpoint> parse_base_url(std::string_view url) {
+  auto bad = [&](const std::string& why) { return make_error(error_kind::invalid_request, "bad URL '" + std::string(url) + "': " + why); };
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return bad("expected http://HOST:PORT");
+  auto scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "ws") return bad("only http:// and ws:// are supported (no TLS in the client)");
+  auto rest = url.substr(scheme_end + 3);
+  rest = rest.substr(0, rest.find('/'));
+  endpoint e;
+  auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos) {
+    e.host = std::string(rest);
+    e.port = 80;
+  } else {
+    e.host = std::string(rest.substr(0, colon));
+    unsigned port = 0;
+    for (char c : rest.substr(colon + 1)) {
+      if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
+      port = port * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (port == 0 || port > 65535) return bad("the port must be 1..65535");
+    e.port = port;
+  }
+  if (e.host.empty()) return bad("no host");
+  return e;
+}
+
 std::string url_encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
@@ -34,7 +61,7 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
-result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body) {
+result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body, const head_callback& on_head) {
   auto fail = [](const std::string& what, const boost::system::error_code& ec) {
     return make_error(error_kind::unavailable, what + ": " + ec.message());
   };
@@ -79,6 +106,7 @@ result<http_response> fetch(const endpoint& to, const http_request& request, con
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     out.headers[name] = std::string(f.value());
   }
+  if (on_head) on_head(out);
 
   std::vector<char> piece(64 * 1024);
   while (!parser.is_done()) {

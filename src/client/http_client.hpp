@@ -36,10 +36,16 @@ struct http_response {
 
 // Called with each piece of the body as it arrives; return false to stop reading (disconnect).
 using body_callback = std::function<bool(std::string_view)>;
+// Called once the status line and headers are in, before any body.
+using head_callback = std::function<void(const http_response&)>;
 
 // Connects, sends one request, reads the response. A body cut short (connection closed before
 // the end) gives complete=false, not an error; failures to connect or parse headers are errors.
-result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body = {});
+result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body = {},
+                            const head_callback& on_head = {});
+
+// "http://host:port" (or ws://; path ignored) to an endpoint. Errors name what is wrong.
+result<endpoint> parse_base_url(std::string_view url);
 
 // Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
 std::string url_encode(std::string_view s);

@@ -1,0 +1,164 @@
+// The command-line clients (`rtts say`, `rtts ws`, `rtts voices`, `rtts engines`) run as a user
+// would, against the real server; their files are read back as audio.
+#include "audio/wav.hpp"
+#include "audio_check.hpp"
+#include "server_fixture.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+using namespace rtts::testing;
+
+namespace {
+
+struct run_result {
+  int status = -1; // exit code, or -1 for a signal (a crash)
+  std::string out, err;
+};
+
+run_result run(const std::string& args, const std::string& stdin_text = "") {
+  std::string base = "/tmp/rtts-cli-" + std::to_string(::getpid());
+  std::ofstream(base + ".in") << stdin_text;
+  std::string command = std::string(RTTS_BINARY) + " " + args + " < " + base + ".in > " + base + ".out 2> " + base + ".err";
+  int raw = std::system(command.c_str());
+  run_result r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  };
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  for (auto ext : {".in", ".out", ".err"}) std::remove((base + ext).c_str());
+  return r;
+}
+
+std::string slurp_and_remove(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string s{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::remove(path.c_str());
+  return s;
+}
+
+class Cli : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { server = new rtts_server(); }
+  static void TearDownTestSuite() {
+    delete server;
+    server = nullptr;
+  }
+  static std::string url() { return "--url http://" + server->endpoint().host + ":" + std::to_string(server->endpoint().port); }
+  static std::string file(const char* ext) { return "/tmp/rtts-cli-out-" + std::to_string(::getpid()) + ext; }
+  static rtts_server* server;
+};
+rtts_server* Cli::server = nullptr;
+
+} // namespace
+
+TEST_F(Cli, SayWritesAWavWithExactSizes) {
+  auto path = file(".wav");
+  auto r = run("say 'Hello from the command line.' " + url() + " -o " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("first audio after"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("real time"), std::string::npos);
+  auto wav = slurp_and_remove(path);
+  auto header = rtts::audio::parse_wav_header(wav);
+  ASSERT_TRUE(header);
+  EXPECT_EQ(header->data_size, wav.size() - 44) << "exact data size, not a streaming header";
+  auto audio = decode_wav(wav);
+  EXPECT_EQ(audio.sample_rate, 22050);
+  EXPECT_GT(audio.seconds(), 1.0);
+  EXPECT_GT(audio.rms(), 500.0);
+  EXPECT_EQ(wav.substr(44), server->get(tts_target("Hello from the command line.")).body.substr(44));
+}
+
+TEST_F(Cli, SayReadsStdinAndHonoursOptions) {
+  auto normal = file(".a.wav"), fast = file(".b.wav");
+  ASSERT_EQ(run("say " + url() + " -o " + normal, "Text from standard input, read to the end.").status, 0);
+  auto r = run("say " + url() + " --voice en-gb --speed 2 --sample-rate 16000 -o " + fast, "Text from standard input, read to the end.");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto a = decode_wav(slurp_and_remove(normal)), b = decode_wav(slurp_and_remove(fast));
+  EXPECT_EQ(b.sample_rate, 16000);
+  EXPECT_LT(b.seconds(), a.seconds() * 0.7);
+}
+
+TEST_F(Cli, SayEncodedFormatsAndTheOpenAiRoute) {
+  auto mp3 = file(".mp3");
+  ASSERT_EQ(run("say 'An mp3 from the command line.' " + url() + " --format mp3 -o " + mp3).status, 0);
+  auto decoded = ffmpeg_decode(slurp_and_remove(mp3), {}, 22050);
+  EXPECT_TRUE(decoded.ok && decoded.errors.empty()) << decoded.errors;
+  EXPECT_GT(decoded.audio.seconds(), 1.0);
+  auto wav = file(".openai.wav");
+  auto r = run("say 'Through the OpenAI route.' " + url() + " --openai --voice alloy -o " + wav);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(decode_wav(slurp_and_remove(wav)).sample_rate, 24000);
+}
+
+TEST_F(Cli, ClearErrors) {
+  auto r = run("say hello " + url() + " --voice klingon -o " + file(".x.wav"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("404"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("klingon"), std::string::npos) << r.err;
+  r = run("say hello --url http://127.0.0.1:1 -o " + file(".x.wav"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("Connection refused"), std::string::npos) << r.err;
+  r = run("say hello --url htp:/nowhere -o " + file(".x.wav"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("bad URL"), std::string::npos) << r.err;
+  r = run("ws hello " + url() + " --voice klingon -o " + file(".x.wav"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("404"), std::string::npos) << r.err;
+  std::remove(file(".x.wav").c_str());
+}
+
+TEST_F(Cli, PlayWithoutASoundCardSaysSo) {
+  // CI machines have no audio device: --play must say so plainly, not crash. Where a device
+  // exists it plays and succeeds.
+  auto r = run("say 'Can you hear me?' " + url() + " --play");
+  ASSERT_NE(r.status, -1) << "crashed: " << r.err;
+  if (r.status != 0) {
+    EXPECT_NE(r.err.find("cannot play"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(r.err.find("ALSA lib"), std::string::npos) << "the sound system's probing noise is hidden";
+}
+
+TEST_F(Cli, WsSavesAllUtterancesIntoOneWav) {
+  auto path = file(".ws.wav");
+  auto r = run("ws 'The first message.' 'And the second one.' " + url() + " -o " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("utterance 1: first audio after"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("utterance 2: first audio after"), std::string::npos) << r.err;
+  auto wav = slurp_and_remove(path);
+  std::string expected = server->get(tts_target("The first message.")).body.substr(44) + server->get(tts_target("And the second one.")).body.substr(44);
+  EXPECT_TRUE(wav.substr(44) == expected) << "both utterances, in order, exactly";
+  EXPECT_EQ(rtts::audio::parse_wav_header(wav)->data_size, wav.size() - 44);
+}
+
+TEST_F(Cli, WsStreamSendsWordsAndSavesTheAudio) {
+  auto path = file(".stream.wav");
+  auto r = run("ws --stream 'Streamed word by word. Like a language model would.' " + url() + " -o " + path);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("server: first audio"), std::string::npos) << r.err;
+  auto audio = decode_wav(slurp_and_remove(path));
+  EXPECT_EQ(audio.sample_rate, 24000);
+  EXPECT_GT(audio.seconds(), 2.0);
+  EXPECT_GT(audio.rms(), 500.0);
+}
+
+TEST_F(Cli, VoicesAndEngines) {
+  auto r = run("voices " + url());
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.substr(0, 2), "ID");
+  EXPECT_NE(r.out.find("en-us"), std::string::npos);
+  r = run("voices --json " + url());
+  EXPECT_GT(boost::json::parse(r.out).as_array().size(), 50u);
+  r = run("engines " + url());
+  EXPECT_EQ(r.out, "espeak\n");
+  EXPECT_EQ(boost::json::parse(run("engines --json " + url()).out).as_array().at(0).as_string(), "espeak");
+}
