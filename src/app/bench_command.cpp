@@ -1,33 +1,55 @@
 #include "app/bench_command.hpp"
 
 #include "api/base64.hpp"
+#include "app/bench_engine_only.hpp"
+#include "app/bench_load.hpp"
 #include "client/http_client.hpp"
 #include "client/server_process.hpp"
 #include "client/ws_client.hpp"
 
 #include <boost/json.hpp>
-#include <sys/resource.h>
 
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
 namespace rtts::app {
 namespace {
+namespace json = boost::json;
 
 using clock_type = std::chrono::steady_clock;
 
-// The paragraph the RealtimeTTS example server was measured with (62 words).
+// The paragraph the RealtimeTTS example server was measured with (62 words), then shorter and
+// longer texts, each with its own voice: a corpus in which every answer is distinguishable.
 const char* reference_paragraph =
     "The old lighthouse stood at the edge of the cliff, its white walls weathered by a hundred winters. Every "
     "night, the keeper climbed the spiral stairs to light the great lamp, and its beam swept across the dark "
     "water to guide the fishing boats home. Nobody in the village could remember a night when the light had "
     "failed, and nobody wanted to.";
+
+std::vector<bench_item> built_in_corpus() {
+  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "es", "it", "nl", "pl"};
+  const std::vector<std::string> texts = {
+      reference_paragraph,
+      "Good morning. Your train to the city leaves from platform four in ten minutes.",
+      "Please hold the line. All of our agents are busy, and the next free one will answer your call shortly.",
+      std::string("Chapter one. ") + reference_paragraph + " The wind rose, and the sea answered it.",
+      "Turn left at the next junction, then keep right for two hundred metres.",
+      "The meeting has moved to three o'clock on Thursday, in the large room on the second floor.",
+      "Yes.",
+      "Once upon a time, in a kingdom by the sea, there lived a princess who loved to read. Every evening she "
+      "climbed to the top of the tallest tower with a lantern and a book, and read until the stars came out."};
+  std::vector<bench_item> corpus;
+  for (std::size_t i = 0; i < texts.size(); ++i) corpus.push_back({texts[i], voices[i % voices.size()]});
+  return corpus;
+}
 
 double ms_since(clock_type::time_point t0) { return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count(); }
 
@@ -37,10 +59,12 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * (v.size() - 1) + 0.5))];
 }
 
+std::string self_executable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+
 std::unique_ptr<client::server_process> spawn_server(unsigned workers) {
   std::vector<std::string> args;
   if (workers) args = {"--workers", std::to_string(workers)};
-  return std::make_unique<client::server_process>(std::filesystem::read_symlink("/proc/self/exe").string(), args);
+  return std::make_unique<client::server_process>(self_executable(), args);
 }
 
 struct request_result {
@@ -60,12 +84,6 @@ request_result timed(const client::endpoint& at, const client::http_request& req
   out.total_ms = ms_since(t0);
   out.ok = r && r->status == 200 && r->complete;
   return out;
-}
-
-request_result timed_get(const client::endpoint& at, const std::string& target) {
-  client::http_request req;
-  req.target = target;
-  return timed(at, req);
 }
 
 request_result timed_speech(const client::endpoint& at, const std::string& text, const std::string& format) {
@@ -132,7 +150,7 @@ ws_result ws_utterance(client::ws_client& c, const std::string& text) {
   return r;
 }
 
-void bench_websocket(const client::endpoint& at, const client::server_process* own, const std::string& paragraph) {
+void bench_websocket(const client::endpoint& at, const client::server_process* own) {
   std::printf("\n| WebSocket /ws | value |\n|---|---|\n");
   {
     auto c = client::ws_client::connect(at, "/ws");
@@ -155,38 +173,50 @@ void bench_websocket(const client::endpoint& at, const client::server_process* o
     std::printf("| %zu idle connections: server RSS | %.1f MB (%.1f MB before; %.1f KB each) |\n", idle.size(), after / 1024.0,
                 before / 1024.0, idle.empty() ? 0.0 : static_cast<double>(after - before) / static_cast<double>(idle.size()));
   }
-  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "es", "it", "nl", "pl"};
-  constexpr unsigned sessions = 64;
-  std::vector<std::string> reference(sessions);
-  for (unsigned i = 0; i < sessions; ++i) {
-    auto c = client::ws_client::connect(at, "/ws?voice=" + voices[i % voices.size()]);
-    if (!c) return;
-    reference[i] = ws_utterance(**c, "Session " + std::to_string(i) + ". " + paragraph).wav;
-  }
-  std::atomic<unsigned> correct{0};
-  std::mutex m;
-  std::vector<double> first;
-  auto t0 = clock_type::now();
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < sessions; ++i)
-    threads.emplace_back([&, i] {
-      auto c = client::ws_client::connect(at, "/ws?voice=" + voices[i % voices.size()]);
-      if (!c) return;
-      auto r = ws_utterance(**c, "Session " + std::to_string(i) + ". " + paragraph);
-      correct += r.ok && r.wav == reference[i];
-      std::lock_guard lock(m);
-      first.push_back(r.first_audio_ms);
-    });
-  for (auto& t : threads) t.join();
-  std::printf("| %u sessions speaking at once | %u/%u correct; first audio p50 %.2f ms, p95 %.2f ms; all done in %.0f ms |\n", sessions,
-              correct.load(), sessions, percentile(first, 0.5), percentile(first, 0.95), ms_since(t0));
 }
 
-std::string tts_target(const std::string& text, const std::string& voice) {
-  return "/tts?text=" + client::url_encode(text) + (voice.empty() ? "" : "&voice=" + voice);
+
+json::object scenario_json(const scenario_result& s) {
+  return json::object{{"route", route_name(s.route)},
+                      {"clients", s.clients},
+                      {"requests", s.requests},
+                      {"errors", s.errors},
+                      {"timeouts", s.timeouts},
+                      {"compared", s.compared},
+                      {"correct", s.correct},
+                      {"first_audio_ms", json::object{{"p50", percentile(s.first_audio_ms, 0.5)},
+                                                      {"p95", percentile(s.first_audio_ms, 0.95)},
+                                                      {"p99", percentile(s.first_audio_ms, 0.99)}}},
+                      {"total_ms", json::object{{"p50", percentile(s.total_ms, 0.5)}, {"p95", percentile(s.total_ms, 0.95)}}},
+                      {"audio_seconds_per_second", s.wall_seconds > 0 ? s.audio_seconds / s.wall_seconds : 0},
+                      {"rtf_p50", percentile(s.rtf, 0.5)},
+                      {"server_cpu_percent", s.cpu_percent},
+                      {"server_peak_rss_mb", s.peak_rss_mb},
+                      {"sample_errors", json::array(s.sample_errors.begin(), s.sample_errors.end())}};
 }
 
-double audio_seconds(const std::string& wav) { return wav.size() > 44 ? (wav.size() - 44) / 2.0 / 22050.0 : 0; }
+void print_scenario_row(const scenario_result& s) {
+  std::printf("| %s | %u | %u | %u (%u timeouts) | %u/%u | %.2f / %.2f / %.2f ms | %.1f / %.1f ms | %.0f | %.0fx | %.0f%% | %.1f MB |\n",
+              std::string(route_name(s.route)).c_str(), s.clients, s.requests, s.errors, s.timeouts, s.correct, s.compared,
+              percentile(s.first_audio_ms, 0.5), percentile(s.first_audio_ms, 0.95), percentile(s.first_audio_ms, 0.99),
+              percentile(s.total_ms, 0.5), percentile(s.total_ms, 0.95), s.wall_seconds > 0 ? s.audio_seconds / s.wall_seconds : 0.0,
+              percentile(s.rtf, 0.5), s.cpu_percent, s.peak_rss_mb);
+  for (const auto& e : s.sample_errors) std::fprintf(stderr, "  %s error: %s\n", std::string(route_name(s.route)).c_str(), e.c_str());
+}
+
+result<std::vector<bench_item>> load_corpus(const std::string& path) {
+  if (path.empty()) return built_in_corpus();
+  std::ifstream in(path);
+  if (!in) return make_error(error_kind::invalid_request, "cannot read corpus " + path);
+  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr"};
+  std::vector<bench_item> corpus;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) corpus.push_back({line, voices[corpus.size() % voices.size()]});
+  if (corpus.empty()) return make_error(error_kind::invalid_request, "corpus " + path + " has no lines");
+  return corpus;
+}
+
+bool is_loopback(const std::string& host) { return host == "localhost" || host.starts_with("127.") || host == "::1"; }
 
 } // namespace
 
@@ -197,111 +227,110 @@ int bench(const bench_options& o) {
     files.rlim_cur = files.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &files);
   }
+  auto fail = [](const std::string& message) {
+    std::fprintf(stderr, "rtts bench: %s\n", message.c_str());
+    return 1;
+  };
+  auto corpus = load_corpus(o.corpus);
+  if (!corpus) return fail(corpus.error().message);
+  std::vector<bench_route> routes;
+  for (const auto& name : o.routes) {
+    auto r = parse_route(name);
+    if (!r) return fail("unknown route '" + name + "' (tts, ws, stream, openai)");
+    routes.push_back(*r);
+  }
+  unsigned workers = o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency());
+  json::object report{{"date_unix", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()},
+                      {"cores", std::thread::hardware_concurrency()},
+                      {"corpus_items", corpus->size()}};
+
+  // The engine's own limit: the same fragments, straight into worker processes.
+  std::optional<engine_only_result> engine;
+  if (o.engine_only || o.url.empty()) {
+    auto measured = measure_engine_only(self_executable(), "espeak", workers, *corpus, 8);
+    if (!measured) return fail(measured.error().message);
+    engine = *measured;
+    report["engine_only"] = json::object{{"workers", engine->workers}, {"fragments", engine->fragments},
+                                         {"audio_seconds", engine->audio_seconds}, {"wall_seconds", engine->wall_seconds},
+                                         {"audio_seconds_per_second", engine->throughput()}};
+    if (!o.json)
+      std::printf("| engine only (%u workers, no server) | %u fragments, %.1f s of audio in %.2f s: %.0f audio-s per s |\n\n", engine->workers,
+                  engine->fragments, engine->audio_seconds, engine->wall_seconds, engine->throughput());
+    if (o.engine_only) {
+      if (o.json) std::printf("%s\n", json::serialize(report).c_str());
+      return 0;
+    }
+  }
+
   std::unique_ptr<client::server_process> own;
   client::endpoint at;
   if (o.url.empty()) {
-    // Start-up: five cold starts, from spawn to the first answer on /health.
     std::vector<double> starts;
     for (int i = 0; i < 5; ++i) {
       auto t0 = clock_type::now();
       auto s = spawn_server(o.workers);
       client::http_request health;
       health.target = "/health";
-      if (!client::fetch(s->at(), health)) return 1;
+      if (!client::fetch(s->at(), health)) return fail("the spawned server does not answer");
       starts.push_back(ms_since(t0));
     }
     own = spawn_server(o.workers);
     at = own->at();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     long max_worker_kib = 0;
-    auto workers = own->children();
-    for (auto w : workers) max_worker_kib = std::max(max_worker_kib, client::rss_kib(w));
-    std::printf("| start-up to first answer (p50 of 5) | %.1f ms |\n", percentile(starts, 0.5));
-    std::printf("| server RSS idle | %.1f MB |\n", client::rss_kib(own->pid()) / 1024.0);
-    std::printf("| worker RSS idle (largest of %zu) | %.1f MB |\n", workers.size(), max_worker_kib / 1024.0);
+    auto children = own->children();
+    for (auto w : children) max_worker_kib = std::max(max_worker_kib, client::rss_kib(w));
+    report["server"] = json::object{{"startup_ms_p50", percentile(starts, 0.5)},
+                                    {"rss_idle_mb", client::rss_kib(own->pid()) / 1024.0},
+                                    {"worker_rss_idle_mb", max_worker_kib / 1024.0},
+                                    {"workers", children.size()}};
+    if (!o.json) {
+      std::printf("| start-up to first answer (p50 of 5) | %.1f ms |\n", percentile(starts, 0.5));
+      std::printf("| server RSS idle | %.1f MB |\n", client::rss_kib(own->pid()) / 1024.0);
+      std::printf("| worker RSS idle (largest of %zu) | %.1f MB |\n\n", children.size(), max_worker_kib / 1024.0);
+    }
   } else {
-    auto rest = o.url.substr(o.url.find("://") == std::string::npos ? 0 : o.url.find("://") + 3);
-    auto colon = rest.find(':');
-    at.host = rest.substr(0, colon);
-    at.port = colon == std::string::npos ? 80 : static_cast<unsigned>(std::stoul(rest.substr(colon + 1)));
+    auto parsed = client::parse_base_url(o.url);
+    if (!parsed) return fail(parsed.error().message);
+    if (!o.allow_remote && !is_loopback(parsed->host)) return fail("refusing to load a non-loopback server without --allow-remote");
+    at = *parsed;
   }
+  pid_t server_pid = own ? own->pid() : -1;
 
-  const std::string text = o.text.empty() ? reference_paragraph : o.text;
-  // Sequential latency for the paragraph.
-  std::vector<double> first, total;
-  double audio = 0;
-  for (unsigned i = 0; i < o.requests; ++i) {
-    auto r = timed_get(at, tts_target(text, ""));
-    if (!r.ok) {
-      std::fprintf(stderr, "rtts bench: request failed\n");
-      return 1;
+  if (!o.json) {
+    std::printf("| route | clients | requests | errors | correct | first audio p50 / p95 / p99 | total p50 / p95 | audio-s per s | RTF p50 | server CPU | server peak RSS |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+  }
+  json::array scenarios;
+  double best_throughput = 0;
+  bool all_clean = true;
+  for (auto route : routes) {
+    std::vector<std::string> references;
+    if (o.compare)
+      for (const auto& item : *corpus) references.push_back(run_request(route, at, item).pcm);
+    for (unsigned clients : o.concurrency) {
+      scenario_budget budget;
+      budget.requests_per_client = o.requests;
+      budget.seconds = o.seconds;
+      auto s = run_scenario(route, at, clients, budget, *corpus, references, server_pid);
+      best_throughput = std::max(best_throughput, s.wall_seconds > 0 ? s.audio_seconds / s.wall_seconds : 0);
+      all_clean = all_clean && s.errors == 0 && s.correct == s.compared;
+      scenarios.push_back(scenario_json(s));
+      if (!o.json) print_scenario_row(s);
     }
-    first.push_back(r.first_byte_ms);
-    total.push_back(r.total_ms);
-    audio = audio_seconds(r.body);
   }
-  std::printf("| first audio byte, one client (p50 / p95 of %u) | %.2f ms / %.2f ms |\n", o.requests, percentile(first, 0.5),
-              percentile(first, 0.95));
-  std::printf("| whole %.1f s paragraph, one client (p50) | %.1f ms (%.0fx real time) |\n", audio, percentile(total, 0.5),
-              audio * 1000 / percentile(total, 0.5));
-
+  report["scenarios"] = std::move(scenarios);
+  if (engine && engine->throughput() > 0) {
+    report["server_vs_engine"] = best_throughput / engine->throughput();
+    if (!o.json) std::printf("\nbest server throughput / engine-only throughput: %.0f%%\n", 100 * best_throughput / engine->throughput());
+  }
   if (o.formats) {
-    std::printf("\n| format (/v1/audio/speech, 24 kHz) | first byte p50 | one stream, x real time | 16 streams, x real time |\n|---|---|---|---|\n");
-    bench_formats(at, text, audio);
-    std::printf("\n");
+    if (!o.json) std::printf("\n| format (/v1/audio/speech, 24 kHz) | first byte p50 | one stream, x real time | 16 streams, x real time |\n|---|---|---|---|\n");
+    bench_formats(at, reference_paragraph, 17.5);
   }
-
-  if (o.websocket) bench_websocket(at, own.get(), text);
-
-  // Concurrency: each client asks for its own voice and text; each answer must be exactly the
-  // audio of the same request made alone.
-  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "es", "it", "nl", "pl"};
-  std::vector<std::string> targets, reference;
-  for (std::size_t i = 0; i < voices.size(); ++i) {
-    targets.push_back(tts_target("Client " + std::to_string(i) + " says: " + text, voices[i]));
-    auto r = timed_get(at, targets.back());
-    if (!r.ok) return 1;
-    reference.push_back(r.body);
-  }
-  for (unsigned c : o.concurrency) {
-    std::atomic<unsigned> correct{0}, done{0};
-    std::mutex m;
-    std::vector<double> firsts;
-    long peak_kb = 0;
-    std::atomic<bool> running{true};
-    std::thread sampler([&] {
-      while (running && own) {
-        peak_kb = std::max(peak_kb, client::rss_kib(own->pid()));
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-    });
-    auto t0 = clock_type::now();
-    std::vector<std::thread> clients;
-    for (unsigned k = 0; k < c; ++k) {
-      clients.emplace_back([&, k] {
-        for (unsigned round = 0; round < o.rounds; ++round) {
-          std::size_t which = (k + round) % targets.size();
-          auto r = timed_get(at, targets[which]);
-          done++;
-          if (r.ok && r.body == reference[which]) correct++;
-          std::lock_guard lock(m);
-          firsts.push_back(r.first_byte_ms);
-        }
-      });
-    }
-    for (auto& t : clients) t.join();
-    double wall = ms_since(t0) / 1000;
-    running = false;
-    sampler.join();
-    double audio_total = 0;
-    for (unsigned k = 0; k < c; ++k)
-      for (unsigned round = 0; round < o.rounds; ++round) audio_total += audio_seconds(reference[(k + round) % targets.size()]);
-    std::printf("| %u concurrent clients x %u requests | %u/%u correct; first byte p50 %.2f ms, p95 %.2f ms; %.0f audio-s per s",
-                c, o.rounds, correct.load(), done.load(), percentile(firsts, 0.5), percentile(firsts, 0.95), audio_total / wall);
-    if (own) std::printf("; server RSS peak %.1f MB", peak_kb / 1024.0);
-    std::printf(" |\n");
-  }
-  return 0;
+  if (o.websocket) bench_websocket(at, own.get());
+  if (o.json) std::printf("%s\n", json::serialize(report).c_str());
+  return all_clean ? 0 : 3; // 3: the server answered with errors or wrong audio
 }
 
 } // namespace rtts::app

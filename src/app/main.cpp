@@ -44,12 +44,17 @@ int main(int argc, char** argv) {
 
   rtts::app::bench_options bench_options;
   auto* bench = app.add_subcommand("bench", "Measure latency, correctness under concurrency, start-up and memory");
-  bench->add_option("--url", bench_options.url, "Server to measure (default: start one)");
-  bench->add_option("--workers", bench_options.workers, "Workers per engine of the started server");
-  bench->add_option("--requests", bench_options.requests, "Sequential requests for the latency figures")->capture_default_str();
-  bench->add_option("--concurrency", bench_options.concurrency, "Concurrent clients to try")->delimiter(',');
-  bench->add_option("--rounds", bench_options.rounds, "Requests per client in a concurrency run")->capture_default_str();
-  bench->add_option("--text", bench_options.text, "Text to speak (default: a 62-word paragraph)");
+  bench->add_option("--url", bench_options.url, "Server to measure (default: start one on a free port)");
+  bench->add_option("--workers", bench_options.workers, "Workers per engine (spawned server and --engine-only)");
+  bench->add_option("--routes", bench_options.routes, "Routes to load: tts, ws, stream, openai")->delimiter(',');
+  bench->add_option("--concurrency", bench_options.concurrency, "Concurrent clients per scenario")->delimiter(',');
+  bench->add_option("--requests", bench_options.requests, "Requests per client per scenario")->capture_default_str();
+  bench->add_option("--seconds", bench_options.seconds, "Run each scenario this long instead of a request count");
+  bench->add_option("--corpus", bench_options.corpus, "Text file, one request text per line (default: built in)");
+  bench->add_flag("!--no-compare", bench_options.compare, "Do not byte-compare answers with the same request made alone");
+  bench->add_flag("--json", bench_options.json, "Print the report as JSON");
+  bench->add_flag("--engine-only", bench_options.engine_only, "Measure the engine alone (worker processes, no server)");
+  bench->add_flag("--allow-remote", bench_options.allow_remote, "Allow --url to name a non-loopback server");
   bench->add_flag("--formats", bench_options.formats, "Also measure every output format of /v1/audio/speech");
   bench->add_flag("--websocket", bench_options.websocket, "Also measure /ws (first audio, 1000 idle connections, 64 sessions)");
 

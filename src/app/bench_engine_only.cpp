@@ -1,0 +1,122 @@
+#include "app/bench_engine_only.hpp"
+
+#include "text/segmenter.hpp"
+#include "worker/protocol.hpp"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+extern char** environ;
+
+namespace rtts::app {
+namespace {
+
+struct direct_worker {
+  pid_t pid = -1;
+  int fd = -1;
+  int sample_rate = 0;
+  worker::frame_decoder decoder;
+
+  ~direct_worker() {
+    if (fd >= 0) ::close(fd); // the worker sees EOF and exits
+    if (pid > 0) ::waitpid(pid, nullptr, 0);
+  }
+
+  bool send(const std::string& bytes) const {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n <= 0) return false;
+      done += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  std::optional<worker::frame> next() {
+    for (;;) {
+      auto f = decoder.next();
+      if (!f) return std::nullopt;
+      if (*f) return std::move(**f);
+      char buf[65536];
+      auto n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) return std::nullopt;
+      decoder.feed({buf, static_cast<std::size_t>(n)});
+    }
+  }
+};
+
+result<std::unique_ptr<direct_worker>> start_worker(const std::string& executable, const std::string& engine) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return make_error(error_kind::internal, "socketpair failed");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
+  std::string a0 = executable, a1 = "worker", a2 = "--engine", a3 = engine;
+  char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), nullptr};
+  auto w = std::make_unique<direct_worker>();
+  int rc = ::posix_spawn(&w->pid, executable.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  w->fd = fds[0];
+  if (rc != 0) return make_error(error_kind::internal, "cannot start a worker");
+  auto hello = w->next();
+  if (!hello || hello->type != worker::frame_type::hello) return make_error(error_kind::internal, "the worker did not say hello");
+  auto info = worker::worker_hello_from_json(hello->payload);
+  if (!info) return info.error();
+  w->sample_rate = info->sample_rate;
+  return w;
+}
+
+} // namespace
+
+result<engine_only_result> measure_engine_only(const std::string& executable, const std::string& engine, unsigned workers,
+                                               const std::vector<bench_item>& corpus, unsigned rounds) {
+  struct job {
+    std::string text, voice;
+  };
+  std::vector<job> jobs;
+  for (unsigned r = 0; r < rounds; ++r)
+    for (const auto& item : corpus)
+      for (auto& fragment : text::split_into_fragments(item.text)) jobs.push_back({std::move(fragment), item.voice});
+
+  std::vector<std::unique_ptr<direct_worker>> pool;
+  for (unsigned i = 0; i < workers; ++i) {
+    auto w = start_worker(executable, engine);
+    if (!w) return w.error();
+    pool.push_back(std::move(*w));
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::uint64_t> samples{0};
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (auto& w : pool)
+    threads.emplace_back([&, worker = w.get()] {
+      for (std::uint64_t id = 1;; ++id) {
+        std::size_t i = next++;
+        if (i >= jobs.size()) return;
+        worker::synthesize_request request{jobs[i].text, {jobs[i].voice, 1.0, 1.0}};
+        if (!worker->send(worker::encode_frame(worker::frame_type::synthesize, id, worker::to_json(request)))) return;
+        while (auto f = worker->next()) {
+          if (f->type == worker::frame_type::audio) samples += f->payload.size() / 2;
+          if (f->type == worker::frame_type::done || f->type == worker::frame_type::failed) break;
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  engine_only_result r;
+  r.workers = workers;
+  r.fragments = static_cast<unsigned>(jobs.size());
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.audio_seconds = static_cast<double>(samples.load()) / pool.front()->sample_rate;
+  return r;
+}
+
+} // namespace rtts::app

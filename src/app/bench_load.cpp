@@ -1,0 +1,247 @@
+#include "app/bench_load.hpp"
+
+#include "api/base64.hpp"
+#include "client/server_process.hpp"
+#include "client/ws_client.hpp"
+
+#include <boost/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+namespace rtts::app {
+namespace json = boost::json;
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+double ms_since(clock_type::time_point t0) { return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count(); }
+
+bool looks_like_timeout(const std::string& message) {
+  return message.find("timed out") != std::string::npos || message.find("temporarily unavailable") != std::string::npos;
+}
+
+request_outcome http_request(const client::endpoint& at, const client::http_request& req, bool wav) {
+  request_outcome out;
+  auto t0 = clock_type::now();
+  auto r = client::fetch(at, req, [&](std::string_view piece) {
+    if (out.pcm.empty() && !piece.empty()) out.first_audio_ms = ms_since(t0);
+    out.pcm.append(piece);
+    return true;
+  });
+  out.total_ms = ms_since(t0);
+  if (!r) {
+    out.error = r.error().message;
+    out.timeout = looks_like_timeout(out.error);
+    return out;
+  }
+  if (r->status != 200) {
+    out.error = "HTTP " + std::to_string(r->status) + ": " + out.pcm.substr(0, 200);
+    return out;
+  }
+  out.sample_rate = std::atoi(r->header("x-audio-sample-rate").c_str());
+  if (wav && out.pcm.size() >= 44) out.pcm.erase(0, 44);
+  out.ok = r->complete && !out.pcm.empty();
+  if (!r->complete) out.error = "stream cut short";
+  return out;
+}
+
+request_outcome ws_request(const client::endpoint& at, const bench_item& item) {
+  request_outcome out;
+  auto t0 = clock_type::now();
+  auto c = client::ws_client::connect(at, "/ws?voice=" + client::url_encode(item.voice));
+  if (!c) {
+    out.error = c.error().message;
+    return out;
+  }
+  (*c)->send_text(item.text);
+  for (;;) {
+    auto m = (*c)->read();
+    if (!m) {
+      out.error = m.error().message;
+      out.timeout = looks_like_timeout(out.error);
+      return out;
+    }
+    auto v = json::parse(m->data).as_object();
+    if (v.contains("finalOutput")) break;
+    if (v.contains("error")) {
+      out.error = m->data;
+      return out;
+    }
+    const auto& a = v.at("audioOutput").as_object();
+    out.sample_rate = static_cast<int>(a.at("sampleRate").as_int64());
+    if (a.contains("isHeader")) continue;
+    if (out.pcm.empty()) out.first_audio_ms = ms_since(t0);
+    out.pcm += api::base64_decode(a.at("audio").as_string());
+  }
+  out.total_ms = ms_since(t0);
+  (*c)->send_text("stop");
+  out.ok = !out.pcm.empty();
+  return out;
+}
+
+request_outcome stream_request(const client::endpoint& at, const bench_item& item) {
+  request_outcome out;
+  auto t0 = clock_type::now();
+  auto c = client::ws_client::connect(at, "/v1/audio/speech-stream");
+  if (!c) {
+    out.error = c.error().message;
+    return out;
+  }
+  (*c)->send_text(json::serialize(json::object{{"type", "config"}, {"voice", item.voice}, {"format", "pcm"}, {"binary", true}}));
+  (*c)->send_text(json::serialize(json::object{{"type", "text"}, {"text", item.text}}));
+  (*c)->send_text(R"({"type":"end"})");
+  for (;;) {
+    auto m = (*c)->read();
+    if (!m) {
+      out.error = m.error().message;
+      out.timeout = looks_like_timeout(out.error);
+      return out;
+    }
+    if (m->binary) {
+      if (out.pcm.empty()) out.first_audio_ms = ms_since(t0);
+      out.pcm += m->data;
+      continue;
+    }
+    auto v = json::parse(m->data).as_object();
+    auto type = v.at("type").as_string();
+    if (type == "audio_start") out.sample_rate = static_cast<int>(v.at("sample_rate").as_int64());
+    else if (type == "error") {
+      out.error = m->data;
+      return out;
+    } else if (type == "done") break;
+  }
+  out.total_ms = ms_since(t0);
+  out.ok = !out.pcm.empty();
+  return out;
+}
+
+// utime + stime of a process and its reaped children, in clock ticks.
+long long cpu_ticks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string f;
+  long long total = 0;
+  for (int i = 3; i <= 17 && fields >> f; ++i)
+    if (i >= 14) total += std::atoll(f.c_str()); // utime, stime, cutime, cstime
+  return total;
+}
+
+long long tree_ticks(pid_t server) {
+  if (server <= 0) return 0;
+  long long total = cpu_ticks(server);
+  std::string task_dir = "/proc/" + std::to_string(server) + "/task/" + std::to_string(server) + "/children";
+  std::ifstream children(task_dir);
+  for (pid_t c; children >> c;) total += cpu_ticks(c);
+  return total;
+}
+
+} // namespace
+
+std::optional<bench_route> parse_route(std::string_view name) {
+  if (name == "tts") return bench_route::tts;
+  if (name == "ws") return bench_route::ws;
+  if (name == "stream") return bench_route::stream;
+  if (name == "openai") return bench_route::openai;
+  return std::nullopt;
+}
+
+std::string_view route_name(bench_route r) {
+  switch (r) {
+  case bench_route::tts: return "tts";
+  case bench_route::ws: return "ws";
+  case bench_route::stream: return "stream";
+  case bench_route::openai: return "openai";
+  }
+  return "?";
+}
+
+request_outcome run_request(bench_route route, const client::endpoint& at, const bench_item& item) {
+  switch (route) {
+  case bench_route::tts: {
+    client::http_request req;
+    req.target = "/tts?text=" + client::url_encode(item.text) + "&voice=" + client::url_encode(item.voice);
+    return http_request(at, req, true);
+  }
+  case bench_route::openai: {
+    client::http_request req;
+    req.method = "POST";
+    req.target = "/v1/audio/speech";
+    req.headers["Content-Type"] = "application/json";
+    req.body = json::serialize(json::object{{"model", "tts-1"}, {"input", item.text}, {"voice", "espeak:" + item.voice}, {"response_format", "pcm"}});
+    return http_request(at, req, false);
+  }
+  case bench_route::ws: return ws_request(at, item);
+  case bench_route::stream: return stream_request(at, item);
+  }
+  return {};
+}
+
+scenario_result run_scenario(bench_route route, const client::endpoint& at, unsigned clients, const scenario_budget& budget,
+                             const std::vector<bench_item>& corpus, const std::vector<std::string>& references, pid_t server) {
+  scenario_result result;
+  result.route = route;
+  result.clients = clients;
+  std::mutex m;
+  std::atomic<bool> running{true};
+  auto t0 = clock_type::now();
+  auto stop_at = t0 + std::chrono::duration_cast<clock_type::duration>(
+                          std::chrono::duration<double>(budget.seconds > 0 ? budget.seconds : budget.deadline_seconds));
+  auto hard_stop = t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(budget.deadline_seconds));
+  long long ticks_before = tree_ticks(server);
+
+  std::thread sampler([&] {
+    while (running) {
+      if (server > 0) {
+        double mb = client::rss_kib(server) / 1024.0;
+        std::lock_guard lock(m);
+        result.peak_rss_mb = std::max(result.peak_rss_mb, mb);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  std::vector<std::thread> threads;
+  for (unsigned k = 0; k < clients; ++k)
+    threads.emplace_back([&, k] {
+      for (unsigned i = 0;; ++i) {
+        auto now = clock_type::now();
+        if (now >= hard_stop || (budget.seconds > 0 ? now >= stop_at : i >= budget.requests_per_client)) return;
+        std::size_t which = (k + i) % corpus.size();
+        auto outcome = run_request(route, at, corpus[which]);
+        std::lock_guard lock(m);
+        ++result.requests;
+        if (!outcome.ok) {
+          ++result.errors;
+          result.timeouts += outcome.timeout;
+          if (result.sample_errors.size() < 3) result.sample_errors.push_back(outcome.error.substr(0, 200));
+          continue;
+        }
+        result.first_audio_ms.push_back(outcome.first_audio_ms);
+        result.total_ms.push_back(outcome.total_ms);
+        result.rtf.push_back(outcome.total_ms > 0 ? outcome.audio_seconds() * 1000 / outcome.total_ms : 0);
+        result.audio_seconds += outcome.audio_seconds();
+        if (which < references.size() && !references[which].empty()) {
+          ++result.compared;
+          result.correct += outcome.pcm == references[which];
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  result.wall_seconds = ms_since(t0) / 1000;
+  running = false;
+  sampler.join();
+  long long ticks = tree_ticks(server) - ticks_before;
+  if (server > 0 && result.wall_seconds > 0)
+    result.cpu_percent = 100.0 * static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK)) / result.wall_seconds;
+  return result;
+}
+
+} // namespace rtts::app

@@ -1,0 +1,97 @@
+// `rtts bench` itself: a short run against a real server checks the report's structure and
+// that errors are counted, not that anything is fast.
+#include "server_fixture.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+using namespace rtts::testing;
+namespace json = boost::json;
+
+namespace {
+
+struct bench_run {
+  int status = -1;
+  json::object report;
+};
+
+bench_run run_bench(const std::string& args) {
+  std::string out = "/tmp/rtts-bench-" + std::to_string(::getpid()) + ".json";
+  int raw = std::system((std::string(RTTS_BINARY) + " bench --json " + args + " > " + out + " 2>/dev/null").c_str());
+  std::ifstream in(out);
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::remove(out.c_str());
+  bench_run r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.report = json::parse(text).as_object();
+  return r;
+}
+
+std::string corpus_file(const std::vector<std::string>& lines) {
+  std::string path = "/tmp/rtts-corpus-" + std::to_string(::getpid()) + ".txt";
+  std::ofstream out(path);
+  for (const auto& l : lines) out << l << "\n";
+  return path;
+}
+
+std::string url_of(const rtts_server& s) { return "http://" + s.endpoint().host + ":" + std::to_string(s.endpoint().port); }
+
+} // namespace
+
+TEST(Bench, ReportsEveryRouteAndScenario) {
+  rtts_server server;
+  auto corpus = corpus_file({"A short sentence for the benchmark.", "Another one, a little longer than the first."});
+  auto r = run_bench("--url " + url_of(server) + " --routes tts,ws,stream,openai --concurrency 1,3 --requests 2 --corpus " + corpus);
+  std::remove(corpus.c_str());
+  EXPECT_EQ(r.status, 0) << "a clean run exits 0";
+  const auto& scenarios = r.report.at("scenarios").as_array();
+  ASSERT_EQ(scenarios.size(), 8u); // 4 routes x 2 concurrency levels
+  for (const auto& v : scenarios) {
+    const auto& s = v.as_object();
+    unsigned clients = static_cast<unsigned>(s.at("clients").as_int64());
+    EXPECT_EQ(s.at("requests").as_int64(), clients * 2) << s.at("route");
+    EXPECT_EQ(s.at("errors").as_int64(), 0);
+    EXPECT_EQ(s.at("compared").as_int64(), s.at("requests").as_int64()) << "every answer byte-compared";
+    EXPECT_EQ(s.at("correct").as_int64(), s.at("compared").as_int64());
+    for (const char* p : {"p50", "p95", "p99"}) EXPECT_GT(s.at("first_audio_ms").at(p).to_number<double>(), 0) << p;
+    EXPECT_GT(s.at("audio_seconds_per_second").to_number<double>(), 0);
+    EXPECT_GT(s.at("rtf_p50").to_number<double>(), 1.0);
+  }
+}
+
+TEST(Bench, CountsErrors) {
+  rtts_server server({"--max-text", "40"});
+  auto corpus = corpus_file({"Short enough.", "This line is far longer than the forty characters the server accepts."});
+  auto r = run_bench("--url " + url_of(server) + " --routes tts,openai --concurrency 2 --requests 2 --no-compare --corpus " + corpus);
+  std::remove(corpus.c_str());
+  EXPECT_EQ(r.status, 3) << "errors make the run fail";
+  for (const auto& v : r.report.at("scenarios").as_array()) {
+    const auto& s = v.as_object();
+    EXPECT_EQ(s.at("requests").as_int64(), 4);
+    EXPECT_EQ(s.at("errors").as_int64(), 2) << "half the corpus is over the limit";
+    EXPECT_EQ(s.at("timeouts").as_int64(), 0);
+    EXPECT_NE(std::string(s.at("sample_errors").at(0).as_string()).find("413"), std::string::npos);
+  }
+}
+
+TEST(Bench, EngineOnlyNeedsNoServer) {
+  auto corpus = corpus_file({"The engine alone, with no server in between."});
+  auto r = run_bench("--engine-only --workers 1 --corpus " + corpus);
+  std::remove(corpus.c_str());
+  EXPECT_EQ(r.status, 0);
+  const auto& e = r.report.at("engine_only").as_object();
+  EXPECT_EQ(e.at("workers").as_int64(), 1);
+  EXPECT_GT(e.at("fragments").as_int64(), 0);
+  EXPECT_GT(e.at("audio_seconds_per_second").to_number<double>(), 1.0);
+}
+
+TEST(Bench, RefusesRemoteServersByDefault) {
+  int raw = std::system((std::string(RTTS_BINARY) + " bench --url http://192.0.2.1:8000 > /dev/null 2>&1").c_str());
+  EXPECT_EQ(WEXITSTATUS(raw), 1);
+}
