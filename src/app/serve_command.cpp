@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 namespace rtts::app {
@@ -28,6 +29,7 @@ struct serve_state {
   synth::synthesizer& synth;
   server::http_server& http;
   int exit_code = 0;
+  bool draining = false;
 };
 
 asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_point t0) {
@@ -100,12 +102,23 @@ int serve(const server_config& config) {
   server::http_server http(io, compute, config, synth);
   serve_state state{io, config, synth, http};
 
+  // First SIGTERM/SIGINT: drain (stop accepting, let streams finish up to the grace period).
+  // A second one: exit at once.
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code error, int) {
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code error, int) {
     if (error) return;
-    std::fprintf(stderr, "rtts: shutting down\n");
+    if (state.draining) {
+      std::fprintf(stderr, "rtts: second signal, exiting now\n");
+      synth.stop();
+      io.stop();
+      return;
+    }
+    state.draining = true;
+    std::fprintf(stderr, "rtts: shutting down (finishing streams for up to %u ms)\n", config.shutdown_grace_ms);
     asio::co_spawn(io, shut_down(&state), asio::detached);
-  });
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
   asio::co_spawn(io, start_up(&state, t0), asio::detached);
   io.run();
   compute.join();

@@ -172,6 +172,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       {"/voices", http::verb::get},       {"/setvoice", http::verb::get},          {"/health", http::verb::get},
       {"/v1/models", http::verb::get},    {"/v1/audio/voices", http::verb::get},   {"/v1/audio/speech", http::verb::post},
       {"/ws", http::verb::get},           {"/v1/audio/speech-stream", http::verb::get},
+      {"/ready", http::verb::get},
   };
 
   // Returns false if the connection can not be reused.
@@ -192,7 +193,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     }
     auto found = std::find_if(std::begin(routes), std::end(routes), [&](const route& r) { return r.path == path; });
     if (found == std::end(routes)) co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
-    if (path != "/health") {
+    if (path != "/health" && path != "/ready") {
       if (auto ok = api::check_api_key(req[http::field::authorization], self->config.api_keys); !ok) {
         auto res = error_response(ok.error(), keep_alive);
         res.set(http::field::www_authenticate, "Bearer");
@@ -222,6 +223,15 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       if (!speech) co_return co_await reply(stream, keep_alive, speech.error());
       speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true};
       co_return co_await stream_speech(self, stream, std::move(job), keep_alive);
+    }
+    if (path == "/ready") {
+      // For load balancers and orchestrators: 503 while an engine has no live worker or while
+      // draining after SIGTERM, so traffic moves elsewhere.
+      bool ready = !self->stopping;
+      for (const auto& [name, s] : synth.pool_stats()) ready = ready && s.ready > 0;
+      if (!ready)
+        co_return co_await reply(stream, keep_alive, make_error(error_kind::unavailable, self->stopping ? "shutting down" : "an engine has no live worker", "not_ready"));
+      co_return co_await reply(stream, keep_alive, std::string(R"({"status":"ready"})"));
     }
     if (path == "/health")
       co_return co_await reply(stream, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));

@@ -93,6 +93,42 @@ TEST(Resilience, KillingWorkersRepeatedlyNeverTakesTheServerDown) {
   expect_good_audio(server);
 }
 
+TEST(Resilience, SigtermLetsActiveStreamsFinish) {
+  rtts_server server({"--workers", "1"});
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "Sentence " + std::to_string(i) + " of a stream that is still running. ";
+  std::string body;
+  bool signalled = false;
+  pid_t pid = server.pid();
+  auto r = server.get(tts_target(text), [&](std::string_view piece) {
+    body.append(piece);
+    if (!signalled && body.size() > 50'000) {
+      ::kill(pid, SIGTERM); // mid-stream
+      signalled = true;
+    }
+    return true;
+  });
+  EXPECT_TRUE(signalled);
+  EXPECT_TRUE(r.complete) << "the stream in flight ends cleanly, with its last chunk";
+  EXPECT_GT(decode_wav(body).seconds(), 60.0);
+  EXPECT_EQ(server.terminate(), 0) << "and the server exits 0";
+}
+
+TEST(Resilience, SecondSignalExitsAtOnce) {
+  rtts_server server({"--shutdown-grace-ms", "60000"});
+  auto c = rtts::client::fetch(server.endpoint(), {});
+  ASSERT_TRUE(c);
+  // An idle keep-alive connection would hold a drain open; a second signal ends it now.
+  std::thread holder([&] { raw_exchange(server.endpoint(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(server.pid(), SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(server.terminate(), 0); // sends the second SIGTERM
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20)) << "not the 60 s grace period";
+  holder.join();
+}
+
 TEST(Resilience, SigtermExitsCleanly) {
   rtts_server server;
   expect_good_audio(server);

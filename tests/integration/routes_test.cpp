@@ -104,6 +104,13 @@ TEST(Routes, EnvironmentVariablesConfigure) {
   EXPECT_EQ(server.get(tts_target("Bonjour.")).body, server.get(tts_target("Bonjour.", "voice=fr-fr")).body);
 }
 
+TEST(Routes, ReadyWhenEnginesAreUp) {
+  rtts_server server({"--api-key", "secret"});
+  auto r = server.get("/ready");
+  EXPECT_EQ(r.status, 200u) << "exempt from auth, like /health";
+  EXPECT_EQ(body_json(r).at("status").as_string(), "ready");
+}
+
 TEST(Routes, HealthAnswers) {
   rtts_server server;
   auto r = server.get("/health");
