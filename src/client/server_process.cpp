@@ -80,6 +80,11 @@ std::vector<pid_t> server_process::children() const {
 int server_process::terminate() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
+  return wait_exit();
+}
+
+int server_process::wait_exit() {
+  if (pid_ <= 0) return -1;
   int status = 0;
   for (int i = 0; i < 2000; ++i) { // up to 20 s
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {

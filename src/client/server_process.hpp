@@ -28,6 +28,8 @@ public:
   std::vector<pid_t> children() const;
   // SIGTERM and wait (SIGKILL after 20 s). Returns the exit code, or -1 if killed or gone.
   int terminate();
+  // Waits (up to 20 s) for the process to exit by itself; the exit code, or -1.
+  int wait_exit();
 
 private:
   pid_t pid_ = -1;
