@@ -6,12 +6,15 @@ TEST_BUILD ?= build-test
 JOBS       ?= 2
 ARGS       ?=
 
-.PHONY: run test deps build build-test clean
+.PHONY: run test deps deps-run build build-test clean
 
 deps:
 	./scripts/install-deps
 
-build: deps
+deps-run:
+	./scripts/install-deps --no-tests
+
+build: deps-run
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DRTTS_TESTS=OFF
 	cmake --build $(BUILD) -j $(JOBS)
 
