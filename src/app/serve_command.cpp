@@ -2,6 +2,7 @@
 
 #include "server/http_server.hpp"
 #include "synth/synthesizer.hpp"
+#include "wyoming/wyoming_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,6 +29,8 @@ struct serve_state {
   server_config config;
   synth::synthesizer& synth;
   server::http_server& http;
+  server::http_server& marytts;
+  wyoming::wyoming_server& wyoming;
   int exit_code = 0;
   bool draining = false;
 };
@@ -48,6 +51,36 @@ asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_p
     co_return;
   }
   s->http.start();
+  // The optional listeners for Home Assistant and MaryTTS clients ("HOST:PORT").
+  auto split = [](const std::string& hp) -> std::pair<std::string, unsigned> {
+    auto colon = hp.rfind(':');
+    if (colon == std::string::npos) return {hp, 0};
+    return {hp.substr(0, colon), static_cast<unsigned>(std::atoi(hp.c_str() + colon + 1))};
+  };
+  if (!s->config.wyoming.empty()) {
+    auto [host, port] = split(s->config.wyoming);
+    auto bound = s->wyoming.listen(host, port);
+    if (!bound) {
+      std::fprintf(stderr, "rtts: %s\n", bound.error().message.c_str());
+      s->exit_code = 1;
+      s->io.stop();
+      co_return;
+    }
+    s->wyoming.start();
+    std::fprintf(stderr, "rtts: Wyoming on tcp://%s:%u (no authentication: trusted networks only)\n", host.c_str(), *bound);
+  }
+  if (!s->config.marytts.empty()) {
+    auto [host, port] = split(s->config.marytts);
+    auto bound = s->marytts.listen(host, port);
+    if (!bound) {
+      std::fprintf(stderr, "rtts: %s\n", bound.error().message.c_str());
+      s->exit_code = 1;
+      s->io.stop();
+      co_return;
+    }
+    s->marytts.start();
+    std::fprintf(stderr, "rtts: MaryTTS on http://%s:%u\n", host.c_str(), *bound);
+  }
   bool loopback = s->config.host == "127.0.0.1" || s->config.host == "::1" || s->config.host.starts_with("127.");
   if (!loopback && s->config.api_keys.empty())
     std::fprintf(stderr, "rtts: WARNING: listening on %s without an API key: anyone who can reach this address can use the "
@@ -61,6 +94,8 @@ asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_p
 
 asio::awaitable<void> shut_down(serve_state* s) {
   s->http.stop_accepting();
+  s->marytts.stop_accepting();
+  s->wyoming.stop();
   // Let in-flight streams finish, up to the grace period; then cut the rest.
   asio::steady_timer timer(s->io);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s->config.shutdown_grace_ms);
@@ -100,7 +135,9 @@ int serve(const server_config& config) {
   asio::thread_pool compute(config.compute_threads ? config.compute_threads : std::max(1u, std::thread::hardware_concurrency()));
   synth::synthesizer synth(io.get_executor(), config, executable.string());
   server::http_server http(io, compute, config, synth);
-  serve_state state{io, config, synth, http};
+  server::http_server marytts(io, compute, config, synth, server::http_server::route_set::marytts);
+  wyoming::wyoming_server wyoming(io, compute, synth);
+  serve_state state{io, config, synth, http, marytts, wyoming};
 
   // First SIGTERM/SIGINT: drain (stop accepting, let streams finish up to the grace period).
   // A second one: exit at once.

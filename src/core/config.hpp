@@ -28,6 +28,8 @@ struct server_config {
   std::size_t ws_max_outbox_bytes = 1 << 20; // unsent bytes per session before it stops producing
   unsigned ws_stalled_ms = 30000;           // a client that takes nothing for this long is dropped
   std::vector<std::string> api_keys;        // empty = no authentication
+  std::string wyoming;                      // "HOST:PORT" of the Wyoming listener; empty = off
+  std::string marytts;                      // "HOST:PORT" of the MaryTTS listener; empty = off
   // OpenAI voice names -> "engine:voice" (or a voice of the default engine). Defaults map the
   // OpenAI names onto eSpeak NG's English accents; --openai-voice NAME=engine:voice adds or
   // replaces entries.

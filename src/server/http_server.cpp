@@ -8,11 +8,13 @@
 #include "api/catalogue_json.hpp"
 #include "api/error_body.hpp"
 #include "api/health_json.hpp"
+#include "api/marytts.hpp"
 #include "api/api_keys.hpp"
 #include "api/openai_speech.hpp"
 #include "api/sse_events.hpp"
 #include "api/tts_query.hpp"
 #include "audio/format.hpp"
+#include "audio/wav.hpp"
 #include "synth/encoded_stream.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -93,9 +95,65 @@ error header_limit_error(std::string_view received, std::size_t max_request_line
 
 struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   tcp::acceptor acceptor;
+  http_server::route_set routes_served;
 
-  impl(asio::io_context& io_, asio::thread_pool& compute_, const server_config& config_, synth::synthesizer& synth_)
-      : server_context{io_, compute_, config_, synth_}, acceptor(io_) {}
+  impl(asio::io_context& io_, asio::thread_pool& compute_, const server_config& config_, synth::synthesizer& synth_, http_server::route_set r)
+      : server_context{io_, compute_, config_, synth_}, acceptor(io_), routes_served(r) {}
+
+  std::vector<worker::worker_hello> engine_infos() const {
+    std::vector<worker::worker_hello> engines;
+    for (const auto& name : synth.engine_names()) engines.push_back(**synth.engine_info(name));
+    return engines;
+  }
+
+  // The MaryTTS listener (--marytts): its own small route set, no API keys (MaryTTS clients
+  // cannot send them; the listener is off by default and belongs on a trusted network).
+  static asio::awaitable<bool> handle_marytts(std::shared_ptr<impl> self, beast::tcp_stream& stream, request req, bool keep_alive) {
+    auto target = api::parse_target(req.target());
+    if (!target) co_return co_await reply(stream, keep_alive, target.error());
+    const std::string& path = target->path;
+    auto text = [&](std::string body) {
+      response res{http::status::ok, 11};
+      res.set(http::field::server, "rtts");
+      res.set(http::field::content_type, "text/plain; charset=utf-8");
+      res.keep_alive(keep_alive);
+      res.body() = std::move(body);
+      res.prepare_payload();
+      return res;
+    };
+    if (path == "/voices") co_return co_await write_response(stream, text(api::marytts_voices(self->engine_infos())));
+    if (path == "/locales") co_return co_await write_response(stream, text(api::marytts_locales(self->engine_infos())));
+    if (path == "/version") co_return co_await write_response(stream, text(api::marytts_version()));
+    if (path == "/audioformats") co_return co_await write_response(stream, text(api::marytts_audioformats()));
+    if (path != "/process") co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
+    if (req.method() != http::verb::get && req.method() != http::verb::post)
+      co_return co_await reply(stream, keep_alive, make_error(error_kind::method_not_allowed, "use GET or POST"));
+    // A POST carries a form body, with or without a Content-Type saying so.
+    auto params = req.method() == http::verb::post ? api::parse_target("/process?" + req.body()) : target;
+    if (!params) co_return co_await reply(stream, keep_alive, params.error());
+    auto parsed = api::parse_marytts_request(*params, self->engine_infos(), self->synth.default_engine());
+    if (!parsed) co_return co_await reply(stream, keep_alive, parsed.error());
+    auto started = synth::encoded_stream::start(self->synth, self->compute, parsed->text, parsed->voice, {audio_format::pcm, 0, 0});
+    if (!started) co_return co_await reply(stream, keep_alive, started.error());
+    std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
+    // MaryTTS answers a whole WAV file with exact sizes: collect it (bounded by --max-text).
+    std::string pcm;
+    for (;;) {
+      auto piece = co_await speech->next();
+      if (piece.type == synth::encoded_piece::kind::failed) co_return co_await reply(stream, keep_alive, piece.failure);
+      pcm += piece.bytes;
+      if (piece.type == synth::encoded_piece::kind::end) break;
+    }
+    auto header = audio::make_wav_header(static_cast<std::uint32_t>(speech->output_rate()), 1, static_cast<std::uint32_t>(pcm.size()));
+    response res{http::status::ok, 11};
+    res.set(http::field::server, "rtts");
+    res.set(http::field::content_type, "audio/x-wav");
+    res.keep_alive(keep_alive);
+    res.body().assign(reinterpret_cast<const char*>(header.data()), header.size());
+    res.body() += pcm;
+    res.prepare_payload();
+    co_return co_await write_response(stream, std::move(res));
+  }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
     while (!self->stopping) {
@@ -182,6 +240,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     if (header_fields_bytes(req) > self->config.max_header_bytes)
       co_return co_await write_response(stream, error_response(make_error(error_kind::headers_too_large, "request header fields too large"), false));
 
+    if (self->routes_served == http_server::route_set::marytts) co_return co_await handle_marytts(self, stream, std::move(req), keep_alive);
     auto target = api::parse_target(req.target());
     if (!target) co_return co_await reply(stream, keep_alive, target.error());
     const std::string& path = target->path;
@@ -237,11 +296,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       co_return co_await reply(stream, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));
     if (path == "/engines") co_return co_await reply(stream, keep_alive, api::engines_json(synth.engine_names()));
     if (path == "/v1/models") co_return co_await reply(stream, keep_alive, api::models_json(synth.engine_names()));
-    if (path == "/v1/audio/voices") {
-      std::vector<worker::worker_hello> engines;
-      for (const auto& name : synth.engine_names()) engines.push_back(**synth.engine_info(name));
-      co_return co_await reply(stream, keep_alive, api::openai_voices_json(self->config.openai_voices, engines));
-    }
+    if (path == "/v1/audio/voices") co_return co_await reply(stream, keep_alive, api::openai_voices_json(self->config.openai_voices, self->engine_infos()));
     if (path == "/voices") {
       auto info = synth.engine_info(target->get("engine").value_or(""));
       if (!info) co_return co_await reply(stream, keep_alive, info.error());
@@ -334,22 +389,25 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   }
 };
 
-http_server::http_server(asio::io_context& io, asio::thread_pool& compute, const server_config& config, synth::synthesizer& synthesizer)
-    : impl_(std::make_shared<impl>(io, compute, config, synthesizer)) {}
+http_server::http_server(asio::io_context& io, asio::thread_pool& compute, const server_config& config, synth::synthesizer& synthesizer,
+                         route_set routes)
+    : impl_(std::make_shared<impl>(io, compute, config, synthesizer, routes)) {}
 
 http_server::~http_server() { stop_accepting(); }
 
-result<unsigned> http_server::listen() {
+result<unsigned> http_server::listen() { return listen(impl_->config.host, impl_->config.port); }
+
+result<unsigned> http_server::listen(const std::string& host, unsigned port) {
   boost::system::error_code ec;
-  auto address = asio::ip::make_address(impl_->config.host, ec);
-  if (ec) return make_error(error_kind::invalid_request, "--host '" + impl_->config.host + "' is not an IP address");
-  tcp::endpoint endpoint{address, static_cast<unsigned short>(impl_->config.port)};
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return make_error(error_kind::invalid_request, "host '" + host + "' is not an IP address");
+  tcp::endpoint endpoint{address, static_cast<unsigned short>(port)};
   auto& a = impl_->acceptor;
   a.open(endpoint.protocol(), ec);
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(endpoint, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(error_kind::unavailable, "cannot listen on " + impl_->config.host + ":" + std::to_string(impl_->config.port) + ": " + ec.message());
+  if (ec) return make_error(error_kind::unavailable, "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
   return a.local_endpoint().port();
 }
 

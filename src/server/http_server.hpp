@@ -13,12 +13,15 @@ namespace rtts::server {
 
 class http_server {
 public:
+  enum class route_set { rtts, marytts }; // which routes this listener serves
+
   http_server(boost::asio::io_context& io, boost::asio::thread_pool& compute, const server_config& config,
-              synth::synthesizer& synthesizer);
+              synth::synthesizer& synthesizer, route_set routes = route_set::rtts);
   ~http_server();
 
-  // Binds and listens; returns the bound port (useful with port 0).
+  // Binds and listens (config.host:port unless given); returns the bound port (useful with 0).
   result<unsigned> listen();
+  result<unsigned> listen(const std::string& host, unsigned port);
   // Accepts connections until stop_accepting().
   void start();
   void stop_accepting();

@@ -1,0 +1,30 @@
+#pragma once
+// The MaryTTS HTTP API (port 59125 by convention), for Home Assistant's `marytts` integration
+// and OpenTTS-era clients: /process, /voices, /locales, /version, /audioformats.
+#include "api/tts_query.hpp"
+#include "worker/protocol.hpp"
+
+#include <string>
+#include <vector>
+
+namespace rtts::api {
+
+struct marytts_request {
+  std::string text;
+  voice_options voice;
+};
+
+// INPUT_TEXT (required), INPUT_TYPE (TEXT), OUTPUT_TYPE (AUDIO), LOCALE (en_US), VOICE,
+// AUDIO (WAVE_FILE or WAVE). A voice name this server does not have (clients send
+// cmu-slt-hsmm by default) falls back to a voice of the LOCALE, then to the default voice;
+// effects and other parameters are ignored.
+result<marytts_request> parse_marytts_request(const parsed_target& params, const std::vector<worker::worker_hello>& engines,
+                                              const std::string& default_engine);
+
+// The plain-text listings, one item per line.
+std::string marytts_voices(const std::vector<worker::worker_hello>& engines);
+std::string marytts_locales(const std::vector<worker::worker_hello>& engines);
+std::string marytts_version();
+std::string marytts_audioformats();
+
+} // namespace rtts::api

@@ -1,0 +1,341 @@
+#include "wyoming/wyoming_server.hpp"
+
+#include "synth/encoded_stream.hpp"
+#include "text/incremental_segmenter.hpp"
+#include "wyoming/framing.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json.hpp>
+
+#include <deque>
+
+namespace rtts::wyoming {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+asio::awaitable<void> wait(asio::steady_timer& t) {
+  boost::system::error_code ignored;
+  t.expires_at(asio::steady_timer::time_point::max());
+  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::replace(s.begin(), s.end(), '_', '-');
+  return s;
+}
+
+std::string json_string(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// One queued piece of speech. `end_of_stream` closes a streaming request.
+struct job {
+  std::string text;
+  voice_options voice;
+  bool streaming = false;
+  bool end_of_stream = false;
+};
+
+// Events are built by a function, never as braced temporaries inside co_await expressions:
+// g++ 12 miscompiles those in coroutines.
+event make_event(std::string type, json::object data, std::string payload) { return event{std::move(type), std::move(data), std::move(payload)}; }
+
+} // namespace
+
+struct wyoming_server::impl : std::enable_shared_from_this<impl> {
+  asio::io_context& io;
+  asio::thread_pool& compute;
+  synth::synthesizer& synth;
+  tcp::acceptor acceptor;
+  std::size_t connections = 0;
+  bool stopping = false;
+
+  impl(asio::io_context& io_, asio::thread_pool& compute_, synth::synthesizer& synth_)
+      : io(io_), compute(compute_), synth(synth_), acceptor(io_) {}
+
+  // The voice a synthesize event asks for: "engine:voice", a voice id, or just a language.
+  voice_options pick_voice(const json::object& data) const {
+    voice_options v;
+    auto* voice = data.if_contains("voice");
+    if (!voice || !voice->is_object()) return v;
+    std::string name = json_string(voice->as_object(), "name");
+    std::string language = lower(json_string(voice->as_object(), "language"));
+    if (auto colon = name.find(':'); colon != std::string::npos) {
+      v.engine = name.substr(0, colon);
+      v.voice = name.substr(colon + 1);
+    } else {
+      v.voice = name;
+    }
+    if (v.voice.empty() && !language.empty()) {
+      if (auto info = synth.engine_info(v.engine)) {
+        for (const auto& candidate : (*info)->voices)
+          if (candidate.language == language || (v.voice.empty() && candidate.language.starts_with(language))) v.voice = candidate.id;
+      }
+    }
+    return v;
+  }
+
+  event info_event() const {
+    json::array voices;
+    for (const auto& engine : synth.engine_names()) {
+      auto info = synth.engine_info(engine);
+      if (!info) continue;
+      for (const auto& v : (*info)->voices)
+        voices.push_back(json::object{{"name", engine + ":" + v.id},
+                                      {"description", v.name},
+                                      {"attribution", json::object{{"name", engine == "espeak" ? "eSpeak NG" : engine}, {"url", ""}}},
+                                      {"installed", true},
+                                      {"version", nullptr},
+                                      {"languages", json::array{json::value(v.language)}},
+                                      {"speakers", nullptr}});
+    }
+    json::object program{{"name", "rtts"},
+                         {"description", "rtts real-time text-to-speech"},
+                         {"attribution", json::object{{"name", "rtts"}, {"url", ""}}},
+                         {"installed", true},
+                         {"version", "0.1.0"},
+                         {"supports_synthesize_streaming", true},
+                         {"voices", std::move(voices)}};
+    return {"info", json::object{{"tts", json::array{std::move(program)}}, {"asr", json::array{}}, {"wake", json::array{}},
+                                 {"handle", json::array{}}, {"intent", json::array{}}}, {}};
+  }
+
+  static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
+    while (!self->stopping) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await self->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (self->stopping || ec == asio::error::operation_aborted) co_return;
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto s = std::make_shared<session>(self, std::move(socket));
+      asio::co_spawn(self->io, session::run_speaker(s), asio::detached);
+      asio::co_spawn(self->io, session::run_reader(s), asio::detached);
+    }
+  }
+
+  // One connection: the reader parses events and answers describe/ping at once; the speaker
+  // synthesizes queued jobs in order. Writes take turns (one at a time on the socket).
+  struct session {
+    std::shared_ptr<impl> server;
+    tcp::socket socket;
+    asio::steady_timer write_done, todo_signal;
+    bool writing = false, closed = false;
+    std::deque<job> todo;
+    std::unique_ptr<synth::encoded_stream> current;
+    // streaming request state
+    bool streaming = false, stream_audio_started = false;
+    voice_options stream_voice;
+    text::incremental_segmenter segmenter;
+
+    session(std::shared_ptr<impl> s, tcp::socket sock)
+        : server(std::move(s)), socket(std::move(sock)), write_done(socket.get_executor()), todo_signal(socket.get_executor()) {
+      ++server->connections;
+    }
+    ~session() { --server->connections; }
+
+    asio::awaitable<bool> send(event e) {
+      while (writing && !closed) co_await wait(write_done);
+      if (closed) co_return false;
+      writing = true;
+      std::string bytes = encode(e);
+      boost::system::error_code ec;
+      co_await asio::async_write(socket, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
+      writing = false;
+      write_done.cancel();
+      if (ec) close();
+      co_return !ec;
+    }
+
+    void close() {
+      closed = true;
+      if (current) current->cancel(); // the speaker drops it once next() returns
+      todo.clear();
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      todo_signal.cancel();
+      write_done.cancel();
+    }
+
+    void queue(job j) {
+      todo.push_back(std::move(j));
+      todo_signal.cancel();
+    }
+
+    static asio::awaitable<void> run_reader(std::shared_ptr<session> self) { co_await self->reader(); }
+    static asio::awaitable<void> run_speaker(std::shared_ptr<session> self) { co_await self->speaker(); }
+
+    asio::awaitable<void> reader() {
+      decoder in;
+      std::vector<char> buf(16384);
+      while (!closed) {
+        boost::system::error_code ec;
+        std::size_t n = co_await socket.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        in.feed({buf.data(), n});
+        for (;;) {
+          auto e = in.next();
+          if (!e) { // malformed or oversized: say so, then hang up
+            {
+              event ev = make_event("error", json::object{{"text", e.error().message}, {"code", "malformed"}}, {});
+              co_await send(std::move(ev));
+            }
+            close();
+            co_return;
+          }
+          if (!*e) break;
+          co_await handle(std::move(**e));
+          if (closed) co_return;
+        }
+      }
+      close(); // the client went away: stop its synthesis at once
+    }
+
+    asio::awaitable<void> handle(event e) {
+      if (e.type == "describe") {
+        event info = server->info_event();
+        co_await send(std::move(info));
+      } else if (e.type == "ping") {
+        {
+          event ev = make_event("pong", e.data.contains("text") ? json::object{{"text", e.data.at("text")}} : json::object{}, {});
+          co_await send(std::move(ev));
+        }
+      } else if (e.type == "synthesize") {
+        // Inside a stream, Home Assistant also sends the whole text as `synthesize` for older
+        // servers: a copy to ignore.
+        if (!streaming) queue({json_string(e.data, "text"), server->pick_voice(e.data), false, false});
+      } else if (e.type == "synthesize-start") {
+        streaming = true;
+        stream_audio_started = false;
+        stream_voice = server->pick_voice(e.data);
+        segmenter.clear();
+      } else if (e.type == "synthesize-chunk") {
+        if (!streaming) co_return;
+        segmenter.push(json_string(e.data, "text"));
+        for (auto& sentence : segmenter.take_ready()) queue({std::move(sentence), stream_voice, true, false});
+      } else if (e.type == "synthesize-stop") {
+        if (!streaming) co_return;
+        for (auto& sentence : segmenter.flush()) queue({std::move(sentence), stream_voice, true, false});
+        queue({{}, stream_voice, true, true});
+        streaming = false;
+      }
+      // Anything else is not for a TTS service: ignored, the connection stays open.
+    }
+
+    asio::awaitable<void> speaker() {
+      while (!closed) {
+        if (todo.empty()) {
+          co_await wait(todo_signal);
+          continue;
+        }
+        job j = std::move(todo.front());
+        todo.pop_front();
+        co_await speak(std::move(j));
+      }
+    }
+
+    asio::awaitable<void> speak(job j) {
+      if (j.end_of_stream) {
+        if (!stream_audio_started) { // a stream with no text still gets its audio-start/stop pair
+          auto info = server->synth.engine_info(j.voice.engine);
+          int rate = info ? (*info)->sample_rate : 22050;
+          {
+            event ev = make_event("audio-start", json::object{{"rate", rate}, {"width", 2}, {"channels", 1}}, {});
+            co_await send(std::move(ev));
+          }
+        }
+        stream_audio_started = false;
+        {
+          event ev = make_event("audio-stop", {}, {});
+          co_await send(std::move(ev));
+        }
+        {
+          event ev = make_event("synthesize-stopped", {}, {});
+          co_await send(std::move(ev));
+        }
+        co_return;
+      }
+      auto started = synth::encoded_stream::start(server->synth, server->compute, j.text, j.voice, {audio_format::pcm, 0, 0});
+      if (!started) {
+        {
+          event ev = make_event("error", json::object{{"text", started.error().message}, {"code", started.error().code}}, {});
+          co_await send(std::move(ev));
+        }
+        co_return;
+      }
+      current = std::move(*started);
+      json::object format{{"rate", current->output_rate()}, {"width", 2}, {"channels", 1}};
+      if (!j.streaming || !stream_audio_started) {
+        event start = make_event("audio-start", format, {});
+        if (!co_await send(std::move(start))) co_return;
+        stream_audio_started = j.streaming;
+      }
+      for (;;) {
+        synth::encoded_piece piece = co_await current->next();
+        if (closed) break;
+        if (piece.type == synth::encoded_piece::kind::failed) {
+          {
+            event ev = make_event("error", json::object{{"text", piece.failure.message}, {"code", "engine_failure"}}, {});
+            co_await send(std::move(ev));
+          }
+          break;
+        }
+        if (!piece.bytes.empty()) {
+          event chunk = make_event("audio-chunk", format, std::move(piece.bytes));
+          if (!co_await send(std::move(chunk))) break;
+        }
+        if (piece.type == synth::encoded_piece::kind::end) {
+          if (!j.streaming) {
+            event stop = make_event("audio-stop", {}, {});
+            co_await send(std::move(stop));
+          }
+          break;
+        }
+      }
+      current.reset();
+    }
+  };
+};
+
+wyoming_server::wyoming_server(asio::io_context& io, asio::thread_pool& compute, synth::synthesizer& synth)
+    : impl_(std::make_shared<impl>(io, compute, synth)) {}
+
+wyoming_server::~wyoming_server() { stop(); }
+
+result<unsigned> wyoming_server::listen(const std::string& host, unsigned port) {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return make_error(error_kind::invalid_request, "--wyoming host '" + host + "' is not an IP address");
+  tcp::endpoint endpoint{address, static_cast<unsigned short>(port)};
+  auto& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(error_kind::unavailable, "cannot listen for Wyoming on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  return a.local_endpoint().port();
+}
+
+void wyoming_server::start() { asio::co_spawn(impl_->io, impl::accept_loop(impl_), asio::detached); }
+
+void wyoming_server::stop() {
+  impl_->stopping = true;
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+std::size_t wyoming_server::active_connections() const { return impl_->connections; }
+
+} // namespace rtts::wyoming

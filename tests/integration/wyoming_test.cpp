@@ -1,0 +1,252 @@
+// The Wyoming and MaryTTS listeners against the real binary. The Wyoming client here is written
+// from the protocol description, independent of src/wyoming: it reads byte by byte.
+#include "audio/wav.hpp"
+#include "audio_check.hpp"
+#include "server_fixture.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <set>
+
+using namespace rtts::testing;
+namespace json = boost::json;
+
+namespace {
+
+unsigned free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+struct wy_event {
+  std::string type;
+  json::object data;
+  std::string payload;
+};
+
+class wyoming_client {
+public:
+  explicit wyoming_client(unsigned port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{20, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
+  }
+  ~wyoming_client() { ::close(fd_); }
+
+  void send_raw(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
+  void send(const std::string& type, const json::object& data = {}) {
+    std::string d = data.empty() ? "" : json::serialize(data);
+    json::object header{{"type", type}};
+    if (!d.empty()) header["data_length"] = d.size();
+    send_raw(json::serialize(header) + "\n" + d);
+  }
+  // Reads one byte at a time: the worst case for a framing that splits anywhere.
+  std::optional<wy_event> read() {
+    std::string line;
+    for (char c; (c = next()) != '\n';) {
+      if (c == 0 && closed_) return std::nullopt;
+      line.push_back(c);
+    }
+    auto header = json::parse(line).as_object();
+    wy_event e{std::string(header.at("type").as_string()), {}, {}};
+    if (auto* inline_data = header.if_contains("data")) e.data = inline_data->as_object();
+    if (auto* n = header.if_contains("data_length")) {
+      std::string d;
+      for (auto i = n->to_number<std::int64_t>(); i > 0; --i) d.push_back(next());
+      auto segment = json::parse(d);
+      for (auto& [k, v] : segment.as_object()) e.data[k] = v;
+    }
+    if (auto* n = header.if_contains("payload_length"))
+      for (auto i = n->to_number<std::int64_t>(); i > 0; --i) e.payload.push_back(next());
+    return e;
+  }
+  // Events until (and including) one of type `last`.
+  std::vector<wy_event> read_until(const std::string& last) {
+    std::vector<wy_event> events;
+    while (auto e = read()) {
+      events.push_back(*e);
+      if (e->type == last) break;
+    }
+    return events;
+  }
+
+private:
+  char next() {
+    char c = 0;
+    if (::recv(fd_, &c, 1, 0) != 1) closed_ = true;
+    return c;
+  }
+  int fd_ = -1;
+  bool closed_ = false;
+};
+
+std::string pcm_of(const std::vector<wy_event>& events) {
+  std::string pcm;
+  for (const auto& e : events)
+    if (e.type == "audio-chunk") pcm += e.payload;
+  return pcm;
+}
+
+class Wyoming : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    wy_port = free_port();
+    mary_port = free_port();
+    server = new rtts_server({"--wyoming", "127.0.0.1:" + std::to_string(wy_port), "--marytts", "127.0.0.1:" + std::to_string(mary_port)});
+  }
+  static void TearDownTestSuite() {
+    delete server;
+    server = nullptr;
+  }
+  static rtts_server* server;
+  static unsigned wy_port, mary_port;
+};
+rtts_server* Wyoming::server = nullptr;
+unsigned Wyoming::wy_port = 0, Wyoming::mary_port = 0;
+
+} // namespace
+
+TEST_F(Wyoming, DescribeListsEveryVoice) {
+  wyoming_client c(wy_port);
+  c.send("describe");
+  auto info = c.read();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->type, "info");
+  const auto& tts = info->data.at("tts").as_array().at(0).as_object();
+  EXPECT_TRUE(tts.at("supports_synthesize_streaming").as_bool());
+  const auto& voices = tts.at("voices").as_array();
+  EXPECT_GT(voices.size(), 50u);
+  std::set<std::string> names;
+  for (const auto& v : voices) {
+    EXPECT_TRUE(names.insert(std::string(v.at("name").as_string())).second) << "names are unique";
+    EXPECT_FALSE(v.at("languages").as_array().empty());
+    EXPECT_TRUE(v.as_object().contains("attribution"));
+  }
+  EXPECT_TRUE(names.contains("espeak:en-us"));
+}
+
+TEST_F(Wyoming, SynthesizeMatchesHttp) {
+  wyoming_client c(wy_port);
+  c.send("synthesize", {{"text", "Hello from Home Assistant."}, {"voice", json::object{{"name", "espeak:en-gb"}}}});
+  auto events = c.read_until("audio-stop");
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events.front().type, "audio-start");
+  EXPECT_EQ(events.front().data.at("rate").as_int64(), 22050);
+  EXPECT_EQ(events.front().data.at("width").as_int64(), 2);
+  EXPECT_EQ(events.front().data.at("channels").as_int64(), 1);
+  for (const auto& e : events) {
+    if (e.type == "audio-chunk") {
+      EXPECT_EQ(e.data.at("rate").as_int64(), 22050) << "format on every chunk";
+    }
+  }
+  EXPECT_EQ(events.back().type, "audio-stop");
+  EXPECT_TRUE(pcm_of(events) == server->get(tts_target("Hello from Home Assistant.", "voice=en-gb")).body.substr(44));
+  // A second request on the same connection; a language alone picks a voice of it.
+  c.send("synthesize", {{"text", "Guten Tag."}, {"voice", json::object{{"language", "de"}}}});
+  EXPECT_TRUE(pcm_of(c.read_until("audio-stop")) == server->get(tts_target("Guten Tag.", "voice=de")).body.substr(44));
+}
+
+TEST_F(Wyoming, StreamingSpeaksSentenceBySentence) {
+  wyoming_client c(wy_port);
+  c.send("synthesize-start", {{"voice", json::object{{"name", "espeak:en-us"}}}});
+  for (std::string piece : {"The first sen", "tence is here. The sec", "ond one follows. And a th", "ird"}) c.send("synthesize-chunk", {{"text", piece}});
+  // Home Assistant also sends the whole text as `synthesize` inside the stream: to be ignored.
+  c.send("synthesize", {{"text", "The first sentence is here. The second one follows. And a third"}});
+  c.send("synthesize-stop");
+  auto events = c.read_until("synthesize-stopped");
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.front().type, "audio-start");
+  EXPECT_EQ(events.back().type, "synthesize-stopped") << "always last";
+  EXPECT_EQ(events[events.size() - 2].type, "audio-stop");
+  EXPECT_EQ(std::count_if(events.begin(), events.end(), [](const wy_event& e) { return e.type == "audio-start"; }), 1);
+  std::string expected;
+  for (auto s : {"The first sentence is here.", "The second one follows.", "And a third"}) expected += server->get(tts_target(s)).body.substr(44);
+  EXPECT_TRUE(pcm_of(events) == expected) << "three sentences, once each (the synthesize copy ignored)";
+}
+
+TEST_F(Wyoming, PingUnknownAndMalformed) {
+  wyoming_client c(wy_port);
+  c.send("ping", {{"text", "hi"}});
+  auto pong = c.read();
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(pong->type, "pong");
+  c.send("run-satellite"); // not for a TTS service: ignored, connection stays
+  c.send("describe");
+  EXPECT_EQ(c.read()->type, "info");
+  c.send_raw("this is not json\n");
+  auto error = c.read();
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->type, "error");
+  EXPECT_FALSE(c.read()) << "then the server closes";
+  EXPECT_TRUE(server->alive());
+}
+
+TEST_F(Wyoming, ConcurrentConnectionsEachGetTheirOwnAudio) {
+  std::vector<std::future<bool>> clients;
+  for (int i = 0; i < 16; ++i)
+    clients.push_back(std::async(std::launch::async, [i] {
+      std::string text = "Connection number " + std::to_string(i) + " speaks.";
+      wyoming_client c(wy_port);
+      c.send("synthesize", {{"text", text}});
+      return pcm_of(c.read_until("audio-stop")) == server->get(tts_target(text)).body.substr(44);
+    }));
+  int correct = 0;
+  for (auto& c : clients) correct += c.get();
+  EXPECT_EQ(correct, 16);
+}
+
+TEST_F(Wyoming, MaryTtsRoutes) {
+  rtts::client::endpoint mary{"127.0.0.1", mary_port};
+  auto get = [&](const std::string& target) {
+    rtts::client::http_request r;
+    r.target = target;
+    return rtts::client::fetch(mary, r).value();
+  };
+  EXPECT_NE(get("/voices").body.find("en-us en_US"), std::string::npos);
+  EXPECT_NE(get("/locales").body.find("en_US\n"), std::string::npos);
+  EXPECT_NE(get("/version").body.find("Mary TTS server"), std::string::npos);
+  EXPECT_EQ(get("/audioformats").body, "WAVE_FILE\n");
+
+  // As Home Assistant's marytts integration asks: GET with its default voice name.
+  auto r = get("/process?INPUT_TEXT=Hello+Mary&INPUT_TYPE=TEXT&OUTPUT_TYPE=AUDIO&LOCALE=en_US&VOICE=cmu-slt-hsmm&AUDIO=WAVE_FILE");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "audio/x-wav");
+  auto header = rtts::audio::parse_wav_header(r.body);
+  ASSERT_TRUE(header);
+  EXPECT_EQ(header->data_size, r.body.size() - 44) << "a whole file with exact sizes";
+  auto audio = decode_wav(r.body);
+  EXPECT_GT(audio.seconds(), 0.5);
+  EXPECT_GT(audio.rms(), 500.0);
+  EXPECT_TRUE(r.body.substr(44) == server->get(tts_target("Hello Mary", "voice=en-us")).body.substr(44)) << "en_US -> en-us";
+
+  // POST with a form body and no Content-Type at all.
+  auto post = raw_exchange(mary, "POST /process HTTP/1.1\r\nHost: x\r\nContent-Length: 53\r\nConnection: close\r\n\r\n"
+                                 "INPUT_TEXT=Guten+Tag&LOCALE=de&AUDIO=WAVE&OUTPUT_TYPE=AUD");
+  EXPECT_NE(post.find("400"), std::string::npos) << "a cut-off OUTPUT_TYPE is refused";
+  std::string body = "INPUT_TEXT=Guten+Tag&LOCALE=de&AUDIO=WAVE&OUTPUT_TYPE=AUDIO";
+  post = raw_exchange(mary, "POST /process HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                                "\r\nConnection: close\r\n\r\n" + body);
+  ASSERT_NE(post.find("200 OK"), std::string::npos) << post.substr(0, 300);
+  auto wav = post.substr(post.find("\r\n\r\n") + 4);
+  EXPECT_TRUE(wav.substr(44) == server->get(tts_target("Guten Tag", "voice=de")).body.substr(44));
+  EXPECT_EQ(get("/process").status, 400u) << "INPUT_TEXT is required";
+}
