@@ -15,6 +15,7 @@
 #include "api/tts_query.hpp"
 #include "audio/format.hpp"
 #include "audio/wav.hpp"
+#include "net/listen.hpp"
 #include "synth/encoded_stream.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -397,19 +398,7 @@ http_server::~http_server() { stop_accepting(); }
 
 result<unsigned> http_server::listen() { return listen(impl_->config.host, impl_->config.port); }
 
-result<unsigned> http_server::listen(const std::string& host, unsigned port) {
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec) return make_error(error_kind::invalid_request, "host '" + host + "' is not an IP address");
-  tcp::endpoint endpoint{address, static_cast<unsigned short>(port)};
-  auto& a = impl_->acceptor;
-  a.open(endpoint.protocol(), ec);
-  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(error_kind::unavailable, "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
-  return a.local_endpoint().port();
-}
+result<unsigned> http_server::listen(const std::string& host, unsigned port) { return net::listen_on(impl_->acceptor, host, port); }
 
 void http_server::start() { asio::co_spawn(impl_->io, impl::accept_loop(impl_), asio::detached); }
 

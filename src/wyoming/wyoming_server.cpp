@@ -1,5 +1,6 @@
 #include "wyoming/wyoming_server.hpp"
 
+#include "net/listen.hpp"
 #include "synth/encoded_stream.hpp"
 #include "text/incremental_segmenter.hpp"
 #include "wyoming/framing.hpp"
@@ -314,19 +315,7 @@ wyoming_server::wyoming_server(asio::io_context& io, asio::thread_pool& compute,
 
 wyoming_server::~wyoming_server() { stop(); }
 
-result<unsigned> wyoming_server::listen(const std::string& host, unsigned port) {
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec) return make_error(error_kind::invalid_request, "--wyoming host '" + host + "' is not an IP address");
-  tcp::endpoint endpoint{address, static_cast<unsigned short>(port)};
-  auto& a = impl_->acceptor;
-  a.open(endpoint.protocol(), ec);
-  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(error_kind::unavailable, "cannot listen for Wyoming on " + host + ":" + std::to_string(port) + ": " + ec.message());
-  return a.local_endpoint().port();
-}
+result<unsigned> wyoming_server::listen(const std::string& host, unsigned port) { return net::listen_on(impl_->acceptor, host, port); }
 
 void wyoming_server::start() { asio::co_spawn(impl_->io, impl::accept_loop(impl_), asio::detached); }
 

@@ -32,17 +32,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-unsigned free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);
@@ -118,17 +107,7 @@ std::string ws_utterance_pcm(rtts::client::ws_client& c, const std::string& text
     if (v.contains("finalOutput")) return pcm;
     const auto& a = v.at("audioOutput").as_object();
     if (!a.contains("isHeader")) {
-      std::string b64(a.at("audio").as_string());
-      // Decoded with ffmpeg-independent means: base64 via a tiny loop.
-      static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-      unsigned value = 0;
-      int bits = 0;
-      for (char ch : b64) {
-        auto pos = alphabet.find(ch);
-        if (pos == std::string_view::npos) break;
-        value = (value << 6) | static_cast<unsigned>(pos);
-        if ((bits += 6) >= 8) pcm.push_back(static_cast<char>((value >> (bits -= 8)) & 0xFF));
-      }
+      pcm += base64_decode(a.at("audio").as_string());
     }
   }
 }

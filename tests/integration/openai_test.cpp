@@ -39,24 +39,6 @@ protected:
 };
 rtts_server* OpenAi::server = nullptr;
 
-// An independent base64 decoder (the server's encoder is under test).
-std::string base64_decode(const std::string& text) {
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned value = 0;
-  int bits = 0;
-  for (char ch : text) {
-    auto pos = alphabet.find(ch);
-    if (pos == std::string_view::npos) break; // '=' padding ends the data
-    value = (value << 6) | static_cast<unsigned>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((value >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
 
 struct format_case {
   std::string name;

@@ -26,4 +26,10 @@ std::string raw_exchange(const client::endpoint& to, const std::string& bytes);
 
 std::string tts_target(const std::string& text, const std::string& extra = {});
 
+// A loopback port that was free a moment ago (for listeners whose port the test must choose).
+unsigned free_port();
+
+// A base64 decoder of the tests' own, so the server's encoder is checked by something else.
+std::string base64_decode(std::string_view text);
+
 } // namespace rtts::testing

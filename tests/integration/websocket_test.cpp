@@ -20,23 +20,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string base64_decode(std::string_view text) {
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned value = 0;
-  int bits = 0;
-  for (char ch : text) {
-    auto pos = alphabet.find(ch);
-    if (pos == std::string_view::npos) break;
-    value = (value << 6) | static_cast<unsigned>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((value >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
 
 std::unique_ptr<ws_client> connect(const rtts_server& server, const std::string& target) {
   auto c = ws_client::connect(server.endpoint(), target);
