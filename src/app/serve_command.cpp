@@ -35,49 +35,37 @@ struct serve_state {
   bool draining = false;
 };
 
+// "HOST:PORT" or "[IPv6]:PORT" (checked by validate_config).
+std::pair<std::string, unsigned> split_host_port(const std::string& hp) {
+  auto colon = hp.rfind(':');
+  std::string host = hp.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, static_cast<unsigned>(std::atoi(hp.c_str() + colon + 1))};
+}
+
 asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_point t0) {
-  auto started = co_await s->synth.start();
-  if (!started) {
-    std::fprintf(stderr, "rtts: %s\n", started.error().message.c_str());
+  auto fail = [s](const error& e) {
+    std::fprintf(stderr, "rtts: %s\n", e.message.c_str());
     s->exit_code = 1;
     s->io.stop();
-    co_return;
-  }
-  auto port = s->http.listen();
-  if (!port) {
-    std::fprintf(stderr, "rtts: %s\n", port.error().message.c_str());
-    s->exit_code = 1;
-    s->io.stop();
-    co_return;
-  }
-  s->http.start();
-  // The optional listeners for Home Assistant and MaryTTS clients ("HOST:PORT").
-  auto split = [](const std::string& hp) -> std::pair<std::string, unsigned> {
-    auto colon = hp.rfind(':');
-    if (colon == std::string::npos) return {hp, 0};
-    return {hp.substr(0, colon), static_cast<unsigned>(std::atoi(hp.c_str() + colon + 1))};
   };
+  auto started = co_await s->synth.start();
+  if (!started) co_return fail(started.error());
+  auto port = s->http.listen();
+  if (!port) co_return fail(port.error());
+  s->http.start();
+  // The optional listeners for Home Assistant and MaryTTS clients.
   if (!s->config.wyoming.empty()) {
-    auto [host, port] = split(s->config.wyoming);
-    auto bound = s->wyoming.listen(host, port);
-    if (!bound) {
-      std::fprintf(stderr, "rtts: %s\n", bound.error().message.c_str());
-      s->exit_code = 1;
-      s->io.stop();
-      co_return;
-    }
+    auto [host, wyoming_port] = split_host_port(s->config.wyoming);
+    auto bound = s->wyoming.listen(host, wyoming_port);
+    if (!bound) co_return fail(bound.error());
     s->wyoming.start();
     std::fprintf(stderr, "rtts: Wyoming on tcp://%s:%u (no authentication: trusted networks only)\n", host.c_str(), *bound);
   }
   if (!s->config.marytts.empty()) {
-    auto [host, port] = split(s->config.marytts);
-    auto bound = s->marytts.listen(host, port);
-    if (!bound) {
-      std::fprintf(stderr, "rtts: %s\n", bound.error().message.c_str());
-      s->exit_code = 1;
-      s->io.stop();
-      co_return;
-    }
+    auto [host, marytts_port] = split_host_port(s->config.marytts);
+    auto bound = s->marytts.listen(host, marytts_port);
+    if (!bound) co_return fail(bound.error());
     s->marytts.start();
     std::fprintf(stderr, "rtts: MaryTTS on http://%s:%u\n", host.c_str(), *bound);
   }

@@ -13,6 +13,13 @@ result<void> validate_config(const server_config& c) {
   if (c.max_request_line < 1024) return bad("--max-request-line must be at least 1024 bytes");
   if (c.max_header_bytes < 1024) return bad("--max-header-bytes must be at least 1024 bytes");
   if (c.stream_buffer_bytes < 4096) return bad("stream buffer must be at least 4096 bytes");
+  for (const auto& [flag, value] : {std::pair{"--wyoming", c.wyoming}, std::pair{"--marytts", c.marytts}}) {
+    if (value.empty()) continue;
+    auto colon = value.rfind(':');
+    auto digits = colon == std::string::npos ? std::string() : value.substr(colon + 1);
+    if (colon == 0 || digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos || std::stoul(digits) > 65535)
+      return bad(std::string(flag) + " wants HOST:PORT, got '" + value + "'");
+  }
   return {};
 }
 
