@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   serve->add_option("--max-header-bytes", config.max_header_bytes, "Largest header block, in bytes")->envname("RTTS_MAX_HEADER_BYTES")->capture_default_str();
   serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body, in bytes")->envname("RTTS_MAX_BODY_BYTES")->capture_default_str();
   serve->add_option("--ws-max-connections", config.ws_max_connections, "Open WebSocket sessions at most")->envname("RTTS_WS_MAX_CONNECTIONS")->capture_default_str();
+  serve->add_option("--ws-idle-timeout", config.ws_idle_timeout_s, "Seconds before a silent WebSocket is pinged and, unanswered, closed")->envname("RTTS_WS_IDLE_TIMEOUT")->capture_default_str();
   serve->add_option("--ws-max-queued", config.ws_max_queued, "Utterances queued per WebSocket session")->envname("RTTS_WS_MAX_QUEUED")->capture_default_str();
   serve->add_option("--wyoming", config.wyoming, "Also serve the Wyoming protocol on HOST:PORT (Home Assistant; usually 10200)")->envname("RTTS_WYOMING");
   serve->add_option("--marytts", config.marytts, "Also serve the MaryTTS API on HOST:PORT (usually 59125)")->envname("RTTS_MARYTTS");

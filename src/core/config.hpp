@@ -27,6 +27,7 @@ struct server_config {
   std::size_t ws_max_queued = 32;           // utterances or sentences waiting per session
   std::size_t ws_max_outbox_bytes = 1 << 20; // unsent bytes per session before it stops producing
   unsigned ws_stalled_ms = 30000;           // a client that takes nothing for this long is dropped
+  unsigned ws_idle_timeout_s = 300;         // a silent WebSocket is pinged, and closed if the ping goes unanswered
   std::vector<std::string> api_keys;        // empty = no authentication
   std::string wyoming;                      // "HOST:PORT" of the Wyoming listener; empty = off
   std::string marytts;                      // "HOST:PORT" of the MaryTTS listener; empty = off

@@ -422,7 +422,9 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   session->config = *config;
   auto& ws = session->ws();
   beast::get_lowest_layer(ws).expires_never(); // the websocket stream keeps its own timeouts
-  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = std::chrono::seconds(ctx->config.ws_idle_timeout_s); // pings at half of it
+  ws.set_option(timeouts);
   ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.set(http::field::server, "rtts"); }));
   // A message carries at most one text of --max-text characters (4 bytes each, plus JSON).
   ws.read_message_max(ctx->config.max_text_chars * 4 + 4096);
