@@ -10,7 +10,8 @@ std::string health_json(std::size_t active_requests, std::size_t websockets, con
   for (const auto& [name, s] : engines) {
     all_ready = all_ready && s.ready > 0;
     per_engine[name] = boost::json::object{
-        {"workers", s.workers}, {"ready_workers", s.ready}, {"busy_workers", s.busy}, {"waiting_streams", s.waiting_streams}};
+        {"workers", s.workers}, {"ready_workers", s.ready}, {"busy_workers", s.busy}, {"waiting_streams", s.waiting_streams},
+        {"streams_in_flight", s.streams_in_flight}};
   }
   return boost::json::serialize(boost::json::object{
       {"status", all_ready ? "ok" : "degraded"},

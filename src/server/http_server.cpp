@@ -75,7 +75,9 @@ response web_response(const server::web_asset& asset, bool keep_alive) {
 }
 
 response error_response(const error& e, bool keep_alive) {
-  return json_response(static_cast<http::status>(api::http_status(e.kind)), api::error_json(e), keep_alive);
+  auto res = json_response(static_cast<http::status>(api::http_status(e.kind)), api::error_json(e), keep_alive);
+  if (e.kind == error_kind::overloaded) res.set(http::field::retry_after, "1"); // streams are short-lived
+  return res;
 }
 
 std::size_t header_fields_bytes(const request& req) {

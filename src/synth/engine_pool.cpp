@@ -53,10 +53,14 @@ engine_pool::stats engine_pool::current_stats() const {
     s.busy += w && w->current_job() != 0;
   }
   for (const auto& w : waiting_) s.waiting_streams += !w.expired();
+  s.streams_in_flight = *in_flight_;
   return s;
 }
 
 void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
+  // The ticket decrements the count when the stream dies, whoever drops it last.
+  ++*in_flight_;
+  stream->admission_ticket = std::shared_ptr<void>(nullptr, [counter = in_flight_](void*) { --*counter; });
   std::weak_ptr<engine_pool> weak = weak_from_this();
   std::weak_ptr<speech_stream> weak_stream = stream;
   stream->on_drained = [weak, weak_stream] {

@@ -38,12 +38,14 @@ public:
   std::vector<pid_t> worker_pids() const;
 
   struct stats {
-    std::size_t workers = 0, ready = 0, busy = 0, waiting_streams = 0;
+    std::size_t workers = 0, ready = 0, busy = 0, waiting_streams = 0, streams_in_flight = 0;
   };
   stats current_stats() const;
 
   // Queues the stream's fragments; audio arrives in the stream.
   void submit(const std::shared_ptr<speech_stream>& stream);
+  // Streams admitted and not yet finished by their clients.
+  std::size_t streams_in_flight() const { return *in_flight_; }
 
 private:
   struct job {
@@ -74,6 +76,7 @@ private:
   std::map<std::uint64_t, job> jobs_;
   std::uint64_t next_job_ = 1;
   boost::asio::steady_timer hello_wait_;
+  std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
 };
 
 } // namespace rtts::synth

@@ -57,6 +57,9 @@ public:
   // Set by the engine pool: called when cancel() happens / when the buffer drains below the limit.
   std::function<void()> on_cancel;
   std::function<void()> on_drained;
+  // Held for the stream's whole life (until its client has all the audio or is gone): the
+  // engine pool counts these to refuse work it cannot serve (admission control).
+  std::shared_ptr<void> admission_ticket;
 
 private:
   void push(stream_event e);

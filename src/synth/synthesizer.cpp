@@ -135,6 +135,12 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(std::string_vie
   auto fragments = text::split_into_fragments(text, segmenter_);
   if (fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
   auto& pool = pools_.at(voice->engine);
+  // Admission control: refuse at once what cannot be served, instead of slowing every stream.
+  if (pool->streams_in_flight() >= config_.max_streams)
+    return make_error(error_kind::overloaded,
+                      "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
+                          " streams, its limit; try again shortly",
+                      "overloaded");
   auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(fragments), pool->info().sample_rate,
                                                 config_.stream_buffer_bytes);
   pool->submit(stream);

@@ -7,6 +7,8 @@
 
 #include <signal.h>
 
+#include <future>
+
 #include <chrono>
 #include <thread>
 
@@ -142,4 +144,43 @@ TEST(Resilience, SigtermExitsCleanly) {
     }
     EXPECT_TRUE(gone) << "worker " << pid << " outlived the server";
   }
+}
+
+TEST(Resilience, AdmissionControlAnswers429AndServesTheRestCorrectly) {
+  rtts_server server({"--workers", "1", "--max-streams", "2"});
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += "Burst sentence " + std::to_string(i) + " keeps this stream busy for a while. ";
+  auto reference = server.get(tts_target(text)).body;
+
+  // A burst four times the limit; clients read slowly, so admitted streams stay in flight.
+  std::vector<std::future<std::pair<rtts::client::http_response, std::string>>> burst;
+  for (int i = 0; i < 8; ++i)
+    burst.push_back(std::async(std::launch::async, [&] {
+      std::string body;
+      auto r = server.get(tts_target(text), [&](std::string_view piece) {
+        body.append(piece);
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+        return true;
+      });
+      return std::pair{r, body};
+    }));
+  int ok = 0, refused = 0;
+  for (auto& f : burst) {
+    auto [r, body] = f.get();
+    if (r.status == 429) {
+      ++refused;
+      EXPECT_EQ(r.header("retry-after"), "1");
+      EXPECT_EQ(boost::json::parse(body).at("error").at("code").as_string(), "overloaded");
+    } else {
+      ++ok;
+      EXPECT_EQ(r.status, 200u);
+      EXPECT_TRUE(r.complete);
+      EXPECT_TRUE(body == reference) << "an admitted stream is complete and correct";
+    }
+  }
+  EXPECT_EQ(ok + refused, 8);
+  EXPECT_GE(refused, 1) << "more than the limit at once is refused, not queued";
+  EXPECT_GE(ok, 1);
+  // The burst is over: new work is accepted again.
+  expect_good_audio(server);
 }
