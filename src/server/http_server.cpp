@@ -9,6 +9,8 @@
 #include "api/error_body.hpp"
 #include "api/health_json.hpp"
 #include "api/marytts.hpp"
+#include "api/metrics_text.hpp"
+#include "metrics/registry.hpp"
 #include "api/api_keys.hpp"
 #include "api/openai_speech.hpp"
 #include "api/sse_events.hpp"
@@ -212,6 +214,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
 
   // Returns true if the connection may serve another request.
   static asio::awaitable<bool> write_response(beast::tcp_stream& stream, response res) {
+    metrics::global().http_responses.inc({std::to_string(res.result_int())});
     boost::system::error_code ec;
     stream.expires_after(write_timeout);
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -233,7 +236,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       {"/voices", http::verb::get},       {"/setvoice", http::verb::get},          {"/health", http::verb::get},
       {"/v1/models", http::verb::get},    {"/v1/audio/voices", http::verb::get},   {"/v1/audio/speech", http::verb::post},
       {"/ws", http::verb::get},           {"/v1/audio/speech-stream", http::verb::get},
-      {"/ready", http::verb::get},
+      {"/ready", http::verb::get},        {"/metrics", http::verb::get},
   };
 
   // Returns false if the connection can not be reused.
@@ -254,6 +257,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       co_return co_await write_response(stream, std::move(res));
     }
     auto found = std::find_if(std::begin(routes), std::end(routes), [&](const route& r) { return r.path == path; });
+    metrics::global().http_requests.inc({found == std::end(routes) ? "unknown" : std::string(found->path)});
     if (found == std::end(routes)) co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
     if (path != "/health" && path != "/ready") {
       if (auto ok = api::check_api_key(req[http::field::authorization], self->config.api_keys); !ok) {
@@ -285,6 +289,15 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       if (!speech) co_return co_await reply(stream, keep_alive, speech.error());
       speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true};
       co_return co_await stream_speech(self, stream, std::move(job), keep_alive);
+    }
+    if (path == "/metrics") {
+      response res{http::status::ok, 11};
+      res.set(http::field::server, "rtts");
+      res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res.keep_alive(keep_alive);
+      res.body() = api::metrics_text(self->active - 1, self->websockets, synth.pool_stats());
+      res.prepare_payload();
+      co_return co_await write_response(stream, std::move(res));
     }
     if (path == "/ready") {
       // For load balancers and orchestrators: 503 while an engine has no live worker or while
@@ -360,6 +373,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     head.chunked(true);
     head.keep_alive(keep_alive);
     http::response_serializer<http::empty_body> serializer{head};
+    metrics::global().http_responses.inc({"200"});
     boost::system::error_code ec;
     stream.expires_after(write_timeout);
     co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));

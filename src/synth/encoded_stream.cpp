@@ -1,6 +1,7 @@
 #include "synth/encoded_stream.hpp"
 
 #include "audio/format.hpp"
+#include "metrics/registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -33,15 +34,42 @@ result<std::unique_ptr<encoded_stream>> encoded_stream::start(synthesizer& synth
   if (!chain) return chain.error();
   auto speech = synth.start_stream(text, *resolved);
   if (!speech) return speech.error();
-  return std::unique_ptr<encoded_stream>(new encoded_stream(std::move(*speech), std::move(*chain), compute));
+  return std::unique_ptr<encoded_stream>(new encoded_stream(std::move(*speech), std::move(*chain), compute, output.format));
 }
 
-encoded_stream::~encoded_stream() { speech_->cancel(); }
+encoded_stream::~encoded_stream() {
+  if (!finished_) metrics::global().streams.inc({speech_->voice().engine, "cancelled"});
+  speech_->cancel();
+}
+
+void encoded_stream::record(encoded_piece::kind k, std::size_t bytes, std::size_t native_samples) {
+  auto& m = metrics::global();
+  const std::string& engine = speech_->voice().engine;
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  native_samples_ += native_samples;
+  if (bytes > 0) m.audio_bytes.inc({std::string(audio::format_name(format_))}, static_cast<double>(bytes));
+  if (!first_audio_seen_ && bytes > 0) {
+    first_audio_seen_ = true;
+    m.first_audio.observe({engine}, elapsed);
+  }
+  if (k == encoded_piece::kind::audio) return;
+  finished_ = true;
+  if (k == encoded_piece::kind::failed) return m.streams.inc({engine, "failed"});
+  double audio = static_cast<double>(native_samples_) / speech_->native_rate();
+  m.streams.inc({engine, "completed"});
+  m.audio_seconds.inc({engine}, audio);
+  m.total_time.observe({engine}, elapsed);
+  if (elapsed > 0) m.real_time_factor.observe({engine}, audio / elapsed);
+}
 
 asio::awaitable<encoded_piece> encoded_stream::next() {
   stream_event event = co_await speech_->next();
-  if (event.type == stream_event::kind::failed) co_return encoded_piece{encoded_piece::kind::failed, {}, std::move(event.failure)};
+  if (event.type == stream_event::kind::failed) {
+    if (event.failure.code != "cancelled") record(encoded_piece::kind::failed, 0, 0);
+    co_return encoded_piece{encoded_piece::kind::failed, {}, std::move(event.failure)};
+  }
   bool last = event.type == stream_event::kind::end;
+  std::size_t native_samples = event.samples.size();
   encoded_piece piece{last ? encoded_piece::kind::end : encoded_piece::kind::audio, {}, {}};
   if (chain_->heavy()) {
     piece.bytes = co_await asio::co_spawn(compute_, encode(chain_.get(), std::move(event.samples), last), asio::use_awaitable);
@@ -49,6 +77,7 @@ asio::awaitable<encoded_piece> encoded_stream::next() {
     chain_->push(event.samples, piece.bytes);
     if (last) chain_->finish(piece.bytes);
   }
+  record(piece.type, piece.bytes.size(), native_samples);
   co_return piece;
 }
 

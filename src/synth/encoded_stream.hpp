@@ -7,6 +7,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -39,12 +40,20 @@ public:
   void cancel() { speech_->cancel(); }
 
 private:
-  encoded_stream(std::shared_ptr<speech_stream> speech, std::unique_ptr<audio::audio_chain> chain, boost::asio::thread_pool& compute)
-      : speech_(std::move(speech)), chain_(std::move(chain)), compute_(compute) {}
+  encoded_stream(std::shared_ptr<speech_stream> speech, std::unique_ptr<audio::audio_chain> chain, boost::asio::thread_pool& compute,
+                 audio_format format)
+      : speech_(std::move(speech)), chain_(std::move(chain)), compute_(compute), format_(format) {}
+  void record(encoded_piece::kind k, std::size_t bytes, std::size_t native_samples);
 
   std::shared_ptr<speech_stream> speech_;
   std::unique_ptr<audio::audio_chain> chain_;
   boost::asio::thread_pool& compute_;
+  // For the metrics: when it began, whether audio has come, how it ended.
+  audio_format format_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool first_audio_seen_ = false;
+  bool finished_ = false;
+  std::uint64_t native_samples_ = 0;
 };
 
 } // namespace rtts::synth

@@ -1,5 +1,7 @@
 #include "synth/engine_pool.hpp"
 
+#include "metrics/registry.hpp"
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -181,6 +183,7 @@ void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
   }
   if (slot >= workers_.size() || stopping_) return;
   std::fprintf(stderr, "rtts: a %s worker exited; restarting it\n", settings_.engine.c_str());
+  metrics::global().worker_restarts.inc({settings_.engine});
   bool quick = std::chrono::steady_clock::now() - w.started() < 2s;
   crashes_[slot] = quick ? crashes_[slot] + 1 : 0;
   workers_[slot].reset();
