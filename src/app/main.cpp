@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   serve->add_option("--voice", config.voice, "Default voice of the default engine (default: its English voice)")->envname("RTTS_VOICE");
   serve->add_option("--workers", config.workers, "Worker processes per engine (0 = one per core)")->envname("RTTS_WORKERS")->capture_default_str();
   serve->add_option("--compute-threads", config.compute_threads, "Threads for resampling and encoding (0 = one per core)")->envname("RTTS_COMPUTE_THREADS")->capture_default_str();
+  serve->add_option("--fragment-timeout-ms", config.fragment_timeout_ms, "Watchdog: replace a worker stuck on one fragment this long")->envname("RTTS_FRAGMENT_TIMEOUT_MS")->capture_default_str();
   serve->add_option("--max-streams", config.max_streams, "Streams in flight per engine before new ones get 429")->envname("RTTS_MAX_STREAMS")->capture_default_str();
   serve->add_option("--max-text", config.max_text_chars, "Longest text accepted, in characters")->envname("RTTS_MAX_TEXT")->capture_default_str();
   serve->add_option("--max-request-line", config.max_request_line, "Longest request line, in bytes")->envname("RTTS_MAX_REQUEST_LINE")->capture_default_str();

@@ -11,6 +11,7 @@ result<void> validate_config(const server_config& c) {
   if (c.compute_threads > 64) return bad("--compute-threads must be 0..64");
   if (c.max_text_chars == 0) return bad("--max-text must be positive");
   if (c.max_streams == 0) return bad("--max-streams must be positive");
+  if (c.fragment_timeout_ms < 100) return bad("--fragment-timeout-ms must be at least 100");
   if (c.max_request_line < 1024) return bad("--max-request-line must be at least 1024 bytes");
   if (c.max_header_bytes < 1024) return bad("--max-header-bytes must be at least 1024 bytes");
   if (c.stream_buffer_bytes < 4096) return bad("stream buffer must be at least 4096 bytes");

@@ -22,6 +22,7 @@ struct server_config {
   std::size_t max_header_bytes = 16 * 1024; // bytes of header fields (431 above)
   std::size_t max_body_bytes = 1 << 20;     // bytes (413 above)
   std::size_t stream_buffer_bytes = 256 * 1024; // native PCM a stream may buffer ahead of its client
+  unsigned fragment_timeout_ms = 10000;     // watchdog: a worker stuck on one fragment longer is replaced
   std::size_t max_streams = 512;            // streams in flight per engine; more get 429 (admission control)
   unsigned shutdown_grace_ms = 5000;        // how long in-flight streams may finish on SIGTERM
   std::size_t ws_max_connections = 4096;    // open WebSocket sessions (503 at the upgrade above)

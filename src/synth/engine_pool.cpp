@@ -98,8 +98,9 @@ void engine_pool::dispatch() {
     std::uint64_t id = next_job_++;
     const auto& v = stream->voice();
     worker::synthesize_request request{stream->take_fragment(), {v.voice, v.speed, v.pitch}};
-    jobs_.emplace(id, job{stream, w});
+    jobs_.emplace(id, job{stream, w, nullptr, false});
     w->start_job(id, request);
+    arm_watchdog(id);
   }
 }
 
@@ -115,6 +116,21 @@ std::shared_ptr<speech_stream> engine_pool::take_most_urgent() {
   auto stream = best->lock();
   waiting_.erase(best);
   return stream;
+}
+
+void engine_pool::arm_watchdog(std::uint64_t id) {
+  auto& j = jobs_.at(id);
+  j.watchdog = std::make_shared<asio::steady_timer>(ex_, settings_.fragment_timeout);
+  j.watchdog->async_wait([weak = weak_from_this(), id](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return; // the job ended in time (its timer was cancelled)
+    auto it = self->jobs_.find(id);
+    if (it == self->jobs_.end()) return;
+    std::fprintf(stderr, "rtts: a %s worker hung on a fragment for %lld ms; replacing it\n", self->settings_.engine.c_str(),
+                 static_cast<long long>(self->settings_.fragment_timeout.count()));
+    it->second.timed_out = true;
+    it->second.worker->kill(); // on_exit fails the stream and starts a new worker
+  });
 }
 
 void engine_pool::spawn_worker(std::size_t slot) {
@@ -161,6 +177,7 @@ void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const 
   auto it = jobs_.find(id);
   if (it != jobs_.end()) {
     auto stream = std::move(it->second.stream);
+    if (it->second.watchdog) it->second.watchdog->cancel();
     jobs_.erase(it);
     if (!outcome)
       stream->push_failure(outcome.error());
@@ -177,8 +194,14 @@ void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const 
 void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
   auto slot = slot_of(w);
   if (auto it = jobs_.find(id); it != jobs_.end()) {
+    if (it->second.watchdog) it->second.watchdog->cancel();
     it->second.stream->push_failure(
-        make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
+        it->second.timed_out
+            ? make_error(error_kind::engine_failure,
+                         "the " + settings_.engine + " engine did not finish within " + std::to_string(settings_.fragment_timeout.count()) +
+                             " ms; its worker was replaced",
+                         "engine_timeout")
+            : make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
     jobs_.erase(it);
   }
   if (slot >= workers_.size() || stopping_) return;

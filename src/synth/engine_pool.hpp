@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,9 @@ struct pool_settings {
   std::string engine;
   std::string executable; // the rtts binary, started as `rtts worker`
   unsigned workers = 1;
+  // Watchdog: a worker that has not finished a fragment after this long is killed and replaced,
+  // and its stream ends with an error (engines can hang; the queue must keep flowing).
+  std::chrono::milliseconds fragment_timeout{10000};
 };
 
 class engine_pool : public std::enable_shared_from_this<engine_pool>, private worker::worker_listener {
@@ -51,7 +55,10 @@ private:
   struct job {
     std::shared_ptr<speech_stream> stream;
     std::shared_ptr<worker::worker_process> worker;
+    std::shared_ptr<boost::asio::steady_timer> watchdog;
+    bool timed_out = false;
   };
+  void arm_watchdog(std::uint64_t id);
 
   void spawn_worker(std::size_t slot);
   void respawn_later(std::size_t slot);

@@ -28,7 +28,7 @@ asio::awaitable<result<void>> synthesizer::start() {
   if (std::find(known.begin(), known.end(), config_.engine) == known.end())
     co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; known: " + join(known));
   for (const auto& name : known) {
-    auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, executable_, workers});
+    auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, executable_, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)});
     auto started = co_await pool->start(std::chrono::seconds(10));
     if (!started) {
       std::fprintf(stderr, "rtts: engine %s unavailable: %s\n", name.c_str(), started.error().message.c_str());

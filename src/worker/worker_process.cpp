@@ -65,6 +65,10 @@ void worker_process::cancel_job(std::uint64_t job) {
   if (job != 0 && job == job_) send(encode_frame(frame_type::cancel, job));
 }
 
+void worker_process::kill() {
+  if (pid_ > 0) ::kill(pid_, SIGKILL);
+}
+
 void worker_process::stop() {
   boost::system::error_code ignored;
   socket_.close(ignored);

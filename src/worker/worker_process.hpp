@@ -45,6 +45,8 @@ public:
   void cancel_job(std::uint64_t job);
   // Closes the socket: the worker sees EOF and exits; on_exit follows.
   void stop();
+  // SIGKILL (for a hung worker); on_exit follows when the socket closes.
+  void kill();
 
 private:
   worker_process(boost::asio::any_io_executor ex, worker_listener& listener);

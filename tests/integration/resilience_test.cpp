@@ -184,3 +184,18 @@ TEST(Resilience, AdmissionControlAnswers429AndServesTheRestCorrectly) {
   // The burst is over: new work is accepted again.
   expect_good_audio(server);
 }
+
+TEST(Resilience, WatchdogReplacesAHungWorker) {
+  rtts_server server({"--workers", "1", "--fragment-timeout-ms", "500"});
+  auto pids = server.worker_pids();
+  ASSERT_EQ(pids.size(), 1u);
+  ::kill(pids[0], SIGSTOP); // a real hang: the worker takes the job and never answers
+  auto r = server.get(tts_target("Nobody will synthesize this."));
+  EXPECT_EQ(r.status, 500u) << r.body;
+  EXPECT_EQ(boost::json::parse(r.body).at("error").at("code").as_string(), "engine_timeout");
+  // The queue keeps flowing: a new worker serves the next request.
+  expect_good_audio(server);
+  auto now = server.worker_pids();
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_NE(now[0], pids[0]);
+}
