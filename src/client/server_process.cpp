@@ -16,7 +16,7 @@ extern char** environ;
 
 namespace rtts::client {
 
-server_process::server_process(const std::string& executable, const std::vector<std::string>& extra_args) {
+server_process::server_process(const std::string& executable, const std::vector<std::string>& extra_args, const std::string& stderr_path) {
   std::vector<std::string> args{executable, "serve", "--port", "0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
@@ -28,6 +28,7 @@ server_process::server_process(const std::string& executable, const std::vector<
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  if (!stderr_path.empty()) posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   auto t0 = std::chrono::steady_clock::now();
   int rc = ::posix_spawn(&pid_, executable.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

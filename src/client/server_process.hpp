@@ -14,7 +14,7 @@ class server_process {
 public:
   // Runs `executable serve --port 0 ARGS...` and waits for its "listening on" line.
   // Throws std::runtime_error if it does not come up.
-  server_process(const std::string& executable, const std::vector<std::string>& args);
+  server_process(const std::string& executable, const std::vector<std::string>& args, const std::string& stderr_path = {});
   ~server_process();
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;

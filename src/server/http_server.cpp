@@ -10,6 +10,8 @@
 #include "api/health_json.hpp"
 #include "api/marytts.hpp"
 #include "api/metrics_text.hpp"
+#include "api/request_log.hpp"
+#include "text/utf8.hpp"
 #include "metrics/registry.hpp"
 #include "api/api_keys.hpp"
 #include "api/openai_speech.hpp"
@@ -113,9 +115,10 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
 
   // The MaryTTS listener (--marytts): its own small route set, no API keys (MaryTTS clients
   // cannot send them; the listener is off by default and belongs on a trusted network).
-  static asio::awaitable<bool> handle_marytts(std::shared_ptr<impl> self, beast::tcp_stream& stream, request req, bool keep_alive) {
+  static asio::awaitable<bool> handle_marytts(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec, request req,
+                                              bool keep_alive) {
     auto target = api::parse_target(req.target());
-    if (!target) co_return co_await reply(stream, keep_alive, target.error());
+    if (!target) co_return co_await reply(stream, rec, keep_alive, target.error());
     const std::string& path = target->path;
     auto text = [&](std::string body) {
       response res{http::status::ok, 11};
@@ -126,26 +129,26 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       res.prepare_payload();
       return res;
     };
-    if (path == "/voices") co_return co_await write_response(stream, text(api::marytts_voices(self->engine_infos())));
-    if (path == "/locales") co_return co_await write_response(stream, text(api::marytts_locales(self->engine_infos())));
-    if (path == "/version") co_return co_await write_response(stream, text(api::marytts_version()));
-    if (path == "/audioformats") co_return co_await write_response(stream, text(api::marytts_audioformats()));
-    if (path != "/process") co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
+    if (path == "/voices") co_return co_await write_response(stream, rec, text(api::marytts_voices(self->engine_infos())));
+    if (path == "/locales") co_return co_await write_response(stream, rec, text(api::marytts_locales(self->engine_infos())));
+    if (path == "/version") co_return co_await write_response(stream, rec, text(api::marytts_version()));
+    if (path == "/audioformats") co_return co_await write_response(stream, rec, text(api::marytts_audioformats()));
+    if (path != "/process") co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
     if (req.method() != http::verb::get && req.method() != http::verb::post)
-      co_return co_await reply(stream, keep_alive, make_error(error_kind::method_not_allowed, "use GET or POST"));
+      co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::method_not_allowed, "use GET or POST"));
     // A POST carries a form body, with or without a Content-Type saying so.
     auto params = req.method() == http::verb::post ? api::parse_target("/process?" + req.body()) : target;
-    if (!params) co_return co_await reply(stream, keep_alive, params.error());
+    if (!params) co_return co_await reply(stream, rec, keep_alive, params.error());
     auto parsed = api::parse_marytts_request(*params, self->engine_infos(), self->synth.default_engine());
-    if (!parsed) co_return co_await reply(stream, keep_alive, parsed.error());
+    if (!parsed) co_return co_await reply(stream, rec, keep_alive, parsed.error());
     auto started = synth::encoded_stream::start(self->synth, self->compute, parsed->text, parsed->voice, {audio_format::pcm, 0, 0});
-    if (!started) co_return co_await reply(stream, keep_alive, started.error());
+    if (!started) co_return co_await reply(stream, rec, keep_alive, started.error());
     std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
     // MaryTTS answers a whole WAV file with exact sizes: collect it (bounded by --max-text).
     std::string pcm;
     for (;;) {
       auto piece = co_await speech->next();
-      if (piece.type == synth::encoded_piece::kind::failed) co_return co_await reply(stream, keep_alive, piece.failure);
+      if (piece.type == synth::encoded_piece::kind::failed) co_return co_await reply(stream, rec, keep_alive, piece.failure);
       pcm += piece.bytes;
       if (piece.type == synth::encoded_piece::kind::end) break;
     }
@@ -157,7 +160,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     res.body().assign(reinterpret_cast<const char*>(header.data()), header.size());
     res.body() += pcm;
     res.prepare_payload();
-    co_return co_await write_response(stream, std::move(res));
+    co_return co_await write_response(stream, rec, std::move(res));
   }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
@@ -193,7 +196,15 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
         else if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::operation_aborted &&
                  ec != asio::error::connection_reset && ec != asio::error::eof && buffer.size() > 0)
           reply = make_error(error_kind::invalid_request, "malformed HTTP request: " + ec.message(), "bad_http");
-        if (reply) co_await write_response(stream, error_response(*reply, false));
+        if (reply) {
+          // A request that never parsed is still logged, under a fresh id.
+          api::request_record rec;
+          rec.id = api::request_id_from("");
+          rec.method = "-";
+          rec.route = "-";
+          co_await write_response(stream, rec, error_response(*reply, false));
+          api::log_request(rec);
+        }
         break;
       }
       request req = parser.release();
@@ -213,8 +224,11 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   }
 
   // Returns true if the connection may serve another request.
-  static asio::awaitable<bool> write_response(beast::tcp_stream& stream, response res) {
+  static asio::awaitable<bool> write_response(beast::tcp_stream& stream, api::request_record& rec, response res) {
     metrics::global().http_responses.inc({std::to_string(res.result_int())});
+    rec.status = res.result_int();
+    rec.bytes += res.body().size();
+    res.set("X-Request-ID", rec.id);
     boost::system::error_code ec;
     stream.expires_after(write_timeout);
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -222,9 +236,9 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   }
 
   // A JSON answer: 200 with the body, or the error envelope with its status.
-  static asio::awaitable<bool> reply(beast::tcp_stream& stream, bool keep_alive, result<std::string> body) {
-    if (!body) co_return co_await write_response(stream, error_response(body.error(), keep_alive));
-    co_return co_await write_response(stream, json_response(http::status::ok, std::move(*body), keep_alive));
+  static asio::awaitable<bool> reply(beast::tcp_stream& stream, api::request_record& rec, bool keep_alive, result<std::string> body) {
+    if (!body) co_return co_await write_response(stream, rec, error_response(body.error(), keep_alive));
+    co_return co_await write_response(stream, rec, json_response(http::status::ok, std::move(*body), keep_alive));
   }
 
   struct route {
@@ -241,29 +255,38 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
 
   // Returns false if the connection can not be reused.
   static asio::awaitable<bool> handle(std::shared_ptr<impl> self, beast::tcp_stream& stream, request req, bool keep_alive) {
+    // One log line per request, written when this returns, however it returns.
+    struct logged {
+      api::request_record r;
+      ~logged() { api::log_request(r); }
+    } entry;
+    api::request_record& rec = entry.r;
+    rec.id = api::request_id_from(req["X-Request-ID"]);
+    rec.method = std::string(req.method_string());
+    rec.route = std::string(req.target().substr(0, req.target().find('?')));
     if (req.target().size() > self->config.max_request_line)
-      co_return co_await write_response(stream, error_response(header_limit_error("", self->config.max_request_line), false));
+      co_return co_await write_response(stream, rec, error_response(header_limit_error("", self->config.max_request_line), false));
     if (header_fields_bytes(req) > self->config.max_header_bytes)
-      co_return co_await write_response(stream, error_response(make_error(error_kind::headers_too_large, "request header fields too large"), false));
+      co_return co_await write_response(stream, rec, error_response(make_error(error_kind::headers_too_large, "request header fields too large"), false));
 
-    if (self->routes_served == http_server::route_set::marytts) co_return co_await handle_marytts(self, stream, std::move(req), keep_alive);
+    if (self->routes_served == http_server::route_set::marytts) co_return co_await handle_marytts(self, stream, rec, std::move(req), keep_alive);
     auto target = api::parse_target(req.target());
-    if (!target) co_return co_await reply(stream, keep_alive, target.error());
+    if (!target) co_return co_await reply(stream, rec, keep_alive, target.error());
     const std::string& path = target->path;
     if (const auto* asset = find_web_asset(path)) {
-      if (req.method() == http::verb::get) co_return co_await write_response(stream, web_response(*asset, keep_alive));
+      if (req.method() == http::verb::get) co_return co_await write_response(stream, rec, web_response(*asset, keep_alive));
       auto res = error_response(make_error(error_kind::method_not_allowed, std::string(req.method_string()) + " is not allowed on " + path + "; use GET"), keep_alive);
       res.set(http::field::allow, "GET");
-      co_return co_await write_response(stream, std::move(res));
+      co_return co_await write_response(stream, rec, std::move(res));
     }
     auto found = std::find_if(std::begin(routes), std::end(routes), [&](const route& r) { return r.path == path; });
     metrics::global().http_requests.inc({found == std::end(routes) ? "unknown" : std::string(found->path)});
-    if (found == std::end(routes)) co_return co_await reply(stream, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
+    if (found == std::end(routes)) co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
     if (path != "/health" && path != "/ready") {
       if (auto ok = api::check_api_key(req[http::field::authorization], self->config.api_keys); !ok) {
         auto res = error_response(ok.error(), keep_alive);
         res.set(http::field::www_authenticate, "Bearer");
-        co_return co_await write_response(stream, std::move(res));
+        co_return co_await write_response(stream, rec, std::move(res));
       }
     }
     if (req.method() != found->method) {
@@ -271,24 +294,24 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
                                                                                   "; use " + std::string(http::to_string(found->method))),
                                 keep_alive);
       res.set(http::field::allow, http::to_string(found->method));
-      co_return co_await write_response(stream, std::move(res));
+      co_return co_await write_response(stream, rec, std::move(res));
     }
 
     auto& synth = self->synth;
     if (path == "/ws" || path == "/v1/audio/speech-stream")
-      co_return co_await reply(stream, keep_alive, make_error(error_kind::invalid_request, path + " speaks WebSocket: send an Upgrade request", "websocket_required"));
+      co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::invalid_request, path + " speaks WebSocket: send an Upgrade request", "websocket_required"));
     if (path == "/tts") {
       auto tts = api::parse_tts_request(*target);
-      if (!tts) co_return co_await reply(stream, keep_alive, tts.error());
+      if (!tts) co_return co_await reply(stream, rec, keep_alive, tts.error());
       // A named job, not a temporary: g++ 12 double-frees temporaries in co_await expressions.
       speech_job job{std::move(tts->text), tts->voice, tts->output.format, tts->output.sample_rate, 0, false, false};
-      co_return co_await stream_speech(self, stream, std::move(job), keep_alive);
+      co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
     if (path == "/v1/audio/speech") {
       auto speech = api::parse_speech_request(req[http::field::content_type], req.body(), self->config, synth.engine_names());
-      if (!speech) co_return co_await reply(stream, keep_alive, speech.error());
+      if (!speech) co_return co_await reply(stream, rec, keep_alive, speech.error());
       speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true};
-      co_return co_await stream_speech(self, stream, std::move(job), keep_alive);
+      co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
     if (path == "/metrics") {
       response res{http::status::ok, 11};
@@ -297,7 +320,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       res.keep_alive(keep_alive);
       res.body() = api::metrics_text(self->active - 1, self->websockets, synth.pool_stats());
       res.prepare_payload();
-      co_return co_await write_response(stream, std::move(res));
+      co_return co_await write_response(stream, rec, std::move(res));
     }
     if (path == "/ready") {
       // For load balancers and orchestrators: 503 while an engine has no live worker or while
@@ -305,33 +328,33 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       bool ready = !self->stopping;
       for (const auto& [name, s] : synth.pool_stats()) ready = ready && s.ready > 0;
       if (!ready)
-        co_return co_await reply(stream, keep_alive, make_error(error_kind::unavailable, self->stopping ? "shutting down" : "an engine has no live worker", "not_ready"));
-      co_return co_await reply(stream, keep_alive, std::string(R"({"status":"ready"})"));
+        co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::unavailable, self->stopping ? "shutting down" : "an engine has no live worker", "not_ready"));
+      co_return co_await reply(stream, rec, keep_alive, std::string(R"({"status":"ready"})"));
     }
     if (path == "/health")
-      co_return co_await reply(stream, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));
-    if (path == "/engines") co_return co_await reply(stream, keep_alive, api::engines_json(synth.engine_names()));
-    if (path == "/v1/models") co_return co_await reply(stream, keep_alive, api::models_json(synth.engine_names()));
-    if (path == "/v1/audio/voices") co_return co_await reply(stream, keep_alive, api::openai_voices_json(self->config.openai_voices, self->engine_infos()));
+      co_return co_await reply(stream, rec, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));
+    if (path == "/engines") co_return co_await reply(stream, rec, keep_alive, api::engines_json(synth.engine_names()));
+    if (path == "/v1/models") co_return co_await reply(stream, rec, keep_alive, api::models_json(synth.engine_names()));
+    if (path == "/v1/audio/voices") co_return co_await reply(stream, rec, keep_alive, api::openai_voices_json(self->config.openai_voices, self->engine_infos()));
     if (path == "/voices") {
       auto info = synth.engine_info(target->get("engine").value_or(""));
-      if (!info) co_return co_await reply(stream, keep_alive, info.error());
+      if (!info) co_return co_await reply(stream, rec, keep_alive, info.error());
       auto detail = target->get("detail").value_or("0");
-      co_return co_await reply(stream, keep_alive, api::voices_json(**info, detail == "1" || detail == "true"));
+      co_return co_await reply(stream, rec, keep_alive, api::voices_json(**info, detail == "1" || detail == "true"));
     }
     if (path == "/set_engine") {
       auto name = target->get("engine_name");
       if (!name || name->empty())
-        co_return co_await reply(stream, keep_alive, make_error(error_kind::invalid_request, "the 'engine_name' query parameter is required", "missing_engine_name", "engine_name"));
-      if (auto set = synth.set_default_engine(*name); !set) co_return co_await reply(stream, keep_alive, set.error());
-      co_return co_await reply(stream, keep_alive, api::message_json("Switched to " + *name + " engine"));
+        co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::invalid_request, "the 'engine_name' query parameter is required", "missing_engine_name", "engine_name"));
+      if (auto set = synth.set_default_engine(*name); !set) co_return co_await reply(stream, rec, keep_alive, set.error());
+      co_return co_await reply(stream, rec, keep_alive, api::message_json("Switched to " + *name + " engine"));
     }
     // /setvoice
     auto name = target->get("voice_name");
     if (!name || name->empty())
-      co_return co_await reply(stream, keep_alive, make_error(error_kind::invalid_request, "the 'voice_name' query parameter is required", "missing_voice_name", "voice_name"));
-    if (auto set = synth.set_default_voice(*name); !set) co_return co_await reply(stream, keep_alive, set.error());
-    co_return co_await reply(stream, keep_alive, api::message_json("Voice set to " + *name + " successfully"));
+      co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::invalid_request, "the 'voice_name' query parameter is required", "missing_voice_name", "voice_name"));
+    if (auto set = synth.set_default_voice(*name); !set) co_return co_await reply(stream, rec, keep_alive, set.error());
+    co_return co_await reply(stream, rec, keep_alive, api::message_json("Voice set to " + *name + " successfully"));
   }
 
   struct speech_job {
@@ -345,35 +368,45 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   };
 
   // Streams one utterance: raw encoded audio in HTTP chunks, or OpenAI's SSE events.
-  static asio::awaitable<bool> stream_speech(std::shared_ptr<impl> self, beast::tcp_stream& stream, speech_job job, bool keep_alive) {
+  static asio::awaitable<bool> stream_speech(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec, speech_job job,
+                                             bool keep_alive) {
     const bool sse = job.sse;
+    rec.text_chars = text::count_code_points(job.text);
+    rec.format = sse ? "sse" : std::string(audio::format_name(job.format));
     auto started = synth::encoded_stream::start(self->synth, self->compute, job.text, job.voice,
                                                 {job.format, job.requested_rate, job.default_rate});
     if (!started) {
       error e = started.error();
       if (job.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
-      co_return co_await write_response(stream, error_response(e, keep_alive));
+      co_return co_await write_response(stream, rec, error_response(e, keep_alive));
     }
     // Owned here: whatever ends this coroutine (client gone, write timeout, shutdown) destroys
     // it, which stops the synthesis.
     std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
+    auto resolved = self->synth.resolve(job.voice);
+    if (resolved) {
+      rec.engine = resolved->engine;
+      rec.voice = resolved->voice;
+    }
 
     // The status line waits for the first piece, so a request whose first fragment fails still
     // gets a real error status; the first piece comes within milliseconds.
     std::string audio = speech->header();
     synth::encoded_piece piece = co_await speech->next();
     if (piece.type == synth::encoded_piece::kind::failed)
-      co_return co_await write_response(stream, error_response(piece.failure, keep_alive));
+      co_return co_await write_response(stream, rec, error_response(piece.failure, keep_alive));
 
     http::response<http::empty_body> head{http::status::ok, 11};
     head.set(http::field::server, "rtts");
     head.set(http::field::content_type, sse ? "text/event-stream" : audio::content_type(job.format, speech->output_rate()));
     head.set(http::field::cache_control, "no-store");
     head.set("X-Audio-Sample-Rate", std::to_string(speech->output_rate()));
+    head.set("X-Request-ID", rec.id);
     head.chunked(true);
     head.keep_alive(keep_alive);
     http::response_serializer<http::empty_body> serializer{head};
     metrics::global().http_responses.inc({"200"});
+    rec.status = 200;
     boost::system::error_code ec;
     stream.expires_after(write_timeout);
     co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
@@ -394,8 +427,11 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       }
       stream.expires_after(write_timeout);
       if (!wire.empty()) {
+        if (rec.first_audio_ms < 0)
+          rec.first_audio_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rec.started).count();
         co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return false;
+        rec.bytes += wire.size();
       }
       if (last) {
         co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));

@@ -5,6 +5,10 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
 using namespace rtts::testing;
 namespace json = boost::json;
 
@@ -109,6 +113,43 @@ TEST(Routes, ReadyWhenEnginesAreUp) {
   auto r = server.get("/ready");
   EXPECT_EQ(r.status, 200u) << "exempt from auth, like /health";
   EXPECT_EQ(body_json(r).at("status").as_string(), "ready");
+}
+
+TEST(Routes, OneLogLinePerRequestWithItsId) {
+  std::string log = "/tmp/rtts-log-" + std::to_string(::getpid()) + ".txt";
+  {
+    rtts_server server({"--log-format", "json"}, log);
+    rtts::client::http_request req;
+    req.target = tts_target("A private sentence that must not be logged.");
+    req.headers["X-Request-ID"] = "client-id-42";
+    auto r = rtts::client::fetch(server.endpoint(), req);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->header("x-request-id"), "client-id-42") << "echoed";
+    auto other = server.get("/no-such-route");
+    EXPECT_EQ(other.header("x-request-id").size(), 16u) << "a fresh id when the client sends none";
+    req.headers["X-Request-ID"] = "bad id with spaces\r";
+    req.target = "/engines";
+    EXPECT_NE(rtts::client::fetch(server.endpoint(), req)->header("x-request-id"), "bad id with spaces\r");
+  }
+  std::ifstream in(log);
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::remove(log.c_str());
+  EXPECT_EQ(text.find("private sentence"), std::string::npos) << "the text is never logged";
+  std::vector<json::object> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);)
+    if (!line.empty() && line.front() == '{') lines.push_back(json::parse(line).as_object());
+  ASSERT_EQ(lines.size(), 3u);
+  const auto& tts = lines[0];
+  EXPECT_EQ(tts.at("request_id").as_string(), "client-id-42");
+  EXPECT_EQ(tts.at("route").as_string(), "/tts");
+  EXPECT_EQ(tts.at("status").as_int64(), 200);
+  EXPECT_EQ(tts.at("engine").as_string(), "espeak");
+  EXPECT_EQ(tts.at("voice").as_string(), "en-us");
+  EXPECT_EQ(tts.at("text_chars").as_int64(), 43);
+  EXPECT_GT(tts.at("first_audio_ms").to_number<double>(), 0);
+  EXPECT_GT(tts.at("bytes").to_number<double>(), 10000);
+  EXPECT_EQ(lines[1].at("status").as_int64(), 404);
 }
 
 TEST(Routes, HealthAnswers) {

@@ -19,7 +19,8 @@ std::vector<std::string> with_default_workers(std::vector<std::string> args) {
 }
 } // namespace
 
-rtts_server::rtts_server(std::vector<std::string> extra_args) : server_process(RTTS_BINARY, with_default_workers(std::move(extra_args))) {}
+rtts_server::rtts_server(std::vector<std::string> extra_args, const std::string& stderr_path)
+    : server_process(RTTS_BINARY, with_default_workers(std::move(extra_args)), stderr_path) {}
 
 client::http_response rtts_server::get(const std::string& target, const client::body_callback& on_body) const {
   client::http_request request;

@@ -11,7 +11,7 @@ namespace rtts::testing {
 class rtts_server : public client::server_process {
 public:
   // Two workers unless the arguments say otherwise.
-  explicit rtts_server(std::vector<std::string> extra_args = {});
+  explicit rtts_server(std::vector<std::string> extra_args = {}, const std::string& stderr_path = {});
 
   const client::endpoint& endpoint() const { return at(); }
   std::vector<pid_t> worker_pids() const { return children(); }

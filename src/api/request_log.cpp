@@ -1,0 +1,74 @@
+#include "api/request_log.hpp"
+
+#include <boost/json.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace rtts::api {
+namespace {
+
+std::atomic<log_format> format_setting{log_format::text};
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+} // namespace
+
+void set_log_format(log_format f) { format_setting = f; }
+
+std::string request_id_from(std::string_view header) {
+  bool sane = !header.empty() && header.size() <= 64;
+  for (char c : header) sane = sane && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+  if (sane) return std::string(header);
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(random()));
+  return buf;
+}
+
+std::string format_request(const request_record& r, log_format f) {
+  double duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - r.started).count();
+  if (f == log_format::json) {
+    boost::json::object o{{"time", utc_now()}, {"request_id", r.id}, {"method", r.method}, {"route", r.route}, {"status", r.status},
+                          {"duration_ms", duration_ms}, {"bytes", r.bytes}};
+    if (!r.engine.empty()) {
+      o["engine"] = r.engine;
+      o["voice"] = r.voice;
+      o["format"] = r.format;
+      o["text_chars"] = r.text_chars;
+    }
+    if (r.first_audio_ms >= 0) o["first_audio_ms"] = r.first_audio_ms;
+    return boost::json::serialize(o);
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " %u %.1fms %zuB", r.status, duration_ms, r.bytes);
+  std::string line = utc_now() + " " + r.id + " " + r.method + " " + r.route + buf;
+  if (!r.engine.empty())
+    line += " engine=" + r.engine + " voice=" + r.voice + " format=" + r.format + " chars=" + std::to_string(r.text_chars);
+  if (r.first_audio_ms >= 0) {
+    std::snprintf(buf, sizeof buf, " first_audio=%.1fms", r.first_audio_ms);
+    line += buf;
+  }
+  return line;
+}
+
+void log_request(const request_record& r) {
+  std::string line = format_request(r, format_setting.load()) + "\n";
+  [[maybe_unused]] auto n = ::write(2, line.data(), line.size()); // one write: lines never interleave
+}
+
+} // namespace rtts::api

@@ -1,0 +1,32 @@
+#pragma once
+// One log line per HTTP request (stderr): request id, route, status, engine, voice, text length,
+// first-audio time, duration, bytes. Text format by default, JSON with --log-format json. The
+// text itself is never logged.
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace rtts::api {
+
+enum class log_format { text, json };
+void set_log_format(log_format f);
+
+// The id a request is logged and answered under: the client's X-Request-ID when it is a sane
+// token (1-64 of [A-Za-z0-9._-]), else a fresh random one.
+std::string request_id_from(std::string_view header);
+
+struct request_record {
+  std::string id, method, route;
+  unsigned status = 0;
+  std::string engine, voice, format;
+  std::size_t text_chars = 0;
+  double first_audio_ms = -1; // -1: no audio
+  std::size_t bytes = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+// Formats and writes the line (thread-safe: one write per line).
+void log_request(const request_record& r);
+std::string format_request(const request_record& r, log_format f);
+
+} // namespace rtts::api
