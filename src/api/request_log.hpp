@@ -23,6 +23,7 @@ struct request_record {
   double first_audio_ms = -1; // -1: no audio
   std::size_t bytes = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string cors_origin; // Access-Control-Allow-Origin for the response, if any
 };
 
 // Formats and writes the line (thread-safe: one write per line).

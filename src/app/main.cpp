@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   std::string api_key_file;
   serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
+  serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');
   serve->add_option("--openai-voice", openai_voices, "Map an OpenAI voice name: NAME=engine:voice (repeatable)");
 
   std::string engine;

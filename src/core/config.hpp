@@ -31,6 +31,7 @@ struct server_config {
   unsigned ws_stalled_ms = 30000;           // a client that takes nothing for this long is dropped
   unsigned ws_idle_timeout_s = 300;         // a silent WebSocket is pinged, and closed if the ping goes unanswered
   std::vector<std::string> api_keys;        // empty = no authentication
+  std::vector<std::string> cors_origins;    // extra browser origins allowed to call the API (localhost always is)
   std::string wyoming;                      // "HOST:PORT" of the Wyoming listener; empty = off
   std::string marytts;                      // "HOST:PORT" of the MaryTTS listener; empty = off
   // OpenAI voice names -> "engine:voice" (or a voice of the default engine). Defaults map the

@@ -10,6 +10,7 @@
 #include "api/health_json.hpp"
 #include "api/marytts.hpp"
 #include "api/metrics_text.hpp"
+#include "api/cors.hpp"
 #include "api/request_log.hpp"
 #include "text/utf8.hpp"
 #include "metrics/registry.hpp"
@@ -229,6 +230,10 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     rec.status = res.result_int();
     rec.bytes += res.body().size();
     res.set("X-Request-ID", rec.id);
+    if (!rec.cors_origin.empty()) {
+      res.set(http::field::access_control_allow_origin, rec.cors_origin);
+      res.set(http::field::vary, "Origin");
+    }
     boost::system::error_code ec;
     stream.expires_after(write_timeout);
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -264,6 +269,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     rec.id = api::request_id_from(req["X-Request-ID"]);
     rec.method = std::string(req.method_string());
     rec.route = std::string(req.target().substr(0, req.target().find('?')));
+    rec.cors_origin = api::cors_allow(req[http::field::origin], self->config.cors_origins);
     if (req.target().size() > self->config.max_request_line)
       co_return co_await write_response(stream, rec, error_response(header_limit_error("", self->config.max_request_line), false));
     if (header_fields_bytes(req) > self->config.max_header_bytes)
@@ -282,6 +288,19 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     auto found = std::find_if(std::begin(routes), std::end(routes), [&](const route& r) { return r.path == path; });
     metrics::global().http_requests.inc({found == std::end(routes) ? "unknown" : std::string(found->path)});
     if (found == std::end(routes)) co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
+    if (req.method() == http::verb::options) {
+      // CORS preflight: allowed origins may send JSON bodies and API keys.
+      response res{rec.cors_origin.empty() ? http::status::forbidden : http::status::no_content, 11};
+      res.set(http::field::server, "rtts");
+      if (!rec.cors_origin.empty()) {
+        res.set(http::field::access_control_allow_methods, "GET, POST, OPTIONS");
+        res.set(http::field::access_control_allow_headers, "Authorization, Content-Type, X-Request-ID");
+        res.set(http::field::access_control_max_age, "600");
+      }
+      res.keep_alive(keep_alive);
+      res.prepare_payload();
+      co_return co_await write_response(stream, rec, std::move(res));
+    }
     if (path != "/health" && path != "/ready") {
       if (auto ok = api::check_api_key(req[http::field::authorization], self->config.api_keys); !ok) {
         auto res = error_response(ok.error(), keep_alive);
@@ -402,6 +421,10 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     head.set(http::field::cache_control, "no-store");
     head.set("X-Audio-Sample-Rate", std::to_string(speech->output_rate()));
     head.set("X-Request-ID", rec.id);
+    if (!rec.cors_origin.empty()) {
+      head.set(http::field::access_control_allow_origin, rec.cors_origin);
+      head.set(http::field::vary, "Origin");
+    }
     head.chunked(true);
     head.keep_alive(keep_alive);
     http::response_serializer<http::empty_body> serializer{head};

@@ -152,6 +152,31 @@ TEST(Routes, OneLogLinePerRequestWithItsId) {
   EXPECT_EQ(lines[1].at("status").as_int64(), 404);
 }
 
+TEST(Routes, CorsForLocalhostAndListedOrigins) {
+  rtts_server server({"--cors-origin", "https://app.example.com"});
+  auto with_origin = [&](const std::string& method, const std::string& origin) {
+    rtts::client::http_request req;
+    req.method = method;
+    req.target = "/voices";
+    req.headers["Origin"] = origin;
+    if (method == "OPTIONS") req.headers["Access-Control-Request-Method"] = "GET";
+    return rtts::client::fetch(server.endpoint(), req).value();
+  };
+  auto local = with_origin("GET", "http://localhost:5173");
+  EXPECT_EQ(local.status, 200u);
+  EXPECT_EQ(local.header("access-control-allow-origin"), "http://localhost:5173");
+  EXPECT_EQ(local.header("vary"), "Origin");
+  EXPECT_EQ(with_origin("GET", "https://app.example.com").header("access-control-allow-origin"), "https://app.example.com");
+  auto evil = with_origin("GET", "https://evil.example");
+  EXPECT_EQ(evil.status, 200u) << "same answer, but the browser will not hand it to the page";
+  EXPECT_EQ(evil.header("access-control-allow-origin"), "");
+  auto preflight = with_origin("OPTIONS", "https://app.example.com");
+  EXPECT_EQ(preflight.status, 204u);
+  EXPECT_NE(preflight.header("access-control-allow-headers").find("Authorization"), std::string::npos);
+  EXPECT_EQ(with_origin("OPTIONS", "https://evil.example").status, 403u);
+  EXPECT_EQ(with_origin("GET", "https://app.example.com").header("access-control-allow-credentials"), "") << "never credentials";
+}
+
 TEST(Routes, HealthAnswers) {
   rtts_server server;
   auto r = server.get("/health");

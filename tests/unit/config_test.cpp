@@ -34,3 +34,19 @@ TEST(Config, RejectsNonsense) {
   c.workers = 1000;
   EXPECT_FALSE(validate_config(c));
 }
+
+#include "api/cors.hpp"
+
+TEST(Cors, LocalhostAndListedOriginsOnly) {
+  using rtts::api::cors_allow;
+  EXPECT_EQ(cors_allow("http://localhost:3000", {}), "http://localhost:3000");
+  EXPECT_EQ(cors_allow("http://127.0.0.1", {}), "http://127.0.0.1");
+  EXPECT_EQ(cors_allow("http://localhost.evil.com", {}), "") << "a prefix is not a host";
+  EXPECT_EQ(cors_allow("http://localhost:3000x", {}), "");
+  EXPECT_EQ(cors_allow("https://evil.example", {}), "");
+  EXPECT_EQ(cors_allow("null", {"*"}), "");
+  EXPECT_EQ(cors_allow("", {"*"}), "");
+  EXPECT_EQ(cors_allow("https://app.example.com", {"https://app.example.com"}), "https://app.example.com");
+  EXPECT_EQ(cors_allow("https://other.example.com", {"https://app.example.com"}), "");
+  EXPECT_EQ(cors_allow("https://anything.example", {"*"}), "*");
+}
