@@ -26,6 +26,12 @@ bool looks_like_timeout(const std::string& message) {
   return message.find("timed out") != std::string::npos || message.find("temporarily unavailable") != std::string::npos;
 }
 
+request_outcome read_failed(request_outcome out, std::string message) {
+  out.timeout = looks_like_timeout(message);
+  out.error = std::move(message);
+  return out;
+}
+
 request_outcome http_request(const client::endpoint& at, const client::http_request& req, bool wav) {
   request_outcome out;
   auto t0 = clock_type::now();
@@ -62,11 +68,7 @@ request_outcome ws_request(const client::endpoint& at, const bench_item& item) {
   (*c)->send_text(item.text);
   for (;;) {
     auto m = (*c)->read();
-    if (!m) {
-      out.error = m.error().message;
-      out.timeout = looks_like_timeout(out.error);
-      return out;
-    }
+    if (!m) return read_failed(std::move(out), m.error().message);
     auto v = json::parse(m->data).as_object();
     if (v.contains("finalOutput")) break;
     if (v.contains("error")) {
@@ -98,11 +100,7 @@ request_outcome stream_request(const client::endpoint& at, const bench_item& ite
   (*c)->send_text(R"({"type":"end"})");
   for (;;) {
     auto m = (*c)->read();
-    if (!m) {
-      out.error = m.error().message;
-      out.timeout = looks_like_timeout(out.error);
-      return out;
-    }
+    if (!m) return read_failed(std::move(out), m.error().message);
     if (m->binary) {
       if (out.pcm.empty()) out.first_audio_ms = ms_since(t0);
       out.pcm += m->data;

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <variant>
 
 namespace rtts::app {
 namespace json = boost::json;
@@ -221,37 +222,45 @@ int ws(const ws_options& o) {
   return 0;
 }
 
-int engines(const catalogue_options& o) {
+namespace {
+
+// GET a catalogue route; the body on success, or the exit code after a message.
+std::variant<std::string, int> fetch_catalogue(const char* command, const catalogue_options& o, const std::string& target) {
   auto at = client::parse_base_url(o.url);
-  if (!at) return fail("engines", at.error().message);
+  if (!at) return fail(command, at.error().message);
   client::http_request req;
-  req.target = "/engines";
+  req.target = target;
   auto r = client::fetch(*at, req);
-  if (!r) return fail("engines", "cannot reach " + o.url + ": " + r.error().message);
-  if (r->status != 200) return fail("engines", server_error(*r));
+  if (!r) return fail(command, "cannot reach " + o.url + ": " + r.error().message);
+  if (r->status != 200) return fail(command, server_error(*r));
+  return std::move(r->body);
+}
+
+} // namespace
+
+int engines(const catalogue_options& o) {
+  auto body = fetch_catalogue("engines", o, "/engines");
+  if (auto* code = std::get_if<int>(&body)) return *code;
+  const auto& text = std::get<std::string>(body);
   if (o.json) {
-    std::printf("%s\n", r->body.c_str());
+    std::printf("%s\n", text.c_str());
     return 0;
   }
-  auto list = json::parse(r->body);
+  auto list = json::parse(text);
   for (const auto& e : list.as_array()) std::printf("%s\n", std::string(e.as_string()).c_str());
   return 0;
 }
 
 int voices(const catalogue_options& o) {
-  auto at = client::parse_base_url(o.url);
-  if (!at) return fail("voices", at.error().message);
-  client::http_request req;
-  req.target = "/voices?detail=1" + (o.engine.empty() ? "" : "&engine=" + client::url_encode(o.engine));
-  auto r = client::fetch(*at, req);
-  if (!r) return fail("voices", "cannot reach " + o.url + ": " + r.error().message);
-  if (r->status != 200) return fail("voices", server_error(*r));
+  auto body = fetch_catalogue("voices", o, "/voices?detail=1" + (o.engine.empty() ? "" : "&engine=" + client::url_encode(o.engine)));
+  if (auto* code = std::get_if<int>(&body)) return *code;
+  const auto& text = std::get<std::string>(body);
   if (o.json) {
-    std::printf("%s\n", r->body.c_str());
+    std::printf("%s\n", text.c_str());
     return 0;
   }
   std::printf("%-24s %-16s %-8s %s\n", "ID", "LANGUAGE", "GENDER", "NAME");
-  auto list = json::parse(r->body);
+  auto list = json::parse(text);
   for (const auto& v : list.as_array()) {
     const auto& x = v.as_object();
     std::printf("%-24s %-16s %-8s %s\n", std::string(x.at("id").as_string()).c_str(), std::string(x.at("language").as_string()).c_str(),

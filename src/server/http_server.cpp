@@ -402,11 +402,8 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     // Owned here: whatever ends this coroutine (client gone, write timeout, shutdown) destroys
     // it, which stops the synthesis.
     std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
-    auto resolved = self->synth.resolve(job.voice);
-    if (resolved) {
-      rec.engine = resolved->engine;
-      rec.voice = resolved->voice;
-    }
+    rec.engine = speech->voice().engine;
+    rec.voice = speech->voice().voice;
 
     // The status line waits for the first piece, so a request whose first fragment fails still
     // gets a real error status; the first piece comes within milliseconds.

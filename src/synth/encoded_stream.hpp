@@ -33,6 +33,8 @@ public:
   ~encoded_stream();
 
   int output_rate() const { return chain_->output_rate(); }
+  // The engine and voice actually speaking (defaults filled in).
+  const voice_options& voice() const { return speech_->voice(); }
   // Bytes that open the stream (WAV header, Ogg/FLAC headers); call once, before next().
   std::string header() { return chain_->header(); }
   // The next piece; after `end` or `failed` there are no more.

@@ -125,9 +125,9 @@ TEST(Resilience, SecondSignalExitsAtOnce) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ::kill(server.pid(), SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(server.terminate(), 0); // sends the second SIGTERM
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20)) << "not the 60 s grace period";
+  // terminate() sends the second SIGTERM and waits at most 20 s (then kills, returning -1):
+  // an exit code of 0 means the server left by itself, long before the 60 s grace period.
+  EXPECT_EQ(server.terminate(), 0);
   holder.join();
 }
 
