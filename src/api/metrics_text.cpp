@@ -4,11 +4,13 @@
 
 namespace rtts::api {
 
-std::string metrics_text(std::size_t active_requests, std::size_t websockets, const std::map<std::string, synth::engine_pool::stats>& engines) {
+std::string metrics_text(std::size_t active_requests, std::size_t websockets, std::size_t connections, const std::map<std::string, synth::engine_pool::stats>& engines) {
   std::string out;
   auto gauge = [&](const char* name, const char* help) { out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n"; };
   gauge("rtts_active_requests", "HTTP requests being answered.");
   out += "rtts_active_requests " + std::to_string(active_requests) + "\n";
+  gauge("rtts_open_connections", "Open TCP connections of the HTTP listener (WebSockets included).");
+  out += "rtts_open_connections " + std::to_string(connections) + "\n";
   gauge("rtts_websocket_sessions", "Open WebSocket sessions.");
   out += "rtts_websocket_sessions " + std::to_string(websockets) + "\n";
   gauge("rtts_workers", "Worker processes per engine and state.");

@@ -8,6 +8,6 @@
 
 namespace rtts::api {
 
-std::string metrics_text(std::size_t active_requests, std::size_t websockets, const std::map<std::string, synth::engine_pool::stats>& engines);
+std::string metrics_text(std::size_t active_requests, std::size_t websockets, std::size_t connections, const std::map<std::string, synth::engine_pool::stats>& engines);
 
 } // namespace rtts::api

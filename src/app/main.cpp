@@ -4,12 +4,42 @@
 #include "app/serve_command.hpp"
 #include "api/api_keys.hpp"
 #include "api/request_log.hpp"
+#include "core/config_file.hpp"
 #include "worker/worker_main.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <cstdlib>
+
+namespace {
+
+// Applies a config file to the `serve` flags it names. Flags given on the command line or through
+// their environment variable win over the file (precedence: flag > environment > file > default);
+// each value goes through the flag's own converter and validator, so a file accepts exactly what
+// the command line does. Returns an error naming the first bad key.
+rtts::result<void> apply_config_file(CLI::App& serve, const std::string& path) {
+  auto entries = rtts::read_config_file(path);
+  if (!entries) return entries.error();
+  for (const auto& entry : *entries) {
+    auto fail = [&](const std::string& why) {
+      return rtts::make_error(rtts::error_kind::invalid_request, path + ": key '" + entry.key + "': " + why);
+    };
+    auto* option = entry.key == "config" || entry.key.empty() ? nullptr : serve.get_option_no_throw("--" + entry.key);
+    if (!option) return fail("unknown (keys are the long flag names of `rtts serve --help`, without dashes)");
+    if (option->count() > 0) continue;
+    if (entry.values.size() > 1 && option->get_items_expected_max() <= 1) return fail("takes one value, not a list");
+    try {
+      for (const auto& value : entry.values) option->add_result(value);
+      option->run_callback();
+    } catch (const CLI::Error& e) {
+      return fail(e.what());
+    }
+  }
+  return {};
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"rtts: a real-time text-to-speech server"};
@@ -31,6 +61,12 @@ int main(int argc, char** argv) {
   serve->add_option("--max-request-line", config.max_request_line, "Longest request line, in bytes")->envname("RTTS_MAX_REQUEST_LINE")->capture_default_str();
   serve->add_option("--max-header-bytes", config.max_header_bytes, "Largest header block, in bytes")->envname("RTTS_MAX_HEADER_BYTES")->capture_default_str();
   serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body, in bytes")->envname("RTTS_MAX_BODY_BYTES")->capture_default_str();
+  serve->add_option("--max-connections", config.max_connections, "Open HTTP connections at most (503 above)")->envname("RTTS_MAX_CONNECTIONS")->capture_default_str();
+  serve->add_option("--header-timeout", config.header_timeout_s, "Seconds to receive a request's headers once it began")->envname("RTTS_HEADER_TIMEOUT")->capture_default_str();
+  serve->add_option("--request-timeout", config.request_timeout_s, "Seconds to receive a whole request, body included")->envname("RTTS_REQUEST_TIMEOUT")->capture_default_str();
+  serve->add_option("--keepalive-timeout", config.keepalive_timeout_s, "Seconds an idle keep-alive connection is kept")->envname("RTTS_KEEPALIVE_TIMEOUT")->capture_default_str();
+  serve->add_option("--write-timeout", config.write_timeout_s, "Seconds an HTTP client may take no bytes before it is dropped")->envname("RTTS_WRITE_TIMEOUT")->capture_default_str();
+  serve->add_option("--ws-stalled-ms", config.ws_stalled_ms, "A WebSocket client that takes nothing this long is dropped")->envname("RTTS_WS_STALLED_MS")->capture_default_str();
   serve->add_option("--ws-max-connections", config.ws_max_connections, "Open WebSocket sessions at most")->envname("RTTS_WS_MAX_CONNECTIONS")->capture_default_str();
   serve->add_option("--ws-idle-timeout", config.ws_idle_timeout_s, "Seconds before a silent WebSocket is pinged and, unanswered, closed")->envname("RTTS_WS_IDLE_TIMEOUT")->capture_default_str();
   serve->add_option("--ws-max-queued", config.ws_max_queued, "Utterances queued per WebSocket session")->envname("RTTS_WS_MAX_QUEUED")->capture_default_str();
@@ -44,6 +80,8 @@ int main(int argc, char** argv) {
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
   serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');
   serve->add_option("--openai-voice", openai_voices, "Map an OpenAI voice name: NAME=engine:voice (repeatable)");
+  std::string config_file;
+  serve->add_option("--config", config_file, "JSON file of flag names and values (flags and environment win)")->envname("RTTS_CONFIG");
 
   std::string engine;
   int fd = 3;
@@ -106,6 +144,12 @@ int main(int argc, char** argv) {
   if (*engines) return rtts::app::engines(catalogue);
   if (*bench) return rtts::app::bench(bench_options);
   if (*serve) {
+    if (!config_file.empty()) {
+      if (auto applied = apply_config_file(*serve, config_file); !applied) {
+        std::fprintf(stderr, "rtts: %s\n", applied.error().message.c_str());
+        return 2;
+      }
+    }
     rtts::api::set_log_format(log_format == "json" ? rtts::api::log_format::json : rtts::api::log_format::text);
     // Keys from flags, RTTS_API_KEYS (comma-separated) and a key file all count.
     config.api_keys = api_keys;

@@ -14,6 +14,12 @@ result<void> validate_config(const server_config& c) {
   if (c.fragment_timeout_ms < 100) return bad("--fragment-timeout-ms must be at least 100");
   if (c.max_request_line < 1024) return bad("--max-request-line must be at least 1024 bytes");
   if (c.max_header_bytes < 1024) return bad("--max-header-bytes must be at least 1024 bytes");
+  if (c.max_connections == 0) return bad("--max-connections must be positive");
+  for (const auto& [flag, seconds] : {std::pair{"--header-timeout", c.header_timeout_s}, std::pair{"--request-timeout", c.request_timeout_s},
+                                      std::pair{"--keepalive-timeout", c.keepalive_timeout_s}, std::pair{"--write-timeout", c.write_timeout_s}})
+    if (seconds == 0 || seconds > 86400) return bad(std::string(flag) + " must be 1..86400 seconds");
+  if (c.header_timeout_s > c.request_timeout_s) return bad("--header-timeout must not exceed --request-timeout");
+  if (c.ws_stalled_ms < 100) return bad("--ws-stalled-ms must be at least 100");
   if (c.stream_buffer_bytes < 4096) return bad("stream buffer must be at least 4096 bytes");
   for (const auto& [flag, value] : {std::pair{"--wyoming", c.wyoming}, std::pair{"--marytts", c.marytts}}) {
     if (value.empty()) continue;

@@ -25,6 +25,11 @@ struct server_config {
   unsigned fragment_timeout_ms = 10000;     // watchdog: a worker stuck on one fragment longer is replaced
   std::size_t max_streams = 512;            // streams in flight per engine; more get 429 (admission control)
   unsigned shutdown_grace_ms = 5000;        // how long in-flight streams may finish on SIGTERM
+  std::size_t max_connections = 10000;      // open TCP connections on the HTTP listener (503 and close above)
+  unsigned header_timeout_s = 10;           // to receive a request line and headers once the first byte came (slowloris)
+  unsigned request_timeout_s = 30;          // to receive one whole request, body included
+  unsigned keepalive_timeout_s = 60;        // an idle keep-alive connection waits this long for its next request
+  unsigned write_timeout_s = 30;            // an HTTP client that takes no bytes for this long is dropped
   std::size_t ws_max_connections = 4096;    // open WebSocket sessions (503 at the upgrade above)
   std::size_t ws_max_queued = 32;           // utterances or sentences waiting per session
   std::size_t ws_max_outbox_bytes = 1 << 20; // unsent bytes per session before it stops producing

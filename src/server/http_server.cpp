@@ -27,6 +27,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -44,10 +45,6 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr auto request_timeout = 30s; // to receive one whole request
-constexpr auto idle_timeout = 60s;    // keep-alive wait between requests
-constexpr auto write_timeout = 30s;   // a client that takes no audio for this long is dropped
 
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
@@ -119,7 +116,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   static asio::awaitable<bool> handle_marytts(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec, request req,
                                               bool keep_alive) {
     auto target = api::parse_target(req.target());
-    if (!target) co_return co_await reply(stream, rec, keep_alive, target.error());
+    if (!target) co_return co_await reply(*self, stream, rec, keep_alive, target.error());
     const std::string& path = target->path;
     auto text = [&](std::string body) {
       response res{http::status::ok, 11};
@@ -130,26 +127,26 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       res.prepare_payload();
       return res;
     };
-    if (path == "/voices") co_return co_await write_response(stream, rec, text(api::marytts_voices(self->engine_infos())));
-    if (path == "/locales") co_return co_await write_response(stream, rec, text(api::marytts_locales(self->engine_infos())));
-    if (path == "/version") co_return co_await write_response(stream, rec, text(api::marytts_version()));
-    if (path == "/audioformats") co_return co_await write_response(stream, rec, text(api::marytts_audioformats()));
-    if (path != "/process") co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
+    if (path == "/voices") co_return co_await write_response(*self, stream, rec, text(api::marytts_voices(self->engine_infos())));
+    if (path == "/locales") co_return co_await write_response(*self, stream, rec, text(api::marytts_locales(self->engine_infos())));
+    if (path == "/version") co_return co_await write_response(*self, stream, rec, text(api::marytts_version()));
+    if (path == "/audioformats") co_return co_await write_response(*self, stream, rec, text(api::marytts_audioformats()));
+    if (path != "/process") co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
     if (req.method() != http::verb::get && req.method() != http::verb::post)
-      co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::method_not_allowed, "use GET or POST"));
+      co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::method_not_allowed, "use GET or POST"));
     // A POST carries a form body, with or without a Content-Type saying so.
     auto params = req.method() == http::verb::post ? api::parse_target("/process?" + req.body()) : target;
-    if (!params) co_return co_await reply(stream, rec, keep_alive, params.error());
+    if (!params) co_return co_await reply(*self, stream, rec, keep_alive, params.error());
     auto parsed = api::parse_marytts_request(*params, self->engine_infos(), self->synth.default_engine());
-    if (!parsed) co_return co_await reply(stream, rec, keep_alive, parsed.error());
+    if (!parsed) co_return co_await reply(*self, stream, rec, keep_alive, parsed.error());
     auto started = synth::encoded_stream::start(self->synth, self->compute, parsed->text, parsed->voice, {audio_format::pcm, 0, 0});
-    if (!started) co_return co_await reply(stream, rec, keep_alive, started.error());
+    if (!started) co_return co_await reply(*self, stream, rec, keep_alive, started.error());
     std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
     // MaryTTS answers a whole WAV file with exact sizes: collect it (bounded by --max-text).
     std::string pcm;
     for (;;) {
       auto piece = co_await speech->next();
-      if (piece.type == synth::encoded_piece::kind::failed) co_return co_await reply(stream, rec, keep_alive, piece.failure);
+      if (piece.type == synth::encoded_piece::kind::failed) co_return co_await reply(*self, stream, rec, keep_alive, piece.failure);
       pcm += piece.bytes;
       if (piece.type == synth::encoded_piece::kind::end) break;
     }
@@ -161,7 +158,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     res.body().assign(reinterpret_cast<const char*>(header.data()), header.size());
     res.body() += pcm;
     res.prepare_payload();
-    co_return co_await write_response(stream, rec, std::move(res));
+    co_return co_await write_response(*self, stream, rec, std::move(res));
   }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
@@ -170,24 +167,69 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       tcp::socket socket = co_await self->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (self->stopping || ec == asio::error::operation_aborted) co_return;
-        continue; // e.g. EMFILE: keep serving the connections we have
+        // e.g. EMFILE: keep serving the connections we have, and retry a little later instead of
+        // spinning on an accept that fails at once.
+        asio::steady_timer pause(self->io, 50ms);
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
+      if (self->connections >= self->config.max_connections) {
+        asio::co_spawn(self->io, refuse_connection(self, beast::tcp_stream(std::move(socket))), asio::detached);
+        continue;
+      }
       asio::co_spawn(self->io, run_session(self, beast::tcp_stream(std::move(socket))), asio::detached);
     }
   }
 
+  // Over --max-connections: one short 503 (the client learns why), then close.
+  static asio::awaitable<void> refuse_connection(std::shared_ptr<impl> self, beast::tcp_stream stream) {
+    api::request_record rec;
+    rec.id = api::request_id_from("");
+    rec.method = "-";
+    rec.route = "-";
+    auto refused = make_error(error_kind::unavailable, "too many connections (limit " + std::to_string(self->config.max_connections) + ")",
+                              "too_many_connections");
+    auto res = error_response(refused, false);
+    res.set(http::field::retry_after, "1");
+    co_await write_response(*self, stream, rec, std::move(res));
+    api::log_request(rec);
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close();
+  }
+
+  // Reads one request in three timed phases: an idle keep-alive connection waits up to
+  // --keepalive-timeout for its first byte; from then on the request line and headers must come
+  // within --header-timeout (slowloris) and the whole request within --request-timeout.
+  static asio::awaitable<void> read_request(const impl& self, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                            http::request_parser<http::string_body>& parser, bool first, boost::system::error_code& ec) {
+    using std::chrono::seconds;
+    if (!first && buffer.size() == 0) {
+      stream.expires_after(seconds(self.config.keepalive_timeout_s));
+      auto n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+      buffer.commit(n);
+      if (ec) co_return;
+    }
+    auto began = std::chrono::steady_clock::now();
+    stream.expires_after(seconds(self.config.header_timeout_s));
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || parser.is_done()) co_return;
+    stream.expires_at(began + seconds(self.config.request_timeout_s));
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
   static asio::awaitable<void> run_session(std::shared_ptr<impl> self, beast::tcp_stream stream) {
+    open_connection counted_connection(self.get());
     beast::flat_buffer buffer;
     bool first = true;
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(self->config.max_request_line + self->config.max_header_bytes));
       parser.body_limit(self->config.max_body_bytes);
-      stream.expires_after(first ? request_timeout : idle_timeout);
-      first = false;
       boost::system::error_code ec;
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await read_request(*self, stream, buffer, parser, first, ec);
+      first = false;
       if (ec) {
         std::optional<error> reply;
         if (ec == http::error::header_limit)
@@ -203,7 +245,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
           rec.id = api::request_id_from("");
           rec.method = "-";
           rec.route = "-";
-          co_await write_response(stream, rec, error_response(*reply, false));
+          co_await write_response(*self, stream, rec, error_response(*reply, false));
           api::log_request(rec);
         }
         break;
@@ -225,7 +267,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   }
 
   // Returns true if the connection may serve another request.
-  static asio::awaitable<bool> write_response(beast::tcp_stream& stream, api::request_record& rec, response res) {
+  static asio::awaitable<bool> write_response(const impl& self, beast::tcp_stream& stream, api::request_record& rec, response res) {
     metrics::global().http_responses.inc({std::to_string(res.result_int())});
     rec.status = res.result_int();
     rec.bytes += res.body().size();
@@ -235,15 +277,15 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       res.set(http::field::vary, "Origin");
     }
     boost::system::error_code ec;
-    stream.expires_after(write_timeout);
+    stream.expires_after(std::chrono::seconds(self.config.write_timeout_s));
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec && res.keep_alive();
   }
 
   // A JSON answer: 200 with the body, or the error envelope with its status.
-  static asio::awaitable<bool> reply(beast::tcp_stream& stream, api::request_record& rec, bool keep_alive, result<std::string> body) {
-    if (!body) co_return co_await write_response(stream, rec, error_response(body.error(), keep_alive));
-    co_return co_await write_response(stream, rec, json_response(http::status::ok, std::move(*body), keep_alive));
+  static asio::awaitable<bool> reply(const impl& self, beast::tcp_stream& stream, api::request_record& rec, bool keep_alive, result<std::string> body) {
+    if (!body) co_return co_await write_response(self, stream, rec, error_response(body.error(), keep_alive));
+    co_return co_await write_response(self, stream, rec, json_response(http::status::ok, std::move(*body), keep_alive));
   }
 
   struct route {
@@ -271,23 +313,23 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     rec.route = std::string(req.target().substr(0, req.target().find('?')));
     rec.cors_origin = api::cors_allow(req[http::field::origin], self->config.cors_origins);
     if (req.target().size() > self->config.max_request_line)
-      co_return co_await write_response(stream, rec, error_response(header_limit_error("", self->config.max_request_line), false));
+      co_return co_await write_response(*self, stream, rec, error_response(header_limit_error("", self->config.max_request_line), false));
     if (header_fields_bytes(req) > self->config.max_header_bytes)
-      co_return co_await write_response(stream, rec, error_response(make_error(error_kind::headers_too_large, "request header fields too large"), false));
+      co_return co_await write_response(*self, stream, rec, error_response(make_error(error_kind::headers_too_large, "request header fields too large"), false));
 
     if (self->routes_served == http_server::route_set::marytts) co_return co_await handle_marytts(self, stream, rec, std::move(req), keep_alive);
     auto target = api::parse_target(req.target());
-    if (!target) co_return co_await reply(stream, rec, keep_alive, target.error());
+    if (!target) co_return co_await reply(*self, stream, rec, keep_alive, target.error());
     const std::string& path = target->path;
     if (const auto* asset = find_web_asset(path)) {
-      if (req.method() == http::verb::get) co_return co_await write_response(stream, rec, web_response(*asset, keep_alive));
+      if (req.method() == http::verb::get) co_return co_await write_response(*self, stream, rec, web_response(*asset, keep_alive));
       auto res = error_response(make_error(error_kind::method_not_allowed, std::string(req.method_string()) + " is not allowed on " + path + "; use GET"), keep_alive);
       res.set(http::field::allow, "GET");
-      co_return co_await write_response(stream, rec, std::move(res));
+      co_return co_await write_response(*self, stream, rec, std::move(res));
     }
     auto found = std::find_if(std::begin(routes), std::end(routes), [&](const route& r) { return r.path == path; });
     metrics::global().http_requests.inc({found == std::end(routes) ? "unknown" : std::string(found->path)});
-    if (found == std::end(routes)) co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
+    if (found == std::end(routes)) co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::not_found, "no route " + path, "unknown_route"));
     if (req.method() == http::verb::options) {
       // CORS preflight: allowed origins may send JSON bodies and API keys.
       response res{rec.cors_origin.empty() ? http::status::forbidden : http::status::no_content, 11};
@@ -299,13 +341,13 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       }
       res.keep_alive(keep_alive);
       res.prepare_payload();
-      co_return co_await write_response(stream, rec, std::move(res));
+      co_return co_await write_response(*self, stream, rec, std::move(res));
     }
     if (path != "/health" && path != "/ready") {
       if (auto ok = api::check_api_key(req[http::field::authorization], self->config.api_keys); !ok) {
         auto res = error_response(ok.error(), keep_alive);
         res.set(http::field::www_authenticate, "Bearer");
-        co_return co_await write_response(stream, rec, std::move(res));
+        co_return co_await write_response(*self, stream, rec, std::move(res));
       }
     }
     if (req.method() != found->method) {
@@ -313,22 +355,22 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
                                                                                   "; use " + std::string(http::to_string(found->method))),
                                 keep_alive);
       res.set(http::field::allow, http::to_string(found->method));
-      co_return co_await write_response(stream, rec, std::move(res));
+      co_return co_await write_response(*self, stream, rec, std::move(res));
     }
 
     auto& synth = self->synth;
     if (path == "/ws" || path == "/v1/audio/speech-stream")
-      co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::invalid_request, path + " speaks WebSocket: send an Upgrade request", "websocket_required"));
+      co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::invalid_request, path + " speaks WebSocket: send an Upgrade request", "websocket_required"));
     if (path == "/tts") {
       auto tts = api::parse_tts_request(*target);
-      if (!tts) co_return co_await reply(stream, rec, keep_alive, tts.error());
+      if (!tts) co_return co_await reply(*self, stream, rec, keep_alive, tts.error());
       // A named job, not a temporary: g++ 12 double-frees temporaries in co_await expressions.
       speech_job job{std::move(tts->text), tts->voice, tts->output.format, tts->output.sample_rate, 0, false, false};
       co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
     if (path == "/v1/audio/speech") {
       auto speech = api::parse_speech_request(req[http::field::content_type], req.body(), self->config, synth.engine_names());
-      if (!speech) co_return co_await reply(stream, rec, keep_alive, speech.error());
+      if (!speech) co_return co_await reply(*self, stream, rec, keep_alive, speech.error());
       speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true};
       co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
@@ -337,9 +379,9 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       res.set(http::field::server, "rtts");
       res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.keep_alive(keep_alive);
-      res.body() = api::metrics_text(self->active - 1, self->websockets, synth.pool_stats());
+      res.body() = api::metrics_text(self->active - 1, self->websockets, self->connections, synth.pool_stats());
       res.prepare_payload();
-      co_return co_await write_response(stream, rec, std::move(res));
+      co_return co_await write_response(*self, stream, rec, std::move(res));
     }
     if (path == "/ready") {
       // For load balancers and orchestrators: 503 while an engine has no live worker or while
@@ -347,33 +389,33 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       bool ready = !self->stopping;
       for (const auto& [name, s] : synth.pool_stats()) ready = ready && s.ready > 0;
       if (!ready)
-        co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::unavailable, self->stopping ? "shutting down" : "an engine has no live worker", "not_ready"));
-      co_return co_await reply(stream, rec, keep_alive, std::string(R"({"status":"ready"})"));
+        co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::unavailable, self->stopping ? "shutting down" : "an engine has no live worker", "not_ready"));
+      co_return co_await reply(*self, stream, rec, keep_alive, std::string(R"({"status":"ready"})"));
     }
     if (path == "/health")
-      co_return co_await reply(stream, rec, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));
-    if (path == "/engines") co_return co_await reply(stream, rec, keep_alive, api::engines_json(synth.engine_names()));
-    if (path == "/v1/models") co_return co_await reply(stream, rec, keep_alive, api::models_json(synth.engine_names()));
-    if (path == "/v1/audio/voices") co_return co_await reply(stream, rec, keep_alive, api::openai_voices_json(self->config.openai_voices, self->engine_infos()));
+      co_return co_await reply(*self, stream, rec, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));
+    if (path == "/engines") co_return co_await reply(*self, stream, rec, keep_alive, api::engines_json(synth.engine_names()));
+    if (path == "/v1/models") co_return co_await reply(*self, stream, rec, keep_alive, api::models_json(synth.engine_names()));
+    if (path == "/v1/audio/voices") co_return co_await reply(*self, stream, rec, keep_alive, api::openai_voices_json(self->config.openai_voices, self->engine_infos()));
     if (path == "/voices") {
       auto info = synth.engine_info(target->get("engine").value_or(""));
-      if (!info) co_return co_await reply(stream, rec, keep_alive, info.error());
+      if (!info) co_return co_await reply(*self, stream, rec, keep_alive, info.error());
       auto detail = target->get("detail").value_or("0");
-      co_return co_await reply(stream, rec, keep_alive, api::voices_json(**info, detail == "1" || detail == "true"));
+      co_return co_await reply(*self, stream, rec, keep_alive, api::voices_json(**info, detail == "1" || detail == "true"));
     }
     if (path == "/set_engine") {
       auto name = target->get("engine_name");
       if (!name || name->empty())
-        co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::invalid_request, "the 'engine_name' query parameter is required", "missing_engine_name", "engine_name"));
-      if (auto set = synth.set_default_engine(*name); !set) co_return co_await reply(stream, rec, keep_alive, set.error());
-      co_return co_await reply(stream, rec, keep_alive, api::message_json("Switched to " + *name + " engine"));
+        co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::invalid_request, "the 'engine_name' query parameter is required", "missing_engine_name", "engine_name"));
+      if (auto set = synth.set_default_engine(*name); !set) co_return co_await reply(*self, stream, rec, keep_alive, set.error());
+      co_return co_await reply(*self, stream, rec, keep_alive, api::message_json("Switched to " + *name + " engine"));
     }
     // /setvoice
     auto name = target->get("voice_name");
     if (!name || name->empty())
-      co_return co_await reply(stream, rec, keep_alive, make_error(error_kind::invalid_request, "the 'voice_name' query parameter is required", "missing_voice_name", "voice_name"));
-    if (auto set = synth.set_default_voice(*name); !set) co_return co_await reply(stream, rec, keep_alive, set.error());
-    co_return co_await reply(stream, rec, keep_alive, api::message_json("Voice set to " + *name + " successfully"));
+      co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::invalid_request, "the 'voice_name' query parameter is required", "missing_voice_name", "voice_name"));
+    if (auto set = synth.set_default_voice(*name); !set) co_return co_await reply(*self, stream, rec, keep_alive, set.error());
+    co_return co_await reply(*self, stream, rec, keep_alive, api::message_json("Voice set to " + *name + " successfully"));
   }
 
   struct speech_job {
@@ -397,7 +439,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     if (!started) {
       error e = started.error();
       if (job.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
-      co_return co_await write_response(stream, rec, error_response(e, keep_alive));
+      co_return co_await write_response(*self, stream, rec, error_response(e, keep_alive));
     }
     // Owned here: whatever ends this coroutine (client gone, write timeout, shutdown) destroys
     // it, which stops the synthesis.
@@ -410,7 +452,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     std::string audio = speech->header();
     synth::encoded_piece piece = co_await speech->next();
     if (piece.type == synth::encoded_piece::kind::failed)
-      co_return co_await write_response(stream, rec, error_response(piece.failure, keep_alive));
+      co_return co_await write_response(*self, stream, rec, error_response(piece.failure, keep_alive));
 
     http::response<http::empty_body> head{http::status::ok, 11};
     head.set(http::field::server, "rtts");
@@ -428,7 +470,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     metrics::global().http_responses.inc({"200"});
     rec.status = 200;
     boost::system::error_code ec;
-    stream.expires_after(write_timeout);
+    stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
     co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
 
@@ -445,7 +487,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
         audio.clear();
         if (sse && last) wire += api::sse_audio_done(job.text);
       }
-      stream.expires_after(write_timeout);
+      stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
       if (!wire.empty()) {
         if (rec.first_audio_ms < 0)
           rec.first_audio_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rec.started).count();

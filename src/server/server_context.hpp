@@ -16,6 +16,7 @@ struct server_context {
   synth::synthesizer& synth;
   std::size_t active = 0;     // HTTP requests being answered
   std::size_t websockets = 0; // open WebSocket sessions
+  std::size_t connections = 0; // open TCP connections of the HTTP listener (WebSockets included)
   bool stopping = false;
 
   // RAII count of HTTP requests in flight.
@@ -23,6 +24,11 @@ struct server_context {
     server_context* s;
     explicit in_flight(server_context* s_) : s(s_) { ++s->active; }
     ~in_flight() { --s->active; }
+  };
+  struct open_connection {
+    server_context* s;
+    explicit open_connection(server_context* s_) : s(s_) { ++s->connections; }
+    ~open_connection() { --s->connections; }
   };
 };
 
