@@ -13,6 +13,7 @@ namespace rtts::api {
 namespace {
 
 std::atomic<log_format> format_setting{log_format::text};
+std::atomic<log_level> level_setting{log_level::info};
 
 std::string utc_now() {
   auto now = std::chrono::system_clock::now();
@@ -29,6 +30,17 @@ std::string utc_now() {
 } // namespace
 
 void set_log_format(log_format f) { format_setting = f; }
+void set_log_level(log_level l) { level_setting = l; }
+
+void record_speech(request_record& r, const speech_fields& f) {
+  r.engine = f.engine;
+  r.voice = f.voice;
+  r.format = f.format;
+  r.text = f.text;
+  std::size_t chars = 0;
+  for (unsigned char c : f.text) chars += (c & 0xC0) != 0x80; // code points of valid UTF-8
+  r.text_chars = chars;
+}
 
 std::string request_id_from(std::string_view header) {
   bool sane = !header.empty() && header.size() <= 64;
@@ -40,7 +52,8 @@ std::string request_id_from(std::string_view header) {
   return buf;
 }
 
-std::string format_request(const request_record& r, log_format f) {
+std::string format_request(const request_record& r, log_format f, log_level l) {
+  const bool with_text = l == log_level::debug && !r.text.empty();
   double duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - r.started).count();
   if (f == log_format::json) {
     boost::json::object o{{"time", utc_now()}, {"request_id", r.id}, {"method", r.method}, {"route", r.route}, {"status", r.status},
@@ -52,6 +65,7 @@ std::string format_request(const request_record& r, log_format f) {
       o["text_chars"] = r.text_chars;
     }
     if (r.first_audio_ms >= 0) o["first_audio_ms"] = r.first_audio_ms;
+    if (with_text) o["text"] = r.text;
     return boost::json::serialize(o);
   }
   char buf[160];
@@ -63,11 +77,13 @@ std::string format_request(const request_record& r, log_format f) {
     std::snprintf(buf, sizeof buf, " first_audio=%.1fms", r.first_audio_ms);
     line += buf;
   }
+  // JSON-quoted, so a text with newlines or quotes stays on its line and cannot forge fields.
+  if (with_text) line += " text=" + boost::json::serialize(boost::json::string(r.text));
   return line;
 }
 
 void log_request(const request_record& r) {
-  std::string line = format_request(r, format_setting.load()) + "\n";
+  std::string line = format_request(r, format_setting.load(), level_setting.load()) + "\n";
   [[maybe_unused]] auto n = ::write(2, line.data(), line.size()); // one write: lines never interleave
 }
 

@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   serve->add_option("--fragment-timeout-ms", config.fragment_timeout_ms, "Watchdog: replace a worker stuck on one fragment this long")->envname("RTTS_FRAGMENT_TIMEOUT_MS")->capture_default_str();
   std::string log_format = "text";
   serve->add_option("--log-format", log_format, "Request log lines on stderr: text or json")->envname("RTTS_LOG_FORMAT")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  std::string log_level = "info";
+  serve->add_option("--log-level", log_level, "info, or debug to log each request's text too")->envname("RTTS_LOG_LEVEL")->check(CLI::IsMember({"info", "debug"}))->capture_default_str();
   serve->add_option("--max-streams", config.max_streams, "Streams in flight per engine before new ones get 429")->envname("RTTS_MAX_STREAMS")->capture_default_str();
   serve->add_option("--max-text", config.max_text_chars, "Longest text accepted, in characters")->envname("RTTS_MAX_TEXT")->capture_default_str();
   serve->add_option("--max-request-line", config.max_request_line, "Longest request line, in bytes")->envname("RTTS_MAX_REQUEST_LINE")->capture_default_str();
@@ -151,6 +153,7 @@ int main(int argc, char** argv) {
       }
     }
     rtts::api::set_log_format(log_format == "json" ? rtts::api::log_format::json : rtts::api::log_format::text);
+    rtts::api::set_log_level(log_level == "debug" ? rtts::api::log_level::debug : rtts::api::log_level::info);
     // Keys from flags, RTTS_API_KEYS (comma-separated) and a key file all count.
     config.api_keys = api_keys;
     if (const char* env = std::getenv("RTTS_API_KEYS")) {

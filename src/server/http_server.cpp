@@ -432,8 +432,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   static asio::awaitable<bool> stream_speech(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec, speech_job job,
                                              bool keep_alive) {
     const bool sse = job.sse;
-    rec.text_chars = text::count_code_points(job.text);
-    rec.format = sse ? "sse" : std::string(audio::format_name(job.format));
+    api::record_speech(rec, {job.voice.engine, job.voice.voice, sse ? "sse" : audio::format_name(job.format), job.text});
     auto started = synth::encoded_stream::start(self->synth, self->compute, job.text, job.voice,
                                                 {job.format, job.requested_rate, job.default_rate});
     if (!started) {

@@ -9,8 +9,10 @@
 #include "api/api_keys.hpp"
 #include "api/error_body.hpp"
 #include "api/openai_speech.hpp"
+#include "api/request_log.hpp"
 #include "api/tts_query.hpp"
 #include "api/ws_messages.hpp"
+#include "audio/format.hpp"
 #include "synth/encoded_stream.hpp"
 #include "text/incremental_segmenter.hpp"
 
@@ -76,6 +78,9 @@ public:
   // Per-connection settings from the upgrade's query (both protocols) or a config message.
   api::stream_config config;
   bool configured = false;
+  // The session's log record (one line when it ends); each utterance logs its own line under
+  // "<session id>-<n>".
+  api::request_record log;
 
   static asio::awaitable<void> run_writer(std::shared_ptr<ws_session> self) { co_await self->writer(); }
   static asio::awaitable<void> run_speaker(std::shared_ptr<ws_session> self) { co_await self->speaker(); }
@@ -112,6 +117,7 @@ private:
   std::uint64_t generation_ = 0;     // bumped by cancel
   std::uint64_t samples_sent_ = 0;   // audio samples written since the last cancel
   std::uint64_t samples_queued_ = 0; // audio samples queued since the last cancel (all will be sent)
+  std::size_t utterances_ = 0;       // spoken so far, for the utterance log ids
   bool closing_ = false;             // no more speech; the writer closes after the outbox
   bool closed_ = false;              // the connection is gone
   bool writer_done_ = false;
@@ -191,6 +197,7 @@ asio::awaitable<void> ws_session::writer() {
       break;
     }
     if (msg.generation == generation_) samples_sent_ += msg.samples;
+    log.bytes += msg.data.size();
   }
   writer_done_ = true;
   wake(done_signal_);
@@ -228,13 +235,27 @@ asio::awaitable<void> ws_session::speaker() {
 asio::awaitable<void> ws_session::speak(utterance u) {
   const std::uint64_t generation = generation_;
   const bool realtimetts = protocol_ == protocol::realtimetts;
+  struct logged {
+    api::request_record r;
+    ~logged() { api::log_request(r); }
+  } entry;
+  api::request_record& rec = entry.r;
+  rec.id = log.id + "-" + std::to_string(++utterances_);
+  rec.method = "WS";
+  rec.route = log.route;
+  rec.started = u.ready_at;
+  api::record_speech(rec, {config.voice.engine, config.voice.voice, audio::format_name(config.format), u.text});
   auto started = synth::encoded_stream::start(ctx_->synth, ctx_->compute, u.text, config.voice,
                                               {config.format, config.sample_rate, realtimetts ? 0 : api::openai_default_rate});
   if (!started) {
+    rec.status = api::http_status(started.error().kind);
     send_error(started.error());
     co_return;
   }
   current_ = std::move(*started);
+  rec.engine = current_->voice().engine;
+  rec.voice = current_->voice().voice;
+  rec.status = 200;
   const int rate = current_->output_rate();
   std::string header = current_->header();
   if (realtimetts) {
@@ -253,11 +274,14 @@ asio::awaitable<void> ws_session::speak(utterance u) {
     // The speech may have been cancelled (barge-in, stop, disconnect) while we waited.
     if (generation != generation_ || closed_ || closing_) break;
     if (piece.type == synth::encoded_piece::kind::failed) {
+      rec.status = api::http_status(piece.failure.kind);
       send_error(piece.failure);
       break;
     }
     if (!piece.bytes.empty()) {
       std::uint64_t samples = piece.bytes.size() / 2;
+      rec.bytes += piece.bytes.size();
+      if (rec.first_audio_ms < 0) rec.first_audio_ms = std::chrono::duration<double, std::milli>(clock_type::now() - u.ready_at).count();
       if (realtimetts) send(api::ws_audio_output(piece.bytes, rate, false), false, samples);
       else {
         if (!first_audio_sent_) {
@@ -273,6 +297,7 @@ asio::awaitable<void> ws_session::speak(utterance u) {
     }
     if (!co_await wait_for_space()) break;
   }
+  if (generation != generation_ || closed_) rec.status = 499; // cancelled by the client (barge-in, stop, gone)
   current_.reset();
 }
 
@@ -390,6 +415,10 @@ http::response<http::string_body> upgrade_error(const error& e, unsigned version
 } // namespace
 
 asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::tcp_stream stream, http::request<http::string_body> req) {
+  api::request_record rec;
+  rec.id = api::request_id_from(req["X-Request-ID"]);
+  rec.method = std::string(req.method_string());
+  rec.route = std::string(req.target().substr(0, req.target().find('?')));
   std::optional<error> refusal;
   auto target = api::parse_target(req.target());
   std::optional<api::stream_config> config;
@@ -413,12 +442,16 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
     stream.expires_after(10s);
     co_await http::async_write(stream, upgrade_error(*refusal, req.version()), asio::redirect_error(asio::use_awaitable, ec));
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    rec.status = api::http_status(refusal->kind);
+    api::log_request(rec);
     co_return;
   }
 
   auto kind = target->path == "/ws" ? protocol::realtimetts : protocol::speech_stream;
   auto session = std::make_shared<ws_session>(ctx, std::move(stream), kind);
   session->config = *config;
+  session->log = std::move(rec);
+  session->log.status = 101;
   auto& ws = session->ws();
   beast::get_lowest_layer(ws).expires_never(); // the websocket stream keeps its own timeouts
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -434,6 +467,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   asio::co_spawn(ws.get_executor(), ws_session::run_writer(session), asio::detached);
   asio::co_spawn(ws.get_executor(), ws_session::run_speaker(session), asio::detached);
   co_await session->reader();
+  api::log_request(session->log); // the session as a whole: its length and bytes sent
 }
 
 } // namespace rtts::server

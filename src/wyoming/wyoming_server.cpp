@@ -1,5 +1,7 @@
 #include "wyoming/wyoming_server.hpp"
 
+#include "api/error_body.hpp"
+#include "api/request_log.hpp"
 #include "net/listen.hpp"
 #include "synth/encoded_stream.hpp"
 #include "text/incremental_segmenter.hpp"
@@ -140,6 +142,9 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     bool streaming = false, stream_audio_started = false;
     voice_options stream_voice;
     text::incremental_segmenter segmenter;
+    // Each synthesis logs one line under "<connection id>-<n>".
+    std::string log_id = api::request_id_from("");
+    std::size_t spoken = 0;
 
     session(std::shared_ptr<impl> s, tcp::socket sock)
         : server(std::move(s)), socket(std::move(sock)), write_done(socket.get_executor()), todo_signal(socket.get_executor()) {
@@ -268,8 +273,18 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         }
         co_return;
       }
+      struct logged {
+        api::request_record r;
+        ~logged() { api::log_request(r); }
+      } entry;
+      api::request_record& rec = entry.r;
+      rec.id = log_id + "-" + std::to_string(++spoken);
+      rec.method = "WYOMING";
+      rec.route = j.streaming ? "synthesize-chunk" : "synthesize";
+      api::record_speech(rec, {j.voice.engine, j.voice.voice, "pcm", j.text});
       auto started = synth::encoded_stream::start(server->synth, server->compute, j.text, j.voice, {audio_format::pcm, 0, 0});
       if (!started) {
+        rec.status = api::http_status(started.error().kind);
         {
           event ev = make_event("error", json::object{{"text", started.error().message}, {"code", started.error().code}}, {});
           co_await send(std::move(ev));
@@ -277,6 +292,9 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         co_return;
       }
       current = std::move(*started);
+      rec.engine = current->voice().engine;
+      rec.voice = current->voice().voice;
+      rec.status = 499; // until the end arrives: a client that leaves first cancelled it
       json::object format{{"rate", current->output_rate()}, {"width", 2}, {"channels", 1}};
       if (!j.streaming || !stream_audio_started) {
         event start = make_event("audio-start", format, {});
@@ -287,6 +305,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         synth::encoded_piece piece = co_await current->next();
         if (closed) break;
         if (piece.type == synth::encoded_piece::kind::failed) {
+          rec.status = api::http_status(piece.failure.kind);
           {
             event ev = make_event("error", json::object{{"text", piece.failure.message}, {"code", "engine_failure"}}, {});
             co_await send(std::move(ev));
@@ -294,10 +313,14 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
           break;
         }
         if (!piece.bytes.empty()) {
+          if (rec.first_audio_ms < 0)
+            rec.first_audio_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rec.started).count();
+          rec.bytes += piece.bytes.size();
           event chunk = make_event("audio-chunk", format, std::move(piece.bytes));
           if (!co_await send(std::move(chunk))) break;
         }
         if (piece.type == synth::encoded_piece::kind::end) {
+          rec.status = 200;
           if (!j.streaming) {
             event stop = make_event("audio-stop", {}, {});
             co_await send(std::move(stop));

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <future>
 
 #include <chrono>
@@ -93,6 +94,45 @@ TEST(Resilience, KillingWorkersRepeatedlyNeverTakesTheServerDown) {
   for (int i = 0; i < 100 && server.worker_pids().size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_TRUE(server.alive());
   expect_good_audio(server);
+}
+
+TEST(Resilience, KillingWorkersUnderLoadCostsOnlyTheirRequests) {
+  rtts_server server({"--workers", "2"});
+  std::vector<std::string> texts, reference;
+  for (int i = 0; i < 4; ++i) {
+    texts.push_back("Client " + std::to_string(i) + " asks for its own sentence. And then a second one, to be sure.");
+    reference.push_back(server.get(tts_target(texts.back())).body);
+  }
+  std::atomic<bool> done{false};
+  std::atomic<int> complete{0}, failed{0}, wrong{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i)
+    clients.emplace_back([&, i] {
+      while (!done) {
+        rtts::client::http_request req;
+        req.target = tts_target(texts[i]);
+        auto r = rtts::client::fetch(server.endpoint(), req);
+        // A request hit by a kill ends with an error status or a truncated stream; one that
+        // completes must be exactly its own audio.
+        if (r && r->status == 200 && r->complete) (r->body == reference[i] ? complete : wrong)++;
+        else failed++;
+      }
+    });
+  for (int round = 0; round < 6; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    auto pids = server.worker_pids();
+    if (!pids.empty()) ::kill(pids[round % pids.size()], SIGKILL);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  done = true;
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(wrong.load(), 0) << "a completed answer must never carry other audio";
+  EXPECT_GT(complete.load(), 0);
+  ASSERT_TRUE(server.alive());
+  for (int i = 0; i < 100 && server.get("/ready").status != 200; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  expect_good_audio(server);
+  RecordProperty("completed", complete.load());
+  RecordProperty("failed", failed.load());
 }
 
 TEST(Resilience, SigtermLetsActiveStreamsFinish) {

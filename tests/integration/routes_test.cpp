@@ -131,14 +131,13 @@ TEST(Routes, OneLogLinePerRequestWithItsId) {
     req.target = "/engines";
     EXPECT_NE(rtts::client::fetch(server.endpoint(), req)->header("x-request-id"), "bad id with spaces\r");
   }
-  std::ifstream in(log);
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  std::remove(log.c_str());
+  std::string text;
+  {
+    std::ifstream in(log);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   EXPECT_EQ(text.find("private sentence"), std::string::npos) << "the text is never logged";
-  std::vector<json::object> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);)
-    if (!line.empty() && line.front() == '{') lines.push_back(json::parse(line).as_object());
+  auto lines = read_json_log(log);
   ASSERT_EQ(lines.size(), 3u);
   const auto& tts = lines[0];
   EXPECT_EQ(tts.at("request_id").as_string(), "client-id-42");
@@ -150,6 +149,18 @@ TEST(Routes, OneLogLinePerRequestWithItsId) {
   EXPECT_GT(tts.at("first_audio_ms").to_number<double>(), 0);
   EXPECT_GT(tts.at("bytes").to_number<double>(), 10000);
   EXPECT_EQ(lines[1].at("status").as_int64(), 404);
+}
+
+TEST(Routes, DebugLevelLogsTheTextQuoted) {
+  std::string log = "/tmp/rtts-debug-log-" + std::to_string(::getpid()) + ".txt";
+  {
+    rtts_server server({"--log-level", "debug"}, log);
+    EXPECT_EQ(server.get(tts_target("A \"quoted\" line.\nfake=field")).status, 200u);
+  }
+  std::ifstream in(log);
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::remove(log.c_str());
+  EXPECT_NE(text.find(R"( text="A \"quoted\" line.\nfake=field")"), std::string::npos) << text;
 }
 
 TEST(Routes, CorsForLocalhostAndListedOrigins) {

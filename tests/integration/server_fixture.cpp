@@ -7,7 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <stdexcept>
 
 namespace rtts::testing {
@@ -65,6 +69,15 @@ std::string raw_exchange(const client::endpoint& to, const std::string& bytes) {
   }
   ::close(fd);
   return answer;
+}
+
+std::vector<boost::json::object> read_json_log(const std::string& path) {
+  std::vector<boost::json::object> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line.front() == '{') lines.push_back(boost::json::parse(line).as_object());
+  std::remove(path.c_str());
+  return lines;
 }
 
 unsigned free_port() {

@@ -3,6 +3,8 @@
 #include "client/http_client.hpp"
 #include "client/server_process.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <string>
 #include <vector>
 
@@ -28,6 +30,10 @@ std::string tts_target(const std::string& text, const std::string& extra = {});
 
 // A loopback port that was free a moment ago (for listeners whose port the test must choose).
 unsigned free_port();
+
+// The JSON lines of a server's stderr (--log-format json), read once the server is gone; the
+// file is removed.
+std::vector<boost::json::object> read_json_log(const std::string& path);
 
 // A base64 decoder of the tests' own, so the server's encoder is checked by something else.
 std::string base64_decode(std::string_view text);

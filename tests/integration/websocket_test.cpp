@@ -225,6 +225,40 @@ TEST_F(WebSocket, ClientThatVanishesCancelsItsWork) {
   EXPECT_EQ(health.at("engines").at("espeak").at("busy_workers").as_int64(), 0);
 }
 
+TEST(WebSocketLogs, EachUtteranceAndTheSessionGetALine) {
+  std::string log = "/tmp/rtts-ws-log-" + std::to_string(::getpid()) + ".txt";
+  {
+    rtts_server server({"--log-format", "json", "--workers", "1"}, log);
+    auto c = connect(server, "/ws?voice=en-gb");
+    ASSERT_TRUE(c->send_text("The first private utterance."));
+    read_utterance(*c);
+    ASSERT_TRUE(c->send_text("The second one."));
+    read_utterance(*c);
+    ASSERT_TRUE(c->send_text("stop"));
+    while (c->read()) {
+    }
+    EXPECT_FALSE(ws_client::connect(server.endpoint(), "/ws?speed=9")) << "refused upgrade";
+  }
+  auto lines = read_json_log(log);
+  ASSERT_EQ(lines.size(), 4u);
+  std::string session = std::string(lines[2].at("request_id").as_string());
+  EXPECT_EQ(lines[0].at("request_id").as_string(), session + "-1");
+  EXPECT_EQ(lines[1].at("request_id").as_string(), session + "-2");
+  for (int i : {0, 1}) {
+    EXPECT_EQ(lines[i].at("method").as_string(), "WS");
+    EXPECT_EQ(lines[i].at("route").as_string(), "/ws");
+    EXPECT_EQ(lines[i].at("status").as_int64(), 200);
+    EXPECT_EQ(lines[i].at("voice").as_string(), "en-gb");
+    EXPECT_GT(lines[i].at("first_audio_ms").to_number<double>(), 0);
+    EXPECT_GT(lines[i].at("bytes").to_number<double>(), 10000);
+    EXPECT_FALSE(lines[i].contains("text")) << "no text below debug level";
+  }
+  EXPECT_EQ(lines[0].at("text_chars").as_int64(), 28);
+  EXPECT_EQ(lines[2].at("status").as_int64(), 101);
+  EXPECT_GT(lines[2].at("bytes").to_number<double>(), lines[0].at("bytes").to_number<double>());
+  EXPECT_EQ(lines[3].at("status").as_int64(), 400);
+}
+
 TEST(WebSocketLimits, MaxConnectionsAnswers503) {
   rtts_server server({"--ws-max-connections", "2"});
   auto a = ws_client::connect(server.endpoint(), "/ws");

@@ -203,6 +203,30 @@ TEST_F(Wyoming, ConcurrentConnectionsEachGetTheirOwnAudio) {
   EXPECT_EQ(correct, 16);
 }
 
+TEST(WyomingLogs, EachSynthesisGetsALine) {
+  std::string log = "/tmp/rtts-wy-log-" + std::to_string(::getpid()) + ".txt";
+  {
+    unsigned port = free_port();
+    rtts_server server({"--log-format", "json", "--log-level", "debug", "--wyoming", "127.0.0.1:" + std::to_string(port)}, log);
+    wyoming_client c(port);
+    c.send("synthesize", {{"text", "Logged at debug level."}});
+    EXPECT_FALSE(pcm_of(c.read_until("audio-stop")).empty());
+    c.send("synthesize", {{"text", "An unknown voice."}, {"voice", {{"name", "klingon"}}}});
+    EXPECT_EQ(c.read_until("error").back().type, "error");
+  }
+  auto lines = read_json_log(log);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].at("method").as_string(), "WYOMING");
+  EXPECT_EQ(lines[0].at("route").as_string(), "synthesize");
+  EXPECT_EQ(lines[0].at("status").as_int64(), 200);
+  EXPECT_EQ(lines[0].at("text").as_string(), "Logged at debug level.");
+  EXPECT_GT(lines[0].at("bytes").to_number<double>(), 10000);
+  EXPECT_EQ(lines[1].at("status").as_int64(), 404);
+  std::string first = std::string(lines[0].at("request_id").as_string());
+  EXPECT_EQ(first.substr(first.size() - 2), "-1");
+  EXPECT_EQ(lines[1].at("request_id").as_string(), first.substr(0, first.size() - 1) + "2");
+}
+
 TEST_F(Wyoming, MaryTtsRoutes) {
   rtts::client::endpoint mary{"127.0.0.1", mary_port};
   auto get = [&](const std::string& target) {
