@@ -108,7 +108,7 @@ result<speech_request> parse_speech_request(std::string_view content_type, std::
   r.voice.pitch = *pitch;
   auto rate = number_field(o, "sample_rate", 0);
   if (!rate) return rate.error();
-  if (*rate != std::floor(*rate) || *rate < 0 || *rate > max_sample_rate) return bad("sample_rate must be an integer from 8000 to 48000", "sample_rate", "invalid_sample_rate");
+  if (*rate != std::floor(*rate) || *rate < 0 || *rate > max_sample_rate || (*rate > 0 && *rate < min_sample_rate)) return bad("sample_rate must be an integer from 8000 to 48000", "sample_rate", "invalid_sample_rate");
   r.sample_rate = static_cast<int>(*rate);
 
   auto stream_format = string_field(o, "stream_format", false);

@@ -64,7 +64,7 @@ std::optional<wav_info> parse_wav_header(std::string_view b) {
       return info;
     }
     if (size == streaming_size) return std::nullopt;
-    at += 8 + size + (size & 1);
+    at += std::size_t{8} + size + (size & 1); // in size_t: a chunk size near 4 GiB must not wrap to 0 (found by fuzz_writers)
   }
   return std::nullopt;
 }

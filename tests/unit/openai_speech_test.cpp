@@ -62,6 +62,7 @@ TEST(OpenAiSpeech, BadBodies) {
   EXPECT_EQ(parse(R"({"input":"x","stream_format":"chunks"})").error().param, "stream_format");
   EXPECT_EQ(parse(R"({"input":"x","voice":"nope:en"})").error().code, "unknown_voice");
   EXPECT_EQ(parse(R"({"input":"x","sample_rate":1.5})").error().param, "sample_rate");
+  EXPECT_EQ(parse(R"({"input":"x","sample_rate":22})").error().param, "sample_rate") << "found by fuzz_json_bodies: 1..7999 was accepted";
 }
 
 TEST(Base64, Rfc4648Vectors) {

@@ -45,3 +45,13 @@ TEST(Wav, ParserRejectsOtherData) {
   EXPECT_FALSE(parse_wav_header("RIFF\0\0\0\0WAVE"));
   EXPECT_FALSE(parse_wav_header("ID3 this is an mp3 file...."));
 }
+
+TEST(Wav, ChunkSizeNearFourGigabytesEnds) {
+  // An odd chunk size of 0xFFFFFFF7 used to wrap the 32-bit offset step to 0 and loop forever
+  // (found by fuzz_writers).
+  std::string b = "RIFF\xff\xff\xff\xffWAVE";
+  b += "junk";
+  b += std::string("\xf7\xff\xff\xff", 4);
+  b += std::string(16, '\0');
+  EXPECT_FALSE(rtts::audio::parse_wav_header(b));
+}

@@ -1,0 +1,52 @@
+#pragma once
+// Helpers shared by the fuzz targets: carving a fuzzer's byte string into choices and pieces,
+// and a crash-on-failure check (libFuzzer reports any abort as a finding, with its input).
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtts::fuzz {
+
+// Reads choices from the front of the input; the rest is the payload.
+class input {
+public:
+  input(const std::uint8_t* data, std::size_t size) : rest_(reinterpret_cast<const char*>(data), size) {}
+  std::uint8_t byte() {
+    if (rest_.empty()) return 0;
+    auto b = static_cast<std::uint8_t>(rest_.front());
+    rest_.remove_prefix(1);
+    return b;
+  }
+  std::string_view rest() const { return rest_; }
+
+private:
+  std::string_view rest_;
+};
+
+// Splits `bytes` into pieces whose sizes cycle through `sizes` (1..256 each): the same stream,
+// chunked the way a network might deliver it.
+inline std::vector<std::string_view> chunks(std::string_view bytes, std::string_view sizes) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (!bytes.empty()) {
+    std::size_t n = sizes.empty() ? bytes.size() : 1 + static_cast<std::uint8_t>(sizes[i++ % sizes.size()]);
+    n = std::min(n, bytes.size());
+    out.push_back(bytes.substr(0, n));
+    bytes.remove_prefix(n);
+  }
+  return out;
+}
+
+[[noreturn]] inline void fail(const char* what) {
+  std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
+  std::abort();
+}
+
+inline void check(bool ok, const char* what) {
+  if (!ok) fail(what);
+}
+
+} // namespace rtts::fuzz
