@@ -25,7 +25,7 @@ std::string voices_json(const worker::worker_hello& engine, bool detail) {
                              {"language", v.language},
                              {"gender", v.gender.empty() ? json::value(nullptr) : json::value(v.gender)},
                              {"engine", engine.engine},
-                             {"sample_rate", engine.sample_rate}});
+                             {"sample_rate", engine.rate_of(v.id)}});
   }
   return json::serialize(a);
 }

@@ -18,6 +18,7 @@ struct voice_info {
   std::string name;     // human-readable
   std::string language; // BCP 47-ish, lower case, e.g. "en-us"
   std::string gender;   // "male", "female" or "" when the engine does not say
+  int sample_rate = 0;  // Hz of this voice's audio; 0 = the engine's sample_rate()
 };
 
 struct synthesis_params {
@@ -33,7 +34,8 @@ class engine {
 public:
   virtual ~engine() = default;
   virtual std::string name() const = 0;
-  virtual int sample_rate() const = 0;
+  virtual int sample_rate() const = 0; // of voices that do not name their own
+
   virtual std::vector<voice_info> voices() const = 0;
   // The voice a request gets when it names none: an English one.
   virtual std::string default_voice() const = 0;

@@ -26,7 +26,7 @@ result<std::unique_ptr<encoded_stream>> encoded_stream::start(synthesizer& synth
   if (!resolved) return resolved.error();
   auto info = synth.engine_info(resolved->engine);
   if (!info) return info.error();
-  int native = (*info)->sample_rate;
+  int native = (*info)->rate_of(resolved->voice);
   auto rate = audio::output_rate(output.format, output.requested_rate, output.default_rate ? output.default_rate : native);
   if (!rate) return rate.error();
   if (auto ok = synth.check_text(text); !ok) return ok.error();

@@ -205,6 +205,14 @@ void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
     jobs_.erase(it);
   }
   if (slot >= workers_.size() || stopping_) return;
+  if (!have_info_) {
+    // It died before any worker of this engine came up: the engine is not usable on this
+    // machine (missing libraries or data; the worker said why on stderr). Give up at once
+    // instead of restarting it until start() times out.
+    workers_[slot].reset();
+    hello_wait_.cancel();
+    return;
+  }
   std::fprintf(stderr, "rtts: a %s worker exited; restarting it\n", settings_.engine.c_str());
   metrics::global().worker_restarts.inc({settings_.engine});
   bool quick = std::chrono::steady_clock::now() - w.started() < 2s;

@@ -141,7 +141,7 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(std::string_vie
                       "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
                           " streams, its limit; try again shortly",
                       "overloaded");
-  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(fragments), pool->info().sample_rate,
+  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(fragments), pool->info().rate_of(voice->voice),
                                                 config_.stream_buffer_bytes);
   pool->submit(stream);
   return stream;

@@ -87,7 +87,7 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
 std::string to_json(const worker_hello& h) {
   json::array voices;
   for (const auto& v : h.voices)
-    voices.push_back(json::object{{"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}});
+    voices.push_back(json::object{{"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}, {"sample_rate", v.sample_rate}});
   return json::serialize(json::object{{"engine", h.engine},
                                       {"sample_rate", h.sample_rate},
                                       {"default_voice", h.default_voice},
@@ -105,11 +105,19 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
     for (const auto& v : voices->as_array()) {
       if (!v.is_object()) continue;
       const auto& vo = v.as_object();
-      h.voices.push_back({get_string(vo, "id"), get_string(vo, "name"), get_string(vo, "language"), get_string(vo, "gender")});
+      auto rate = get_number(vo, "sample_rate", 0);
+      h.voices.push_back({get_string(vo, "id"), get_string(vo, "name"), get_string(vo, "language"), get_string(vo, "gender"),
+                          rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0});
     }
   }
   if (h.engine.empty() || h.sample_rate <= 0 || h.voices.empty()) return protocol_error("incomplete hello");
   return h;
+}
+
+int worker_hello::rate_of(std::string_view voice) const {
+  for (const auto& v : voices)
+    if (v.id == voice && v.sample_rate > 0) return v.sample_rate;
+  return sample_rate;
 }
 
 std::string to_json(const error& e) {

@@ -256,7 +256,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       if (j.end_of_stream) {
         if (!stream_audio_started) { // a stream with no text still gets its audio-start/stop pair
           auto info = server->synth.engine_info(j.voice.engine);
-          int rate = info ? (*info)->sample_rate : 22050;
+          int rate = info ? (*info)->rate_of(j.voice.voice) : 22050;
           {
             event ev = make_event("audio-start", json::object{{"rate", rate}, {"width", 2}, {"channels", 1}}, {});
             co_await send(std::move(ev));

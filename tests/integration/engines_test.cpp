@@ -1,0 +1,95 @@
+// Every engine the server lists, through the real server: each voice speaks at its own rate,
+// concurrent requests get exactly their own audio, and every route can pick the engine.
+#include "audio_check.hpp"
+#include "client/ws_client.hpp"
+#include "server_fixture.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <future>
+
+using namespace rtts::testing;
+namespace json = boost::json;
+
+namespace {
+
+class Engines : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { server = new rtts_server(); }
+  static void TearDownTestSuite() {
+    delete server;
+    server = nullptr;
+  }
+  static rtts_server* server;
+};
+rtts_server* Engines::server = nullptr;
+
+json::value body_json(const rtts::client::http_response& r) { return json::parse(r.body); }
+
+} // namespace
+
+TEST_F(Engines, FliteIsListedWithItsVoicesAndRates) {
+  auto engines = body_json(server->get("/engines")).as_array();
+  EXPECT_NE(std::find(engines.begin(), engines.end(), json::value("flite")), engines.end());
+  auto voices = body_json(server->get("/voices?engine=flite&detail=1")).as_array();
+  ASSERT_EQ(voices.size(), 5u);
+  for (const auto& v : voices) {
+    EXPECT_EQ(v.at("engine").as_string(), "flite");
+    EXPECT_EQ(v.at("sample_rate").as_int64(), v.at("id") == "kal" ? 8000 : 16000) << v;
+  }
+  auto openai = body_json(server->get("/v1/audio/voices")).at("data").as_array();
+  bool listed = false;
+  for (const auto& v : openai) listed = listed || v.at("id") == "flite:slt";
+  EXPECT_TRUE(listed) << "every engine's voices are offered as engine:voice";
+}
+
+TEST_F(Engines, EveryFliteVoiceSpeaksThroughTheServer) {
+  for (const char* voice : {"slt", "rms", "awb", "kal16", "kal"}) {
+    SCOPED_TRACE(voice);
+    auto r = server->get(tts_target("Hello there. This is the Flite engine speaking.", std::string("engine=flite&voice=") + voice));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto audio = decode_wav(r.body);
+    EXPECT_EQ(audio.sample_rate, std::string(voice) == "kal" ? 8000 : 16000);
+    EXPECT_GT(audio.seconds(), 1.5);
+    EXPECT_LT(audio.seconds(), 6.0);
+    EXPECT_GT(audio.rms(), 500.0);
+  }
+}
+
+TEST_F(Engines, ConcurrentFliteRequestsGetExactlyTheirOwnAudio) {
+  std::vector<std::string> targets;
+  std::vector<std::string> alone;
+  const char* voices[] = {"slt", "rms", "kal16", "awb"};
+  for (int i = 0; i < 8; ++i) {
+    targets.push_back(tts_target("Request " + std::to_string(i) + " wants its own words. Nothing else will do.",
+                                 std::string("engine=flite&voice=") + voices[i % 4]));
+    alone.push_back(server->get(targets.back()).body);
+  }
+  for (int round = 0; round < 2; ++round) {
+    std::vector<std::future<std::string>> answers;
+    for (const auto& t : targets) answers.push_back(std::async(std::launch::async, [&, t] { return server->get(t).body; }));
+    for (std::size_t i = 0; i < answers.size(); ++i) EXPECT_EQ(answers[i].get(), alone[i]) << "request " << i << ", round " << round;
+  }
+}
+
+TEST_F(Engines, OpenAiAndWebSocketRoutesPickTheEngine) {
+  auto r = server->post("/v1/audio/speech", R"({"model":"flite","input":"Speaking through the OpenAI route.","voice":"flite:rms","response_format":"wav"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto audio = decode_wav(r.body);
+  EXPECT_EQ(audio.sample_rate, 24000) << "OpenAI's rate, resampled from Flite's 16 kHz";
+  EXPECT_GT(audio.rms(), 500.0);
+
+  auto ws = rtts::client::ws_client::connect(server->endpoint(), "/ws?engine=flite&voice=kal");
+  ASSERT_TRUE(ws);
+  ASSERT_TRUE((*ws)->send_text("Hello over the WebSocket."));
+  auto first = (*ws)->read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(json::parse(first->data).at("audioOutput").at("sampleRate").as_int64(), 8000);
+}
+
+TEST_F(Engines, UnknownFliteVoiceNamesTheEngine) {
+  auto r = server->get(tts_target("x", "engine=flite&voice=en-us"));
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_NE(r.body.find("flite"), std::string::npos) << r.body;
+}
