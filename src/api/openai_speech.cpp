@@ -117,6 +117,11 @@ result<speech_request> parse_speech_request(std::string_view content_type, std::
   else if (!stream_format->empty() && *stream_format != "audio")
     return bad("stream_format must be 'audio' or 'sse'", "stream_format", "invalid_stream_format");
 
+  if (auto* n = o.if_contains("normalize"); n && !n->is_null()) { // rtts extension
+    if (!n->is_bool()) return bad("normalize must be true or false", "normalize", "invalid_normalize");
+    r.voice.normalize = n->as_bool();
+  }
+
   auto instructions = string_field(o, "instructions", false); // accepted; no engine here can act on it
   if (!instructions) return instructions.error();
   return r;

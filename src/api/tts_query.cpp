@@ -40,6 +40,15 @@ result<double> parse_number(std::string_view value, std::string_view param) {
   return d;
 }
 
+result<bool> parse_flag(std::string_view value, std::string_view param) {
+  for (std::string_view yes : {"1", "true", "yes", "on"})
+    if (value == yes) return true;
+  for (std::string_view no : {"0", "false", "no", "off"})
+    if (value == no) return false;
+  return make_error(error_kind::invalid_request, std::string(param) + " must be true or false, got '" + std::string(value) + "'",
+                    "invalid_" + std::string(param), std::string(param));
+}
+
 result<tts_request> parse_tts_request(const parsed_target& target) {
   tts_request r;
   auto text = target.get("text");
@@ -56,6 +65,11 @@ result<tts_request> parse_tts_request(const parsed_target& target) {
     auto d = parse_number(*p, "pitch");
     if (!d) return d.error();
     r.voice.pitch = *d;
+  }
+  if (auto n = target.get("normalize")) {
+    auto flag = parse_flag(*n, "normalize");
+    if (!flag) return flag.error();
+    r.voice.normalize = *flag;
   }
   if (auto f = target.get("format")) {
     auto format = audio::parse_format(*f);

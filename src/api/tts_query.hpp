@@ -29,6 +29,9 @@ struct tts_request {
 // GET /tts parameters: text (required), engine, voice, speed, pitch, format, sample_rate.
 result<tts_request> parse_tts_request(const parsed_target& target);
 
+// A yes/no query value: 1/true/yes/on or 0/false/no/off, or a 400 naming the parameter.
+result<bool> parse_flag(std::string_view value, std::string_view param);
+
 // A finite number from a query value, or a 400 naming the parameter.
 result<double> parse_number(std::string_view value, std::string_view param);
 

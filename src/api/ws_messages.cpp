@@ -90,6 +90,10 @@ result<stream_message> parse_stream_message(std::string_view text) {
     if (!b->is_bool()) return bad("\"binary\" must be true or false", "invalid_binary");
     c.binary = b->as_bool();
   }
+  if (auto* n = o.if_contains("normalize"); n && !n->is_null()) {
+    if (!n->is_bool()) return bad("\"normalize\" must be true or false", "invalid_normalize");
+    c.voice.normalize = n->as_bool();
+  }
   return stream_message{c};
 }
 

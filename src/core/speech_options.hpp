@@ -10,6 +10,7 @@ struct voice_options {
   std::string voice;
   double speed = 1.0; // 0.25..4.0, 1 = the engine's normal rate
   double pitch = 1.0; // 0.5..2.0, 1 = the voice's normal pitch
+  bool normalize = true; // read dates, times, money, numbers... as words (src/text/normalizer.hpp)
 };
 
 // Output encodings. pcm = raw s16le mono; ulaw/alaw = G.711 at 8 kHz; opus = Ogg Opus;

@@ -389,6 +389,11 @@ result<api::stream_config> config_from_query(const api::parsed_target& target, s
       *out = *d;
     }
   }
+  if (auto v = target.get("normalize")) {
+    auto flag = api::parse_flag(*v, "normalize");
+    if (!flag) return flag.error();
+    c.voice.normalize = *flag;
+  }
   if (auto v = target.get("sample_rate")) {
     auto d = api::parse_number(*v, "sample_rate");
     if (!d) return d.error();

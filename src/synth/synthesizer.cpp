@@ -1,6 +1,7 @@
 #include "synth/synthesizer.hpp"
 
 #include "engines/registry.hpp"
+#include "text/normalizer.hpp"
 #include "text/utf8.hpp"
 
 #include <cstdio>
@@ -134,6 +135,10 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(std::string_vie
   if (auto ok = check_text(text); !ok) return ok.error();
   auto fragments = text::split_into_fragments(text, segmenter_);
   if (fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
+  // After segmentation: a rewrite never crosses a sentence, and the segmenter sees the
+  // abbreviations and numbers as written.
+  if (voice->normalize)
+    for (auto& fragment : fragments) fragment = text::normalize(fragment).text;
   auto& pool = pools_.at(voice->engine);
   // Admission control: refuse at once what cannot be served, instead of slowing every stream.
   if (pool->streams_in_flight() >= config_.max_streams)

@@ -97,3 +97,9 @@ TEST(ApiKeys, BearerCheck) {
   EXPECT_FALSE(check_api_key("Basic alpha", keys));
   EXPECT_EQ(split_keys(" a, b ,,c"), (std::vector<std::string>{"a", "b", "c"}));
 }
+
+TEST(OpenAiSpeech, NormalizeExtension) {
+  EXPECT_TRUE(parse(R"({"input":"x"})")->voice.normalize);
+  EXPECT_FALSE(parse(R"({"input":"x","normalize":false})")->voice.normalize);
+  EXPECT_EQ(parse(R"({"input":"x","normalize":"no"})").error().param, "normalize");
+}

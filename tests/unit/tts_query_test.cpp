@@ -73,3 +73,10 @@ TEST(TtsQuery, SeparatesPath) {
   EXPECT_EQ(t->get("detail"), "1");
   EXPECT_FALSE(t->get("missing"));
 }
+
+TEST(TtsQuery, NormalizeIsOnUnlessSwitchedOff) {
+  EXPECT_TRUE(parse("/tts?text=x")->voice.normalize);
+  for (const char* off : {"0", "false", "no", "off"}) EXPECT_FALSE(parse(std::string("/tts?text=x&normalize=") + off)->voice.normalize) << off;
+  EXPECT_TRUE(parse("/tts?text=x&normalize=true")->voice.normalize);
+  EXPECT_EQ(parse("/tts?text=x&normalize=maybe").error().param, "normalize");
+}
