@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   serve->add_option("--host", config.host, "Address to listen on")->envname("RTTS_HOST")->capture_default_str();
   serve->add_option("--port", config.port, "Port to listen on (0 = any free port)")->envname("RTTS_PORT")->capture_default_str();
   serve->add_option("--engine", config.engine, "Default engine")->envname("RTTS_ENGINE")->capture_default_str();
+  serve->add_option("--engines", config.engines, "Engines to start (default: every engine usable here)")->envname("RTTS_ENGINES")->delimiter(',');
   serve->add_option("--voice", config.voice, "Default voice of the default engine (default: its English voice)")->envname("RTTS_VOICE");
   serve->add_option("--workers", config.workers, "Worker processes per engine (0 = one per core)")->envname("RTTS_WORKERS")->capture_default_str();
   serve->add_option("--compute-threads", config.compute_threads, "Threads for resampling and encoding (0 = one per core)")->envname("RTTS_COMPUTE_THREADS")->capture_default_str();

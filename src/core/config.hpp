@@ -14,6 +14,7 @@ struct server_config {
   std::string host = "127.0.0.1";
   unsigned port = 8000;            // 0 = let the OS choose (printed on start)
   std::string engine = "espeak";   // default engine for requests that name none
+  std::vector<std::string> engines; // engines to start; empty = every engine this build knows
   std::string voice;               // default voice; empty = the engine's English default
   unsigned workers = 0;            // worker processes per engine; 0 = one per core
   unsigned compute_threads = 0;    // threads that resample and encode; 0 = one per core

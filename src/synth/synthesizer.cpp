@@ -26,9 +26,13 @@ synthesizer::synthesizer(asio::any_io_executor ex, const server_config& config, 
 asio::awaitable<result<void>> synthesizer::start() {
   unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
   auto known = engines::known_engines();
-  if (std::find(known.begin(), known.end(), config_.engine) == known.end())
-    co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; known: " + join(known));
-  for (const auto& name : known) {
+  for (const auto& name : config_.engines)
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      co_return make_error(error_kind::not_found, "--engines: unknown engine '" + name + "'; known: " + join(known));
+  auto wanted = config_.engines.empty() ? known : config_.engines;
+  if (std::find(wanted.begin(), wanted.end(), config_.engine) == wanted.end())
+    co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; " + (config_.engines.empty() ? "known: " : "started: ") + join(wanted));
+  for (const auto& name : wanted) {
     auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, executable_, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)});
     auto started = co_await pool->start(std::chrono::seconds(10));
     if (!started) {

@@ -93,3 +93,15 @@ TEST_F(Engines, UnknownFliteVoiceNamesTheEngine) {
   EXPECT_EQ(r.status, 404u);
   EXPECT_NE(r.body.find("flite"), std::string::npos) << r.body;
 }
+
+TEST(EngineSelection, OnlyTheEnginesAskedForStart) {
+  rtts_server only_flite({"--engines", "flite", "--engine", "flite", "--workers", "1"});
+  EXPECT_EQ(only_flite.get("/engines").body, R"(["flite"])");
+  EXPECT_EQ(only_flite.worker_pids().size(), 1u);
+  auto r = only_flite.get(tts_target("Flite alone."));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(decode_wav(r.body).sample_rate, 16000) << "the default engine's default voice, slt";
+  EXPECT_EQ(only_flite.get(tts_target("x", "engine=espeak")).status, 404u);
+  EXPECT_THROW(rtts_server({"--engines", "espeak,nope"}), std::runtime_error) << "an unknown engine stops start-up";
+  EXPECT_THROW(rtts_server({"--engines", "flite"}), std::runtime_error) << "the default engine (espeak) must be started";
+}

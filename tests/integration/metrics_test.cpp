@@ -39,7 +39,7 @@ std::map<std::string, double> parse_metrics(const std::string& text) {
 } // namespace
 
 TEST(Metrics, CountRequestsStreamsAndRestarts) {
-  rtts_server server({"--workers", "1"});
+  rtts_server server({"--workers", "1", "--engines", "espeak"});
   EXPECT_EQ(server.get(tts_target("One stream for the metrics.")).status, 200u);
   EXPECT_EQ(server.get(tts_target("Another one.", "format=mp3")).status, 200u);
   EXPECT_EQ(server.get("/no-such-route").status, 404u);

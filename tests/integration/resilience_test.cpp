@@ -35,7 +35,7 @@ void expect_good_audio(const rtts_server& server) {
 } // namespace
 
 TEST(Resilience, DisconnectMidStreamFreesTheWorker) {
-  rtts_server server({"--workers", "1"});
+  rtts_server server({"--workers", "1", "--engines", "espeak"});
   for (int i = 0; i < 5; ++i) {
     std::size_t received = 0;
     auto r = server.get(tts_target(long_text()), [&](std::string_view piece) {
@@ -60,7 +60,7 @@ TEST(Resilience, DisconnectMidStreamFreesTheWorker) {
 }
 
 TEST(Resilience, KilledWorkerEndsOnlyItsRequest) {
-  rtts_server server({"--workers", "1"});
+  rtts_server server({"--workers", "1", "--engines", "espeak"});
   auto before = server.worker_pids();
   ASSERT_EQ(before.size(), 1u);
   std::size_t received = 0;
@@ -85,7 +85,7 @@ TEST(Resilience, KilledWorkerEndsOnlyItsRequest) {
 }
 
 TEST(Resilience, KillingWorkersRepeatedlyNeverTakesTheServerDown) {
-  rtts_server server({"--workers", "2"});
+  rtts_server server({"--workers", "2", "--engines", "espeak"});
   for (int round = 0; round < 5; ++round) {
     for (auto pid : server.worker_pids()) ::kill(pid, SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -97,7 +97,7 @@ TEST(Resilience, KillingWorkersRepeatedlyNeverTakesTheServerDown) {
 }
 
 TEST(Resilience, KillingWorkersUnderLoadCostsOnlyTheirRequests) {
-  rtts_server server({"--workers", "2"});
+  rtts_server server({"--workers", "2", "--engines", "espeak"});
   std::vector<std::string> texts, reference;
   for (int i = 0; i < 4; ++i) {
     texts.push_back("Client " + std::to_string(i) + " asks for its own sentence. And then a second one, to be sure.");
@@ -136,7 +136,7 @@ TEST(Resilience, KillingWorkersUnderLoadCostsOnlyTheirRequests) {
 }
 
 TEST(Resilience, SigtermLetsActiveStreamsFinish) {
-  rtts_server server({"--workers", "1"});
+  rtts_server server({"--workers", "1", "--engines", "espeak"});
   std::string text;
   for (int i = 0; i < 60; ++i) text += "Sentence " + std::to_string(i) + " of a stream that is still running. ";
   std::string body;
@@ -226,7 +226,7 @@ TEST(Resilience, AdmissionControlAnswers429AndServesTheRestCorrectly) {
 }
 
 TEST(Resilience, WatchdogReplacesAHungWorker) {
-  rtts_server server({"--workers", "1", "--fragment-timeout-ms", "500"});
+  rtts_server server({"--workers", "1", "--engines", "espeak", "--fragment-timeout-ms", "500"});
   auto pids = server.worker_pids();
   ASSERT_EQ(pids.size(), 1u);
   ::kill(pids[0], SIGSTOP); // a real hang: the worker takes the job and never answers
