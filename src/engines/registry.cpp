@@ -5,11 +5,19 @@
 
 namespace rtts::engines {
 
-std::vector<std::string> known_engines() { return {"espeak", "flite"}; }
+std::vector<std::string> known_engines() { return {"espeak", "flite", "festival"}; }
+
+std::string worker_program(const std::string& name, const std::string& server_executable) {
+  if (name != "festival") return server_executable;
+  auto slash = server_executable.rfind('/');
+  return (slash == std::string::npos ? std::string() : server_executable.substr(0, slash + 1)) + "rtts-festival";
+}
 
 result<std::unique_ptr<engine>> create_engine(const std::string& name) {
   if (name == "espeak") return espeak_engine::create();
   if (name == "flite") return flite_engine::create();
+  if (name == "festival")
+    return make_error(error_kind::engine_failure, "Festival runs in its own worker program, rtts-festival", "unknown_engine", "engine");
   return make_error(error_kind::not_found, "unknown engine '" + name + "'", "unknown_engine", "engine");
 }
 

@@ -11,4 +11,8 @@ namespace rtts::engines {
 std::vector<std::string> known_engines();
 result<std::unique_ptr<engine>> create_engine(const std::string& name);
 
+// The program that runs `name`'s workers: the server's own executable (`rtts worker`), or, for
+// engines linked into a worker program of their own (Festival), that program next to it.
+std::string worker_program(const std::string& name, const std::string& server_executable);
+
 } // namespace rtts::engines

@@ -4,6 +4,8 @@
 #include "text/normalizer.hpp"
 #include "text/utf8.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <thread>
 
@@ -33,7 +35,12 @@ asio::awaitable<result<void>> synthesizer::start() {
   if (std::find(wanted.begin(), wanted.end(), config_.engine) == wanted.end())
     co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; " + (config_.engines.empty() ? "known: " : "started: ") + join(wanted));
   for (const auto& name : wanted) {
-    auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, executable_, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)});
+    auto program = engines::worker_program(name, executable_);
+    if (::access(program.c_str(), X_OK) != 0) {
+      std::fprintf(stderr, "rtts: engine %s unavailable: %s is not installed\n", name.c_str(), program.c_str());
+      continue;
+    }
+    auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, program, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)});
     auto started = co_await pool->start(std::chrono::seconds(10));
     if (!started) {
       std::fprintf(stderr, "rtts: engine %s unavailable: %s\n", name.c_str(), started.error().message.c_str());

@@ -125,13 +125,14 @@ bool serve_job(engines::engine& engine, channel& io, shared_state& shared, std::
 
 } // namespace
 
-int run_worker(const std::string& engine_name, int fd) {
+int run_worker(const std::string& engine_name, int fd) { return run_worker(engines::create_engine(engine_name), fd); }
+
+int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
   // The server owns this process: die with it, and leave Ctrl-C and SIGPIPE to the server.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   std::signal(SIGINT, SIG_IGN);
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto engine = engines::create_engine(engine_name);
   if (!engine) {
     std::fprintf(stderr, "rtts worker: %s\n", engine.error().message.c_str());
     return 1;

@@ -159,6 +159,6 @@ TEST_F(Cli, VoicesAndEngines) {
   r = run("voices --json " + url());
   EXPECT_GT(boost::json::parse(r.out).as_array().size(), 50u);
   r = run("engines " + url());
-  EXPECT_EQ(r.out, "espeak\nflite\n");
+  EXPECT_EQ(r.out, "espeak\nfestival\nflite\n");
   EXPECT_EQ(boost::json::parse(run("engines --json " + url()).out).as_array().at(0).as_string(), "espeak");
 }

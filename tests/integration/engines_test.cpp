@@ -94,6 +94,47 @@ TEST_F(Engines, UnknownFliteVoiceNamesTheEngine) {
   EXPECT_NE(r.body.find("flite"), std::string::npos) << r.body;
 }
 
+TEST_F(Engines, FestivalVoicesSpeakAtTheirRates) {
+  auto voices = body_json(server->get("/voices?engine=festival&detail=1")).as_array();
+  ASSERT_EQ(voices.size(), 2u) << "festvox-us-slt-hts and festvox-kallpc16k";
+  for (const auto& [voice, rate] : {std::pair{"slt", 32000}, std::pair{"kal", 16000}}) {
+    SCOPED_TRACE(voice);
+    std::string params = std::string("engine=festival&voice=") + voice;
+    auto r = server->get(tts_target("Hello there. This is the Festival engine speaking.", params));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto audio = decode_wav(r.body);
+    EXPECT_EQ(audio.sample_rate, rate);
+    EXPECT_GT(audio.seconds(), 1.5);
+    EXPECT_LT(audio.seconds(), 7.0);
+    EXPECT_GT(audio.rms(), 500.0);
+    auto fast = decode_wav(server->get(tts_target("Hello there. This is the Festival engine speaking.", params + "&speed=2")).body);
+    EXPECT_LT(fast.seconds(), audio.seconds() * 0.7) << "speed reaches the engine";
+  }
+}
+
+TEST_F(Engines, ConcurrentFestivalRequestsGetExactlyTheirOwnAudio) {
+  std::vector<std::string> targets, alone;
+  for (int i = 0; i < 6; ++i) {
+    targets.push_back(tts_target("Festival request " + std::to_string(i) + " speaks.", i % 2 ? "engine=festival&voice=kal" : "engine=festival&voice=slt"));
+    alone.push_back(server->get(targets.back()).body);
+  }
+  std::vector<std::future<std::string>> answers;
+  for (const auto& t : targets) answers.push_back(std::async(std::launch::async, [&, t] { return server->get(t).body; }));
+  for (std::size_t i = 0; i < answers.size(); ++i) EXPECT_TRUE(answers[i].get() == alone[i]) << "request " << i;
+}
+
+TEST_F(Engines, AFestivalCrashCostsOneRequest) {
+  // Festival's diphone voice dereferences a null pointer on text made only of punctuation
+  // (targets_to_f0): the job process dies, that request fails, the worker and server go on.
+  auto before = server->get(tts_target("Still speaking after a crash.", "engine=festival&voice=kal")).body;
+  auto crash = server->get(tts_target("((((( ))))) \"'\"", "engine=festival&voice=kal&normalize=0"));
+  EXPECT_EQ(crash.status, 500u);
+  EXPECT_EQ(body_json(crash).at("error").at("type").as_string(), "engine_error") << crash.body;
+  auto after = server->get(tts_target("Still speaking after a crash.", "engine=festival&voice=kal"));
+  ASSERT_EQ(after.status, 200u);
+  EXPECT_TRUE(after.body == before) << "the same audio as before the crash";
+}
+
 TEST(EngineSelection, OnlyTheEnginesAskedForStart) {
   rtts_server only_flite({"--engines", "flite", "--engine", "flite", "--workers", "1"});
   EXPECT_EQ(only_flite.get("/engines").body, R"(["flite"])");

@@ -24,7 +24,7 @@ rtts_server* Normalization::server = nullptr;
 } // namespace
 
 TEST_F(Normalization, DatesMoneyAndTimesAreSpokenAsWordsOnEveryEngine) {
-  for (const char* engine : {"espeak", "flite"}) {
+  for (const char* engine : {"espeak", "flite", "festival"}) {
     SCOPED_TRACE(engine);
     std::string e = std::string("engine=") + engine;
     auto written = server->get(tts_target("It is due on 2026-11-29 at 9:30 pm and costs $5.99.", e)).body;

@@ -1,0 +1,24 @@
+// rtts-festival: the worker program of the Festival engine. Festival is linked here and only
+// here, so the server and the other engines' workers never load it; the server starts this
+// program (found next to `rtts`) as `rtts-festival worker --engine festival --fd 3`.
+#include "engines/festival/festival_engine.hpp"
+#include "worker/worker_main.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+int main(int argc, char** argv) {
+  int fd = -1;
+  std::string engine;
+  for (int i = 1; i + 1 < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--fd") fd = std::atoi(argv[i + 1]);
+    if (arg == "--engine") engine = argv[i + 1];
+  }
+  if (argc < 2 || std::string(argv[1]) != "worker" || fd < 0 || engine != "festival") {
+    std::fprintf(stderr, "usage: rtts-festival worker --engine festival --fd N (started by `rtts serve`)\n");
+    return 2;
+  }
+  return rtts::worker::run_worker(rtts::engines::festival_engine::create(), fd);
+}
