@@ -34,8 +34,8 @@ const char* reference_paragraph =
     "water to guide the fishing boats home. Nobody in the village could remember a night when the light had "
     "failed, and nobody wanted to.";
 
-std::vector<bench_item> built_in_corpus() {
-  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr", "es", "it", "nl", "pl"};
+std::vector<bench_item> built_in_corpus(std::vector<std::string> voices) {
+  if (voices.empty()) voices = {"en-us", "en-gb", "de", "fr-fr", "es", "it", "nl", "pl"};
   const std::vector<std::string> texts = {
       reference_paragraph,
       "Good morning. Your train to the city leaves from platform four in ten minutes.",
@@ -47,7 +47,7 @@ std::vector<bench_item> built_in_corpus() {
       "Once upon a time, in a kingdom by the sea, there lived a princess who loved to read. Every evening she "
       "climbed to the top of the tallest tower with a lantern and a book, and read until the stars came out."};
   std::vector<bench_item> corpus;
-  for (std::size_t i = 0; i < texts.size(); ++i) corpus.push_back({texts[i], voices[i % voices.size()]});
+  for (std::size_t i = 0; i < texts.size(); ++i) corpus.push_back({texts[i], voices[i % voices.size()], {}});
   return corpus;
 }
 
@@ -61,9 +61,12 @@ double percentile(std::vector<double> v, double p) {
 
 std::string self_executable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
-std::unique_ptr<client::server_process> spawn_server(unsigned workers) {
+// A server of our own; with an engine named, only that engine starts (and is the default), so
+// the figures are that engine's alone.
+std::unique_ptr<client::server_process> spawn_server(unsigned workers, const std::string& engine) {
   std::vector<std::string> args;
   if (workers) args = {"--workers", std::to_string(workers)};
+  if (!engine.empty()) args.insert(args.end(), {"--engines", engine, "--engine", engine});
   return std::make_unique<client::server_process>(self_executable(), args);
 }
 
@@ -204,15 +207,22 @@ void print_scenario_row(const scenario_result& s) {
   for (const auto& e : s.sample_errors) std::fprintf(stderr, "  %s error: %s\n", std::string(route_name(s.route)).c_str(), e.c_str());
 }
 
-result<std::vector<bench_item>> load_corpus(const std::string& path) {
-  if (path.empty()) return built_in_corpus();
-  std::ifstream in(path);
-  if (!in) return make_error(error_kind::invalid_request, "cannot read corpus " + path);
-  const std::vector<std::string> voices = {"en-us", "en-gb", "de", "fr-fr"};
+// The texts (built in, or one per line of `path`), each with the next of the voices, all on `engine`.
+result<std::vector<bench_item>> load_corpus(const std::string& path, const std::string& engine, std::vector<std::string> voices) {
+  if (!engine.empty() && engine != "espeak" && voices.empty())
+    return make_error(error_kind::invalid_request, "--engine " + engine + " needs --voices (see `rtts voices --engine " + engine + "`)");
   std::vector<bench_item> corpus;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) corpus.push_back({line, voices[corpus.size() % voices.size()]});
-  if (corpus.empty()) return make_error(error_kind::invalid_request, "corpus " + path + " has no lines");
+  if (path.empty()) {
+    corpus = built_in_corpus(voices);
+  } else {
+    std::ifstream in(path);
+    if (!in) return make_error(error_kind::invalid_request, "cannot read corpus " + path);
+    if (voices.empty()) voices = {"en-us", "en-gb", "de", "fr-fr"};
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) corpus.push_back({line, voices[corpus.size() % voices.size()], {}});
+    if (corpus.empty()) return make_error(error_kind::invalid_request, "corpus " + path + " has no lines");
+  }
+  for (auto& item : corpus) item.engine = engine;
   return corpus;
 }
 
@@ -231,7 +241,7 @@ int bench(const bench_options& o) {
     std::fprintf(stderr, "rtts bench: %s\n", message.c_str());
     return 1;
   };
-  auto corpus = load_corpus(o.corpus);
+  auto corpus = load_corpus(o.corpus, o.engine, o.voices);
   if (!corpus) return fail(corpus.error().message);
   std::vector<bench_route> routes;
   for (const auto& name : o.routes) {
@@ -247,7 +257,7 @@ int bench(const bench_options& o) {
   // The engine's own limit: the same fragments, straight into worker processes.
   std::optional<engine_only_result> engine;
   if (o.engine_only || o.url.empty()) {
-    auto measured = measure_engine_only(self_executable(), "espeak", workers, *corpus, 8);
+    auto measured = measure_engine_only(self_executable(), o.engine.empty() ? "espeak" : o.engine, workers, *corpus, 8);
     if (!measured) return fail(measured.error().message);
     engine = *measured;
     report["engine_only"] = json::object{{"workers", engine->workers}, {"fragments", engine->fragments},
@@ -268,13 +278,13 @@ int bench(const bench_options& o) {
     std::vector<double> starts;
     for (int i = 0; i < 5; ++i) {
       auto t0 = clock_type::now();
-      auto s = spawn_server(o.workers);
+      auto s = spawn_server(o.workers, o.engine);
       client::http_request health;
       health.target = "/health";
       if (!client::fetch(s->at(), health)) return fail("the spawned server does not answer");
       starts.push_back(ms_since(t0));
     }
-    own = spawn_server(o.workers);
+    own = spawn_server(o.workers, o.engine);
     at = own->at();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     long max_worker_kib = 0;

@@ -21,6 +21,8 @@ struct bench_options {
   bool formats = false;                           // also: each output format's encoding cost
   bool websocket = false;                         // also: /ws first audio and 1000 idle connections
   bool allow_remote = false;                      // loopback only unless set
+  std::string engine;                             // empty = eSpeak NG (the default engine)
+  std::vector<std::string> voices;                // the corpus's voices; empty = eSpeak's built-in set
 };
 
 int bench(const bench_options& options);

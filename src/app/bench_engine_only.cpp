@@ -1,5 +1,6 @@
 #include "app/bench_engine_only.hpp"
 
+#include "engines/registry.hpp"
 #include "text/segmenter.hpp"
 #include "worker/protocol.hpp"
 
@@ -22,7 +23,7 @@ namespace {
 struct direct_worker {
   pid_t pid = -1;
   int fd = -1;
-  int sample_rate = 0;
+  worker::worker_hello info;
   worker::frame_decoder decoder;
 
   ~direct_worker() {
@@ -71,7 +72,7 @@ result<std::unique_ptr<direct_worker>> start_worker(const std::string& executabl
   if (!hello || hello->type != worker::frame_type::hello) return make_error(error_kind::internal, "the worker did not say hello");
   auto info = worker::worker_hello_from_json(hello->payload);
   if (!info) return info.error();
-  w->sample_rate = info->sample_rate;
+  w->info = *info;
   return w;
 }
 
@@ -89,23 +90,25 @@ result<engine_only_result> measure_engine_only(const std::string& executable, co
 
   std::vector<std::unique_ptr<direct_worker>> pool;
   for (unsigned i = 0; i < workers; ++i) {
-    auto w = start_worker(executable, engine);
+    auto w = start_worker(engines::worker_program(engine, executable), engine);
     if (!w) return w.error();
     pool.push_back(std::move(*w));
   }
   std::atomic<std::size_t> next{0};
-  std::atomic<std::uint64_t> samples{0};
+  std::vector<double> seconds(pool.size(), 0.0); // audio per worker thread, at each voice's own rate
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
-  for (auto& w : pool)
-    threads.emplace_back([&, worker = w.get()] {
+  for (std::size_t t = 0; t < pool.size(); ++t)
+    threads.emplace_back([&, t, worker = pool[t].get()] {
       for (std::uint64_t id = 1;; ++id) {
         std::size_t i = next++;
         if (i >= jobs.size()) return;
-        worker::synthesize_request request{jobs[i].text, {jobs[i].voice, 1.0, 1.0}};
+        std::string voice = jobs[i].voice.empty() ? worker->info.default_voice : jobs[i].voice;
+        double rate = worker->info.rate_of(voice);
+        worker::synthesize_request request{jobs[i].text, {voice, 1.0, 1.0}};
         if (!worker->send(worker::encode_frame(worker::frame_type::synthesize, id, worker::to_json(request)))) return;
         while (auto f = worker->next()) {
-          if (f->type == worker::frame_type::audio) samples += f->payload.size() / 2;
+          if (f->type == worker::frame_type::audio) seconds[t] += static_cast<double>(f->payload.size() / 2) / rate;
           if (f->type == worker::frame_type::done || f->type == worker::frame_type::failed) break;
         }
       }
@@ -115,7 +118,7 @@ result<engine_only_result> measure_engine_only(const std::string& executable, co
   r.workers = workers;
   r.fragments = static_cast<unsigned>(jobs.size());
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.audio_seconds = static_cast<double>(samples.load()) / pool.front()->sample_rate;
+  for (double s : seconds) r.audio_seconds += s;
   return r;
 }
 

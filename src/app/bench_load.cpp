@@ -60,7 +60,7 @@ request_outcome http_request(const client::endpoint& at, const client::http_requ
 request_outcome ws_request(const client::endpoint& at, const bench_item& item) {
   request_outcome out;
   auto t0 = clock_type::now();
-  auto c = client::ws_client::connect(at, "/ws?voice=" + client::url_encode(item.voice));
+  auto c = client::ws_client::connect(at, "/ws?voice=" + client::url_encode(item.voice) + "&engine=" + client::url_encode(item.engine));
   if (!c) {
     out.error = c.error().message;
     return out;
@@ -95,7 +95,9 @@ request_outcome stream_request(const client::endpoint& at, const bench_item& ite
     out.error = c.error().message;
     return out;
   }
-  (*c)->send_text(json::serialize(json::object{{"type", "config"}, {"voice", item.voice}, {"format", "pcm"}, {"binary", true}}));
+  json::object config{{"type", "config"}, {"voice", item.voice}, {"format", "pcm"}, {"binary", true}};
+  if (!item.engine.empty()) config["engine"] = item.engine;
+  (*c)->send_text(json::serialize(config));
   (*c)->send_text(json::serialize(json::object{{"type", "text"}, {"text", item.text}}));
   (*c)->send_text(R"({"type":"end"})");
   for (;;) {
@@ -167,6 +169,7 @@ request_outcome run_request(bench_route route, const client::endpoint& at, const
   case bench_route::tts: {
     client::http_request req;
     req.target = "/tts?text=" + client::url_encode(item.text) + "&voice=" + client::url_encode(item.voice);
+    if (!item.engine.empty()) req.target += "&engine=" + client::url_encode(item.engine);
     return http_request(at, req, true);
   }
   case bench_route::openai: {
@@ -174,7 +177,7 @@ request_outcome run_request(bench_route route, const client::endpoint& at, const
     req.method = "POST";
     req.target = "/v1/audio/speech";
     req.headers["Content-Type"] = "application/json";
-    req.body = json::serialize(json::object{{"model", "tts-1"}, {"input", item.text}, {"voice", "espeak:" + item.voice}, {"response_format", "pcm"}});
+    req.body = json::serialize(json::object{{"model", "tts-1"}, {"input", item.text}, {"voice", (item.engine.empty() ? std::string("espeak") : item.engine) + ":" + item.voice}, {"response_format", "pcm"}});
     return http_request(at, req, false);
   }
   case bench_route::ws: return ws_request(at, item);

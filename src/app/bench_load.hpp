@@ -18,6 +18,7 @@ std::string_view route_name(bench_route r);
 struct bench_item {
   std::string text;
   std::string voice;
+  std::string engine; // empty = the server's default
 };
 
 struct request_outcome {

@@ -106,6 +106,8 @@ int main(int argc, char** argv) {
   bench->add_flag("--engine-only", bench_options.engine_only, "Measure the engine alone (worker processes, no server)");
   bench->add_flag("--allow-remote", bench_options.allow_remote, "Allow --url to name a non-loopback server");
   bench->add_flag("--formats", bench_options.formats, "Also measure every output format of /v1/audio/speech");
+  bench->add_option("--engine", bench_options.engine, "Engine to measure (default: espeak)");
+  bench->add_option("--voices", bench_options.voices, "Voices of that engine the corpus cycles through (required for engines but espeak)")->delimiter(',');
   bench->add_flag("--websocket", bench_options.websocket, "Also measure /ws (first audio, 1000 idle connections, 64 sessions)");
 
   auto speak_flags = [](CLI::App* cmd, rtts::app::speak_options& o) {
