@@ -9,7 +9,7 @@
 #include <string>
 
 int main(int argc, char** argv) {
-  int fd = -1;
+  int fd = 3; // as `rtts worker`: the socket to the server is descriptor 3 unless --fd says otherwise
   std::string engine;
   for (int i = 1; i + 1 < argc; ++i) {
     std::string arg = argv[i];

@@ -29,7 +29,7 @@ bench_run run_bench(const std::string& args) {
   std::remove(out.c_str());
   bench_run r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.report = json::parse(text).as_object();
+  if (!text.empty()) r.report = json::parse(text).as_object(); // a refused run prints no report
   return r;
 }
 
@@ -94,4 +94,19 @@ TEST(Bench, EngineOnlyNeedsNoServer) {
 TEST(Bench, RefusesRemoteServersByDefault) {
   int raw = std::system((std::string(RTTS_BINARY) + " bench --url http://192.0.2.1:8000 > /dev/null 2>&1").c_str());
   EXPECT_EQ(WEXITSTATUS(raw), 1);
+}
+
+TEST(Bench, MeasuresAnyEngineAndItsVoices) {
+  rtts_server server;
+  auto corpus = corpus_file({"A short sentence for Flite.", "Another one for the second voice."});
+  auto r = run_bench("--url " + url_of(server) + " --engine flite --voices slt,kal --routes tts,ws,openai --concurrency 2 --requests 2 --corpus " + corpus);
+  std::remove(corpus.c_str());
+  EXPECT_EQ(r.status, 0);
+  for (const auto& v : r.report.at("scenarios").as_array()) {
+    EXPECT_EQ(v.at("errors").as_int64(), 0) << v;
+    EXPECT_EQ(v.at("correct").as_int64(), v.at("compared").as_int64()) << v;
+    EXPECT_GT(v.at("audio_seconds_per_second").to_number<double>(), 0) << v;
+  }
+  auto refused = run_bench("--url " + url_of(server) + " --engine flite --routes tts --concurrency 1 --requests 1");
+  EXPECT_NE(refused.status, 0) << "another engine's voices must be named";
 }
