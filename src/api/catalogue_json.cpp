@@ -4,12 +4,36 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace rtts::api {
 namespace json = boost::json;
 
 std::string engines_json(const std::vector<std::string>& engines) {
   json::array a;
   for (const auto& e : engines) a.emplace_back(e);
+  return json::serialize(a);
+}
+
+std::string engines_detail_json(const std::vector<worker::worker_hello>& engines) {
+  json::array a;
+  for (const auto& e : engines) {
+    json::array languages;
+    for (const auto& v : e.voices)
+      if (std::find(languages.begin(), languages.end(), json::value(v.language)) == languages.end()) languages.emplace_back(v.language);
+    const auto& c = e.capabilities;
+    a.push_back(json::object{{"name", e.engine},
+                             {"sample_rate", e.sample_rate},
+                             {"default_voice", e.default_voice},
+                             {"voices", e.voices.size()},
+                             {"languages", std::move(languages)},
+                             {"capabilities", json::object{{"thread_safe", c.thread_safe},
+                                                           {"repeatable_in_process", c.repeatable_in_process},
+                                                           {"may_exit_process", c.may_exit_process},
+                                                           {"streams_within_sentence", c.streams_within_sentence},
+                                                           {"ssml", c.ssml},
+                                                           {"word_timing", c.word_timing}}}});
+  }
   return json::serialize(a);
 }
 

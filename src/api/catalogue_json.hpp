@@ -9,6 +9,8 @@
 namespace rtts::api {
 
 std::string engines_json(const std::vector<std::string>& engines);
+// GET /engines?detail=1: each engine's rate, default voice, voice count, languages and capabilities.
+std::string engines_detail_json(const std::vector<worker::worker_hello>& engines);
 // ["en-us", ...] as the RealtimeTTS example returns, or, with detail, objects with id, name,
 // language, gender, engine and sample_rate.
 std::string voices_json(const worker::worker_hello& engine, bool detail);

@@ -27,6 +27,19 @@ struct synthesis_params {
   double pitch = 1.0; // 1 = the voice's normal pitch
 };
 
+// What an engine is, as measured on this machine (../shared/NOTES.md and the tests): data for
+// clients (GET /engines?detail=1) and for the server, never a special case in code. Every engine
+// here is stateful, random or able to exit the process, so each job runs in a process forked
+// from a warm worker; an engine that is repeatable in-process and never exits could skip that.
+struct engine_capabilities {
+  bool thread_safe = false;             // several syntheses at once in one process are safe
+  bool repeatable_in_process = false;   // the same text twice in one process gives the same audio
+  bool may_exit_process = false;        // some input or error ends the whole process (exit, crash)
+  bool streams_within_sentence = false; // audio arrives while a sentence is still being synthesized
+  bool ssml = false;                    // has an SSML input mode (rtts never hands it client markup)
+  std::string word_timing = "none";     // the word events it reports: exact, quantized, estimated, none
+};
+
 // Receives audio as it is produced. Returning false stops the synthesis at once.
 using audio_sink = std::function<bool(std::span<const std::int16_t>)>;
 
@@ -39,6 +52,7 @@ public:
   virtual std::vector<voice_info> voices() const = 0;
   // The voice a request gets when it names none: an English one.
   virtual std::string default_voice() const = 0;
+  virtual engine_capabilities capabilities() const = 0;
   // Loads what synthesizing with `voice` needs (dictionaries, voice data) ahead of time. Workers
   // call it once before forking job processes, so those start warm.
   virtual void prepare(const std::string& voice) { (void)voice; }

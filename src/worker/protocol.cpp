@@ -88,10 +88,18 @@ std::string to_json(const worker_hello& h) {
   json::array voices;
   for (const auto& v : h.voices)
     voices.push_back(json::object{{"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}, {"sample_rate", v.sample_rate}});
+  const auto& c = h.capabilities;
+  json::object capabilities{{"thread_safe", c.thread_safe},
+                            {"repeatable_in_process", c.repeatable_in_process},
+                            {"may_exit_process", c.may_exit_process},
+                            {"streams_within_sentence", c.streams_within_sentence},
+                            {"ssml", c.ssml},
+                            {"word_timing", c.word_timing}};
   return json::serialize(json::object{{"engine", h.engine},
                                       {"sample_rate", h.sample_rate},
                                       {"default_voice", h.default_voice},
-                                      {"voices", std::move(voices)}});
+                                      {"voices", std::move(voices)},
+                                      {"capabilities", std::move(capabilities)}});
 }
 
 result<worker_hello> worker_hello_from_json(std::string_view text) {
@@ -109,6 +117,15 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
       h.voices.push_back({get_string(vo, "id"), get_string(vo, "name"), get_string(vo, "language"), get_string(vo, "gender"),
                           rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0});
     }
+  }
+  if (auto* c = o->if_contains("capabilities"); c && c->is_object()) {
+    const auto& co = c->as_object();
+    auto flag = [&](std::string_view key) {
+      auto* v = co.if_contains(key);
+      return v && v->is_bool() && v->as_bool();
+    };
+    h.capabilities = {flag("thread_safe"), flag("repeatable_in_process"), flag("may_exit_process"), flag("streams_within_sentence"),
+                      flag("ssml"), get_string(co, "word_timing")};
   }
   if (h.engine.empty() || h.sample_rate <= 0 || h.voices.empty()) return protocol_error("incomplete hello");
   return h;

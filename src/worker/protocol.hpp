@@ -61,6 +61,7 @@ struct worker_hello {
   int sample_rate = 0;
   std::string default_voice;
   std::vector<engines::voice_info> voices;
+  engines::engine_capabilities capabilities;
   // The native rate of `voice` (an id of this engine; the engine's rate for an unknown id).
   int rate_of(std::string_view voice) const;
 };

@@ -144,7 +144,7 @@ int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
   (*engine)->prepare((*engine)->default_voice());
 
   channel io(fd);
-  worker_hello hello{(*engine)->name(), (*engine)->sample_rate(), (*engine)->default_voice(), (*engine)->voices()};
+  worker_hello hello{(*engine)->name(), (*engine)->sample_rate(), (*engine)->default_voice(), (*engine)->voices(), (*engine)->capabilities()};
   if (!io.send(frame_type::hello, 0, to_json(hello))) return 1;
 
   std::deque<frame> inbox;

@@ -44,6 +44,23 @@ TEST_F(Engines, FliteIsListedWithItsVoicesAndRates) {
   EXPECT_TRUE(listed) << "every engine's voices are offered as engine:voice";
 }
 
+TEST_F(Engines, DetailedListSaysWhatEachEngineIs) {
+  auto engines = body_json(server->get("/engines?detail=1")).as_array();
+  ASSERT_EQ(engines.size(), 3u);
+  for (const auto& e : engines) {
+    std::string name(e.at("name").as_string());
+    SCOPED_TRACE(name);
+    const auto& c = e.at("capabilities");
+    EXPECT_EQ(c.at("word_timing").as_string(), "exact");
+    EXPECT_EQ(c.at("thread_safe").as_bool(), name == "flite");
+    EXPECT_EQ(c.at("may_exit_process").as_bool(), name != "espeak");
+    if (name != "espeak") EXPECT_EQ(json::serialize(e.at("languages")), R"(["en-us"])");
+    EXPECT_GT(e.at("voices").as_int64(), 1);
+  }
+  EXPECT_EQ(engines[0].at("name"), "espeak");
+  EXPECT_GT(engines[0].at("languages").as_array().size(), 50u);
+}
+
 TEST_F(Engines, EveryFliteVoiceSpeaksThroughTheServer) {
   for (const char* voice : {"slt", "rms", "awb", "kal16", "kal"}) {
     SCOPED_TRACE(voice);

@@ -72,14 +72,25 @@ TEST(Protocol, SynthesizeRequestJson) {
 }
 
 TEST(Protocol, HelloJson) {
-  worker_hello h{"espeak", 22050, "en-us", {{"en-us", "English (America)", "en-us", "male"}, {"de", "German", "de", ""}}};
+  worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0}, {"kal", "CMU US KAL", "en-us", "", 8000}},
+                 {true, false, true, true, false, "exact"}};
   auto back = worker_hello_from_json(to_json(h));
   ASSERT_TRUE(back);
-  EXPECT_EQ(back->engine, "espeak");
-  EXPECT_EQ(back->sample_rate, 22050);
+  EXPECT_EQ(back->engine, "flite");
+  EXPECT_EQ(back->sample_rate, 16000);
   ASSERT_EQ(back->voices.size(), 2u);
-  EXPECT_EQ(back->voices[0].name, "English (America)");
+  EXPECT_EQ(back->voices[0].name, "CMU US SLT");
   EXPECT_EQ(back->voices[1].gender, "");
+  EXPECT_EQ(back->rate_of("slt"), 16000) << "a voice without its own rate has the engine's";
+  EXPECT_EQ(back->rate_of("kal"), 8000);
+  EXPECT_EQ(back->rate_of("unknown"), 16000);
+  const auto& c = back->capabilities;
+  EXPECT_TRUE(c.thread_safe);
+  EXPECT_FALSE(c.repeatable_in_process);
+  EXPECT_TRUE(c.may_exit_process);
+  EXPECT_TRUE(c.streams_within_sentence);
+  EXPECT_FALSE(c.ssml);
+  EXPECT_EQ(c.word_timing, "exact");
   EXPECT_FALSE(worker_hello_from_json(R"({"engine":"x","sample_rate":0,"voices":[]})"));
 }
 

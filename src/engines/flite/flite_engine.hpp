@@ -20,6 +20,9 @@ public:
   int sample_rate() const override { return 16000; }
   std::vector<voice_info> voices() const override;
   std::string default_voice() const override { return "slt"; }
+  // Thread-safe with per-utterance settings; clustergen voices use rand(); a missing feature
+  // read exits the process; its SSML mode hangs and crashes on some input.
+  engine_capabilities capabilities() const override { return {true, false, true, true, true, "exact"}; }
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
 
 private:
