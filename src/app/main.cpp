@@ -83,6 +83,12 @@ int main(int argc, char** argv) {
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
   serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');
   serve->add_option("--openai-voice", openai_voices, "Map an OpenAI voice name: NAME=engine:voice (repeatable)");
+  // The `openai` engine's upstream. Passed to the worker processes through the environment.
+  std::string proxy_url, proxy_key, proxy_model, proxy_voices;
+  serve->add_option("--proxy-url", proxy_url, "Enable the openai engine: an OpenAI-compatible server, e.g. http://host:8880/v1")->envname("RTTS_PROXY_URL");
+  serve->add_option("--proxy-key", proxy_key, "API key for --proxy-url")->envname("RTTS_PROXY_KEY");
+  serve->add_option("--proxy-model", proxy_model, "Model the openai engine asks for (default tts-1)")->envname("RTTS_PROXY_MODEL");
+  serve->add_option("--proxy-voices", proxy_voices, "Voices the openai engine offers, comma-separated (default: OpenAI's)")->envname("RTTS_PROXY_VOICES");
   std::string config_file;
   serve->add_option("--config", config_file, "JSON file of flag names and values (flags and environment win)")->envname("RTTS_CONFIG");
 
@@ -155,6 +161,10 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
+    // Flags and config-file values reach the openai engine's workers as their environment.
+    for (const auto& [name, value] : {std::pair{"RTTS_PROXY_URL", &proxy_url}, std::pair{"RTTS_PROXY_KEY", &proxy_key},
+                                      std::pair{"RTTS_PROXY_MODEL", &proxy_model}, std::pair{"RTTS_PROXY_VOICES", &proxy_voices}})
+      if (!value->empty()) ::setenv(name, value->c_str(), 1);
     rtts::api::set_log_format(log_format == "json" ? rtts::api::log_format::json : rtts::api::log_format::text);
     rtts::api::set_log_level(log_level == "debug" ? rtts::api::log_level::debug : rtts::api::log_level::info);
     // Keys from flags, RTTS_API_KEYS (comma-separated) and a key file all count.

@@ -2,10 +2,15 @@
 
 #include "engines/espeak/espeak_engine.hpp"
 #include "engines/flite/flite_engine.hpp"
+#include "engines/openai_proxy/openai_proxy_engine.hpp"
 
 namespace rtts::engines {
 
-std::vector<std::string> known_engines() { return {"espeak", "flite", "festival"}; }
+std::vector<std::string> known_engines() {
+  std::vector<std::string> names{"espeak", "flite", "festival"};
+  if (openai_proxy_engine::configured()) names.push_back("openai"); // only with --proxy-url
+  return names;
+}
 
 std::string worker_program(const std::string& name, const std::string& server_executable) {
   if (name != "festival") return server_executable;
@@ -16,6 +21,7 @@ std::string worker_program(const std::string& name, const std::string& server_ex
 result<std::unique_ptr<engine>> create_engine(const std::string& name) {
   if (name == "espeak") return espeak_engine::create();
   if (name == "flite") return flite_engine::create();
+  if (name == "openai") return openai_proxy_engine::create();
   if (name == "festival")
     return make_error(error_kind::engine_failure, "Festival runs in its own worker program, rtts-festival", "unknown_engine", "engine");
   return make_error(error_kind::not_found, "unknown engine '" + name + "'", "unknown_engine", "engine");

@@ -396,8 +396,9 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       co_return co_await reply(*self, stream, rec, keep_alive, api::health_json(self->active - 1, self->websockets, synth.pool_stats()));
     if (path == "/engines") {
       auto detail = target->get("detail").value_or("0");
-      co_return co_await reply(*self, stream, rec, keep_alive,
-                               detail == "1" || detail == "true" ? api::engines_detail_json(self->engine_infos()) : api::engines_json(synth.engine_names()));
+      // A named local, not a conditional of temporaries inside co_await: g++ 12 double-frees those.
+      std::string body = detail == "1" || detail == "true" ? api::engines_detail_json(self->engine_infos()) : api::engines_json(synth.engine_names());
+      co_return co_await reply(*self, stream, rec, keep_alive, std::move(body));
     }
     if (path == "/v1/models") co_return co_await reply(*self, stream, rec, keep_alive, api::models_json(synth.engine_names()));
     if (path == "/v1/audio/voices") co_return co_await reply(*self, stream, rec, keep_alive, api::openai_voices_json(self->config.openai_voices, self->engine_infos()));

@@ -42,6 +42,11 @@ asio::awaitable<result<void>> synthesizer::start() {
     }
     auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, program, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)});
     auto started = co_await pool->start(std::chrono::seconds(10));
+    if (!started && !config_.engines.empty()) {
+      // Asked for by name (--engines): a requirement, not a nicety.
+      pool->stop();
+      co_return make_error(error_kind::unavailable, "engine " + name + " did not start: " + started.error().message);
+    }
     if (!started) {
       std::fprintf(stderr, "rtts: engine %s unavailable: %s\n", name.c_str(), started.error().message.c_str());
       pool->stop();

@@ -35,7 +35,8 @@ double get_number(const json::object& o, std::string_view key, double fallback) 
 
 const std::pair<error_kind, std::string_view> kind_names[] = {
     {error_kind::invalid_request, "invalid_request"}, {error_kind::not_found, "not_found"},
-    {error_kind::engine_failure, "engine_failure"},   {error_kind::internal, "internal"}};
+    {error_kind::engine_failure, "engine_failure"},   {error_kind::internal, "internal"},
+    {error_kind::unavailable, "unavailable"},         {error_kind::overloaded, "overloaded"}};
 
 } // namespace
 

@@ -100,4 +100,6 @@ TEST(Protocol, ErrorJsonKeepsKind) {
   EXPECT_EQ(e.message, "no such voice");
   EXPECT_EQ(e.code, "unknown_voice");
   EXPECT_EQ(error_from_json("garbage").kind, error_kind::engine_failure);
+  for (auto kind : {error_kind::invalid_request, error_kind::not_found, error_kind::unavailable, error_kind::overloaded, error_kind::engine_failure})
+    EXPECT_EQ(error_from_json(to_json(make_error(kind, "x"))).kind, kind) << "every kind an engine reports survives the trip";
 }
