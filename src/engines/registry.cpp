@@ -3,11 +3,23 @@
 #include "engines/espeak/espeak_engine.hpp"
 #include "engines/flite/flite_engine.hpp"
 #include "engines/openai_proxy/openai_proxy_engine.hpp"
+#ifdef RTTS_HAVE_PICO
+#include "engines/pico/pico_engine.hpp"
+#endif
+#ifdef RTTS_HAVE_RHVOICE
+#include "engines/rhvoice/rhvoice_engine.hpp"
+#endif
 
 namespace rtts::engines {
 
 std::vector<std::string> known_engines() {
   std::vector<std::string> names{"espeak", "flite", "festival"};
+#ifdef RTTS_HAVE_PICO
+  names.push_back("pico");
+#endif
+#ifdef RTTS_HAVE_RHVOICE
+  names.push_back("rhvoice");
+#endif
   if (openai_proxy_engine::configured()) names.push_back("openai"); // only with --proxy-url
   return names;
 }
@@ -22,6 +34,12 @@ result<std::unique_ptr<engine>> create_engine(const std::string& name) {
   if (name == "espeak") return espeak_engine::create();
   if (name == "flite") return flite_engine::create();
   if (name == "openai") return openai_proxy_engine::create();
+#ifdef RTTS_HAVE_PICO
+  if (name == "pico") return pico_engine::create();
+#endif
+#ifdef RTTS_HAVE_RHVOICE
+  if (name == "rhvoice") return rhvoice_engine::create();
+#endif
   if (name == "festival")
     return make_error(error_kind::engine_failure, "Festival runs in its own worker program, rtts-festival", "unknown_engine", "engine");
   return make_error(error_kind::not_found, "unknown engine '" + name + "'", "unknown_engine", "engine");

@@ -46,8 +46,9 @@ TEST_F(Engines, FliteIsListedWithItsVoicesAndRates) {
 
 TEST_F(Engines, DetailedListSaysWhatEachEngineIs) {
   auto engines = body_json(server->get("/engines?detail=1")).as_array();
-  ASSERT_EQ(engines.size(), 3u);
+  ASSERT_GE(engines.size(), 3u) << "eSpeak NG, Festival and Flite, plus any opt-in engine installed";
   for (const auto& e : engines) {
+    if (e.at("name") != "espeak" && e.at("name") != "flite" && e.at("name") != "festival") continue; // opt_in_engines_test
     std::string name(e.at("name").as_string());
     SCOPED_TRACE(name);
     const auto& c = e.at("capabilities");

@@ -2,8 +2,13 @@
 
 #include <espeak-ng/speak_lib.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace rtts::engines {
@@ -23,6 +28,23 @@ int on_audio(short* wav, int samples, espeak_EVENT*) {
   return 0;
 }
 
+// The MBROLA database an eSpeak "mb/..." voice needs ("mbrola us1 us_phtrans" in its voice file),
+// if that database and the mbrola program are installed (non-free: scripts/install-deps
+// --non-free); empty otherwise.
+std::string installed_mbrola_database(const std::string& data_dir, const std::string& identifier) {
+  std::ifstream voice_file(data_dir + "/voices/" + identifier);
+  std::string database;
+  for (std::string line; std::getline(voice_file, line);)
+    if (line.starts_with("mbrola ")) {
+      std::istringstream words(line.substr(7));
+      words >> database;
+    }
+  if (database.empty() || ::access("/usr/bin/mbrola", X_OK) != 0) return {};
+  for (const auto& path : {"/usr/share/mbrola/" + database + "/" + database, "/usr/share/mbrola/" + database})
+    if (std::filesystem::is_regular_file(path)) return database;
+  return {};
+}
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -38,17 +60,39 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
 
   std::unique_ptr<espeak_engine> e(new espeak_engine());
   e->sample_rate_ = rate;
-  for (const espeak_VOICE** v = espeak_ListVoices(nullptr); v && *v; ++v) {
-    std::string identifier = (*v)->identifier ? (*v)->identifier : "";
-    // MBROLA voices need separately installed, non-free voice data: not offered here.
-    if (identifier.empty() || identifier.starts_with("mb/")) continue;
-    // `languages` is a list of (priority byte, zero-terminated name); the first names the voice.
-    std::string language = (*v)->languages ? lower((*v)->languages + 1) : "";
-    std::string id = language.empty() ? lower(identifier) : language;
+  const char* data_dir = nullptr;
+  espeak_Info(&data_dir);
+  // The plain list leaves MBROLA voices out; asking for language "mb" lists them. Each call may
+  // free the voices the previous one returned: copy what we need at once.
+  struct listed_voice {
+    std::string identifier, language, name;
+    int gender;
+  };
+  std::vector<listed_voice> listed;
+  auto collect = [&](const espeak_VOICE** v) {
+    for (; v && *v; ++v)
+      if ((*v)->identifier)
+        // `languages` is a list of (priority byte, zero-terminated name); the first names the voice.
+        listed.push_back({(*v)->identifier, (*v)->languages ? lower((*v)->languages + 1) : "", (*v)->name ? (*v)->name : "", (*v)->gender});
+  };
+  collect(espeak_ListVoices(nullptr));
+  espeak_VOICE mbrola_query{};
+  mbrola_query.languages = "mb";
+  collect(espeak_ListVoices(&mbrola_query));
+  for (const auto& v : listed) {
+    std::string id = v.language.empty() ? lower(v.identifier) : v.language;
+    int voice_rate = 0;
+    if (v.identifier.starts_with("mb/")) {
+      // MBROLA voices: offered only where their non-free database is installed; their ids are
+      // their own ("mb-us1"), and MBROLA databases speak at 16 kHz.
+      if (!data_dir || installed_mbrola_database(data_dir, v.identifier).empty()) continue;
+      id = lower(v.identifier.substr(3));
+      voice_rate = 16000;
+    }
     if (e->identifier_by_id_.contains(id)) continue;
-    e->identifier_by_id_.emplace(id, identifier);
-    const char* gender = (*v)->gender == 1 ? "male" : (*v)->gender == 2 ? "female" : "";
-    e->voices_.push_back(voice_info{id, (*v)->name ? (*v)->name : id, language, gender});
+    e->identifier_by_id_.emplace(id, v.identifier);
+    const char* gender = v.gender == 1 ? "male" : v.gender == 2 ? "female" : "";
+    e->voices_.push_back(voice_info{id, v.name.empty() ? id : v.name, v.language, gender, voice_rate});
   }
   if (!e->identifier_by_id_.contains(e->default_voice()))
     return make_error(error_kind::engine_failure, "eSpeak NG has no en-us voice");
