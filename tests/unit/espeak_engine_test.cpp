@@ -1,4 +1,5 @@
 // The eSpeak NG engine in-process (one thread: eSpeak is not thread-safe).
+#include "engine_test_support.hpp"
 #include "engines/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 
 using namespace rtts;
 using namespace rtts::engines;
+using rtts::testing::rms;
 
 namespace {
 
@@ -16,21 +18,7 @@ engine& espeak() {
   return *e;
 }
 
-std::vector<std::int16_t> say(std::string_view text, synthesis_params p) {
-  std::vector<std::int16_t> pcm;
-  auto ok = espeak().synthesize(text, p, [&](std::span<const std::int16_t> s) {
-    pcm.insert(pcm.end(), s.begin(), s.end());
-    return true;
-  });
-  EXPECT_TRUE(ok);
-  return pcm;
-}
-
-double rms(const std::vector<std::int16_t>& s) {
-  double sum = 0;
-  for (auto v : s) sum += static_cast<double>(v) * v;
-  return s.empty() ? 0 : std::sqrt(sum / s.size());
-}
+std::vector<std::int16_t> say(std::string_view text, synthesis_params p) { return rtts::testing::synthesize_all(espeak(), text, p); }
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // The Flite engine in-process: every voice speaks at its declared rate; speed, pitch and stop
 // work; unknown voices are refused.
+#include "engine_test_support.hpp"
 #include "engines/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 
 using namespace rtts;
 using namespace rtts::engines;
+using rtts::testing::rms;
 
 namespace {
 
@@ -17,21 +19,7 @@ engine& flite() {
   return *e;
 }
 
-std::vector<std::int16_t> say(std::string_view text, synthesis_params p) {
-  std::vector<std::int16_t> pcm;
-  auto ok = flite().synthesize(text, p, [&](std::span<const std::int16_t> s) {
-    pcm.insert(pcm.end(), s.begin(), s.end());
-    return true;
-  });
-  EXPECT_TRUE(ok) << (ok ? "" : ok.error().message);
-  return pcm;
-}
-
-double rms(const std::vector<std::int16_t>& s) {
-  double sum = 0;
-  for (auto v : s) sum += static_cast<double>(v) * v;
-  return s.empty() ? 0 : std::sqrt(sum / s.size());
-}
+std::vector<std::int16_t> say(std::string_view text, synthesis_params p) { return rtts::testing::synthesize_all(flite(), text, p); }
 
 } // namespace
 

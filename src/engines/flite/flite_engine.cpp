@@ -1,8 +1,8 @@
 #include "engines/flite/flite_engine.hpp"
+#include "engines/dynamic_library.hpp"
 
 #include <flite/flite.h>
 
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <map>
@@ -29,11 +29,6 @@ constexpr flite_voice_spec voice_specs[] = {
     {"kal16", "libflite_cmu_us_kal16.so.1", "register_cmu_us_kal16", "CMU US KAL (male, diphone, 16 kHz)", "male", 16000},
     {"kal", "libflite_cmu_us_kal.so.1", "register_cmu_us_kal", "CMU US KAL (male, diphone, 8 kHz)", "male", 8000},
 };
-
-template <class F> bool bind(void* library, const char* symbol, F& out) {
-  out = reinterpret_cast<F>(::dlsym(library, symbol));
-  return out != nullptr;
-}
 
 } // namespace
 
@@ -64,17 +59,17 @@ result<std::unique_ptr<engine>> flite_engine::create() {
   void* core = ::dlopen("libflite.so.1", RTLD_NOW | RTLD_GLOBAL);
   if (!core) return missing(::dlerror());
   auto api = std::make_unique<flite_api>();
-  if (!bind(core, "flite_init", api->init) || !bind(core, "flite_text_to_speech", api->text_to_speech) ||
-      !bind(core, "new_audio_streaming_info", api->new_streaming_info) ||
-      !bind(core, "audio_streaming_info_val", api->streaming_info_val) || !bind(core, "feat_set", api->set) ||
-      !bind(core, "feat_set_float", api->set_float) || !bind(core, "feat_float", api->get_float) ||
-      !bind(core, "feat_present", api->present))
+  if (!bind_symbol(core, "flite_init", api->init) || !bind_symbol(core, "flite_text_to_speech", api->text_to_speech) ||
+      !bind_symbol(core, "new_audio_streaming_info", api->new_streaming_info) ||
+      !bind_symbol(core, "audio_streaming_info_val", api->streaming_info_val) || !bind_symbol(core, "feat_set", api->set) ||
+      !bind_symbol(core, "feat_set_float", api->set_float) || !bind_symbol(core, "feat_float", api->get_float) ||
+      !bind_symbol(core, "feat_present", api->present))
     return missing("libflite.so.1 lacks a function rtts needs");
   api->init();
   for (const auto& spec : voice_specs) {
     void* library = ::dlopen(spec.library, RTLD_NOW | RTLD_GLOBAL);
     cst_voice* (*register_voice)(const char*) = nullptr;
-    if (!library || !bind(library, spec.register_function, register_voice)) continue; // that voice is not installed
+    if (!library || !bind_symbol(library, spec.register_function, register_voice)) continue; // that voice is not installed
     cst_voice* voice = register_voice(nullptr);
     if (!voice) continue;
     // feat_float on an absent feature exits the process: ask first.

@@ -1,8 +1,8 @@
 #include "engines/pico/pico_engine.hpp"
+#include "engines/dynamic_library.hpp"
 
 #include <picoapi.h>
 
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <cmath>
@@ -29,11 +29,6 @@ constexpr pico_voice_spec voice_specs[] = {
     {"fr-fr", "fr-FR", "nk0", "SVOX Pico French"},            {"it-it", "it-IT", "cm0", "SVOX Pico Italian"},
 };
 
-template <class F> bool bind(void* library, const char* symbol, F& out) {
-  out = reinterpret_cast<F>(::dlsym(library, symbol));
-  return out != nullptr;
-}
-
 const pico_Char* pc(const char* s) { return reinterpret_cast<const pico_Char*>(s); }
 
 } // namespace
@@ -48,7 +43,6 @@ struct pico_api {
   decltype(&::pico_disposeEngine) dispose_engine = nullptr;
   decltype(&::pico_putTextUtf8) put_text = nullptr;
   decltype(&::pico_getData) get_data = nullptr;
-  decltype(&::pico_resetEngine) reset_engine = nullptr;
 
   std::vector<char> memory; // Pico allocates everything inside this block
   pico_System system = nullptr;
@@ -62,11 +56,11 @@ result<std::unique_ptr<engine>> pico_engine::create() {
   void* library = ::dlopen("libttspico.so.0", RTLD_NOW | RTLD_LOCAL);
   if (!library) return missing(::dlerror());
   auto api = std::make_unique<pico_api>();
-  if (!bind(library, "pico_initialize", api->initialize) || !bind(library, "pico_loadResource", api->load_resource) ||
-      !bind(library, "pico_getResourceName", api->resource_name) || !bind(library, "pico_createVoiceDefinition", api->create_voice) ||
-      !bind(library, "pico_addResourceToVoiceDefinition", api->add_resource) || !bind(library, "pico_newEngine", api->new_engine) ||
-      !bind(library, "pico_disposeEngine", api->dispose_engine) || !bind(library, "pico_putTextUtf8", api->put_text) ||
-      !bind(library, "pico_getData", api->get_data) || !bind(library, "pico_resetEngine", api->reset_engine))
+  if (!bind_symbol(library, "pico_initialize", api->initialize) || !bind_symbol(library, "pico_loadResource", api->load_resource) ||
+      !bind_symbol(library, "pico_getResourceName", api->resource_name) || !bind_symbol(library, "pico_createVoiceDefinition", api->create_voice) ||
+      !bind_symbol(library, "pico_addResourceToVoiceDefinition", api->add_resource) || !bind_symbol(library, "pico_newEngine", api->new_engine) ||
+      !bind_symbol(library, "pico_disposeEngine", api->dispose_engine) || !bind_symbol(library, "pico_putTextUtf8", api->put_text) ||
+      !bind_symbol(library, "pico_getData", api->get_data))
     return missing("libttspico.so.0 lacks a function rtts needs");
   // All six languages' lingware (~6.5 MB of files) plus working room for the engines.
   api->memory.resize(16 << 20);

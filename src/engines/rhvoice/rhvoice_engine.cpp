@@ -1,8 +1,8 @@
 #include "engines/rhvoice/rhvoice_engine.hpp"
+#include "engines/dynamic_library.hpp"
 
 #include <RHVoice.h>
 
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
@@ -33,11 +33,6 @@ int on_speech(const short* samples, unsigned int count, void* user_data) {
   return 1;
 }
 
-template <class F> bool bind(void* library, const char* symbol, F& out) {
-  out = reinterpret_cast<F>(::dlsym(library, symbol));
-  return out != nullptr;
-}
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -63,9 +58,9 @@ result<std::unique_ptr<engine>> rhvoice_engine::create() {
   void* library = ::dlopen("libRHVoice.so.5", RTLD_NOW | RTLD_LOCAL);
   if (!library) return missing(::dlerror());
   auto api = std::make_unique<rhvoice_api>();
-  if (!bind(library, "RHVoice_new_tts_engine", api->new_engine) || !bind(library, "RHVoice_get_number_of_voices", api->voice_count) ||
-      !bind(library, "RHVoice_get_voices", api->get_voices) || !bind(library, "RHVoice_new_message", api->new_message) ||
-      !bind(library, "RHVoice_delete_message", api->delete_message) || !bind(library, "RHVoice_speak", api->speak))
+  if (!bind_symbol(library, "RHVoice_new_tts_engine", api->new_engine) || !bind_symbol(library, "RHVoice_get_number_of_voices", api->voice_count) ||
+      !bind_symbol(library, "RHVoice_get_voices", api->get_voices) || !bind_symbol(library, "RHVoice_new_message", api->new_message) ||
+      !bind_symbol(library, "RHVoice_delete_message", api->delete_message) || !bind_symbol(library, "RHVoice_speak", api->speak))
     return missing("libRHVoice.so.5 lacks a function rtts needs (RHVoice 1.14 is required)");
   RHVoice_init_params init{};
   init.data_path = "/usr/share/RHVoice";
