@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -25,14 +26,15 @@ result<endpoint> parse_base_url(std::string_view url) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return bad("expected http://HOST:PORT");
   auto scheme = url.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "ws") return bad("only http:// and ws:// are supported (no TLS in the client)");
+  if (scheme != "http" && scheme != "ws" && scheme != "https") return bad("only http://, https:// and ws:// are supported");
   auto rest = url.substr(scheme_end + 3);
   rest = rest.substr(0, rest.find('/'));
   endpoint e;
+  e.tls = scheme == "https";
   auto colon = rest.rfind(':');
   if (colon == std::string_view::npos) {
     e.host = std::string(rest);
-    e.port = 80;
+    e.port = e.tls ? 443 : 80;
   } else {
     e.host = std::string(rest.substr(0, colon));
     unsigned port = 0;
@@ -61,23 +63,17 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
-result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body, const head_callback& on_head) {
-  auto fail = [](const std::string& what, const boost::system::error_code& ec) {
-    return make_error(error_kind::unavailable, what + ": " + ec.message());
-  };
-  asio::io_context io;
-  tcp::resolver resolver(io);
-  tcp::socket socket(io);
-  boost::system::error_code ec;
-  auto endpoints = resolver.resolve(to.host, std::to_string(to.port), ec);
-  if (ec) return fail("resolve " + to.host, ec);
-  asio::connect(socket, endpoints, ec);
-  if (ec) return fail("connect to " + to.host + ":" + std::to_string(to.port), ec);
-  // Blocking calls with socket timeouts: a stuck server fails the call instead of hanging it.
-  timeval tv{static_cast<time_t>(request.timeout.count() / 1000), static_cast<suseconds_t>((request.timeout.count() % 1000) * 1000)};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+namespace {
 
+error transport_error(const std::string& what, const boost::system::error_code& ec) {
+  return make_error(error_kind::unavailable, what + ": " + ec.message());
+}
+
+// One request and its response over an open stream (a socket, or TLS over one).
+template <class Stream>
+result<http_response> exchange(Stream& stream, const endpoint& to, const http_request& request, const body_callback& on_body,
+                               const head_callback& on_head) {
+  boost::system::error_code ec;
   http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
   req.set(http::field::host, to.host);
   req.set(http::field::user_agent, "rtts-client");
@@ -86,8 +82,8 @@ result<http_response> fetch(const endpoint& to, const http_request& request, con
     req.body() = request.body;
     req.prepare_payload();
   }
-  http::write(socket, req, ec);
-  if (ec) return fail("send request", ec);
+  http::write(stream, req, ec);
+  if (ec) return transport_error("send request", ec);
 
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
@@ -98,8 +94,8 @@ result<http_response> fetch(const endpoint& to, const http_request& request, con
     if (size > 0) out.chunk_sizes.push_back(static_cast<std::size_t>(size));
   };
   parser.on_chunk_header(on_chunk_header);
-  http::read_header(socket, buffer, parser, ec);
-  if (ec) return fail("read response header", ec);
+  http::read_header(stream, buffer, parser, ec);
+  if (ec) return transport_error("read response header", ec);
   out.status = parser.get().result_int();
   for (const auto& f : parser.get()) {
     std::string name(f.name_string());
@@ -114,7 +110,7 @@ result<http_response> fetch(const endpoint& to, const http_request& request, con
     parser.get().body().size = piece.size();
     // read_some, not read: read would wait until the 64 KB piece is full, hiding when the
     // server actually sent its first bytes.
-    http::read_some(socket, buffer, parser, ec);
+    http::read_some(stream, buffer, parser, ec);
     if (ec == http::error::need_buffer) ec = {};
     std::size_t n = piece.size() - parser.get().body().size;
     if (n > 0) {
@@ -129,6 +125,37 @@ result<http_response> fetch(const endpoint& to, const http_request& request, con
   }
   out.complete = true;
   return out;
+}
+
+} // namespace
+
+result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body, const head_callback& on_head) {
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  tcp::socket socket(io);
+  boost::system::error_code ec;
+  auto endpoints = resolver.resolve(to.host, std::to_string(to.port), ec);
+  if (ec) return transport_error("resolve " + to.host, ec);
+  asio::connect(socket, endpoints, ec);
+  if (ec) return transport_error("connect to " + to.host + ":" + std::to_string(to.port), ec);
+  // Blocking calls with socket timeouts: a stuck server fails the call instead of hanging it.
+  timeval tv{static_cast<time_t>(request.timeout.count() / 1000), static_cast<suseconds_t>((request.timeout.count() % 1000) * 1000)};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  if (!to.tls) return exchange(socket, to, request, on_body, on_head);
+
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  context.set_default_verify_paths(ec); // the system CA store (SSL_CERT_FILE / SSL_CERT_DIR honoured)
+  if (ec) return transport_error("load the system CA certificates", ec);
+  context.set_verify_mode(asio::ssl::verify_peer);
+  asio::ssl::stream<tcp::socket> tls(std::move(socket), context);
+  tls.set_verify_callback(asio::ssl::host_name_verification(to.host));
+  ::SSL_set_tlsext_host_name(tls.native_handle(), to.host.c_str()); // SNI
+  tls.handshake(asio::ssl::stream_base::client, ec);
+  if (ec) return transport_error("TLS with " + to.host + ":" + std::to_string(to.port), ec);
+  auto response = exchange(tls, to, request, on_body, on_head);
+  tls.shutdown(ec); // the server may just close: nothing to do about it
+  return response;
 }
 
 } // namespace rtts::client

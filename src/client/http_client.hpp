@@ -15,6 +15,9 @@ namespace rtts::client {
 struct endpoint {
   std::string host = "127.0.0.1";
   unsigned port = 8000;
+  // HTTPS: the server's certificate is verified against the system's CA store (OpenSSL's
+  // default paths, so SSL_CERT_FILE / SSL_CERT_DIR apply) and must name `host`.
+  bool tls = false;
 };
 
 struct http_request {
@@ -44,7 +47,8 @@ using head_callback = std::function<void(const http_response&)>;
 result<http_response> fetch(const endpoint& to, const http_request& request, const body_callback& on_body = {},
                             const head_callback& on_head = {});
 
-// "http://host:port" (or ws://; path ignored) to an endpoint. Errors name what is wrong.
+// "http://host:port" or "https://host[:port]" (or ws://; path ignored) to an endpoint.
+// Errors name what is wrong.
 result<endpoint> parse_base_url(std::string_view url);
 
 // Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).

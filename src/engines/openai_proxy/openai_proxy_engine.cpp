@@ -51,11 +51,12 @@ result<std::unique_ptr<engine>> openai_proxy_engine::create() {
   if (base.empty()) return bad("not configured (--proxy-url)");
   auto url = boost::urls::parse_uri(base);
   if (!url) return bad("--proxy-url '" + base + "' is not a URL");
-  if (url->scheme() == "https") return bad("--proxy-url: https upstreams are not supported yet; use http (e.g. through a local TLS proxy)");
-  if (url->scheme() != "http" || url->host().empty()) return bad("--proxy-url wants http://HOST[:PORT]/PATH, got '" + base + "'");
+  if ((url->scheme() != "http" && url->scheme() != "https") || url->host().empty())
+    return bad("--proxy-url wants http(s)://HOST[:PORT]/PATH, got '" + base + "'");
   std::unique_ptr<openai_proxy_engine> e(new openai_proxy_engine());
   e->upstream_.host = std::string(url->host());
-  e->upstream_.port = url->has_port() ? static_cast<unsigned>(url->port_number()) : 80;
+  e->upstream_.tls = url->scheme() == "https";
+  e->upstream_.port = url->has_port() ? static_cast<unsigned>(url->port_number()) : e->upstream_.tls ? 443 : 80;
   std::string path(url->path());
   while (!path.empty() && path.back() == '/') path.pop_back();
   e->path_ = (path.empty() ? "/v1" : path) + "/audio/speech";
