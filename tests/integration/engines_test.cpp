@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
 
 using namespace rtts::testing;
 namespace json = boost::json;
@@ -165,4 +166,34 @@ TEST(EngineSelection, OnlyTheEnginesAskedForStart) {
   EXPECT_EQ(only_flite.get(tts_target("x", "engine=espeak")).status, 404u);
   EXPECT_THROW(rtts_server({"--engines", "espeak,nope"}), std::runtime_error) << "an unknown engine stops start-up";
   EXPECT_THROW(rtts_server({"--engines", "flite"}), std::runtime_error) << "the default engine (espeak) must be started";
+}
+
+TEST(EngineCancellation, EveryEngineFreesItsWorkerWhenTheClientLeaves) {
+  rtts_server server({"--workers", "1"});
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "This is sentence number " + std::to_string(i) + " of a story nobody will hear to its end. ";
+  auto engines = json::parse(server.get("/engines").body);
+  for (const auto& name_value : engines.as_array()) {
+    std::string engine(name_value.as_string());
+    SCOPED_TRACE(engine);
+    std::size_t received = 0;
+    auto r = server.get(tts_target(text, "engine=" + engine), [&](std::string_view piece) {
+      received += piece.size();
+      return received < 20'000; // hang up mid-utterance
+    });
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_FALSE(r.complete);
+    // The job process is killed and the single worker is free again (polled, no timing bound).
+    json::value health;
+    for (int i = 0; i < 200; ++i) {
+      health = json::parse(server.get("/health").body);
+      if (health.at("engines").at(engine).at("busy_workers").as_int64() == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(health.at("engines").at(engine).at("busy_workers").as_int64(), 0);
+    EXPECT_EQ(health.at("engines").at(engine).at("waiting_streams").as_int64(), 0);
+    auto next = server.get(tts_target("The worker is free again.", "engine=" + engine));
+    EXPECT_EQ(next.status, 200u);
+    EXPECT_TRUE(next.complete);
+  }
 }
