@@ -18,12 +18,20 @@ engine_pool::engine_pool(asio::any_io_executor ex, pool_settings settings)
 engine_pool::~engine_pool() { stop(); }
 
 asio::awaitable<result<void>> engine_pool::start(std::chrono::milliseconds timeout) {
+  launch();
+  co_return co_await wait_ready(timeout);
+}
+
+void engine_pool::launch() {
   workers_.resize(std::max(1u, settings_.workers));
   crashes_.assign(workers_.size(), 0);
   for (std::size_t i = 0; i < workers_.size(); ++i) spawn_worker(i);
+}
+
+asio::awaitable<result<void>> engine_pool::wait_ready(std::chrono::milliseconds timeout) {
   hello_wait_.expires_after(timeout);
   boost::system::error_code ec;
-  if (current_stats().ready < workers_.size()) co_await hello_wait_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (!unusable_ && current_stats().ready < workers_.size()) co_await hello_wait_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   if (!have_info_)
     co_return make_error(error_kind::unavailable, "engine '" + settings_.engine + "' did not start (no worker said hello)");
   co_return result<void>{};
@@ -210,6 +218,7 @@ void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
     // machine (missing libraries or data; the worker said why on stderr). Give up at once
     // instead of restarting it until start() times out.
     workers_[slot].reset();
+    unusable_ = true; // for a wait_ready that has not begun yet
     hello_wait_.cancel();
     return;
   }

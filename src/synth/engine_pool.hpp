@@ -34,6 +34,9 @@ public:
 
   // Starts the workers and waits until all have said hello; after `timeout`, one is enough.
   boost::asio::awaitable<result<void>> start(std::chrono::milliseconds timeout);
+  // start() in two halves, so that several engines start at once: spawn, then wait.
+  void launch();
+  boost::asio::awaitable<result<void>> wait_ready(std::chrono::milliseconds timeout);
   void stop();
 
   // The catalogue the workers reported.
@@ -82,6 +85,7 @@ private:
   std::deque<std::weak_ptr<speech_stream>> waiting_;
   std::map<std::uint64_t, job> jobs_;
   std::uint64_t next_job_ = 1;
+  bool unusable_ = false; // a worker died before any said hello: the engine cannot run here
   boost::asio::steady_timer hello_wait_;
   std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
 };

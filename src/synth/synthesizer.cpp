@@ -34,6 +34,8 @@ asio::awaitable<result<void>> synthesizer::start() {
   auto wanted = config_.engines.empty() ? known : config_.engines;
   if (std::find(wanted.begin(), wanted.end(), config_.engine) == wanted.end())
     co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; " + (config_.engines.empty() ? "known: " : "started: ") + join(wanted));
+  // Every engine's workers start at once; then each is waited for (start-up = the slowest).
+  std::vector<std::pair<std::string, std::shared_ptr<engine_pool>>> launched;
   for (const auto& name : wanted) {
     auto program = engines::worker_program(name, executable_);
     if (::access(program.c_str(), X_OK) != 0) {
@@ -41,10 +43,16 @@ asio::awaitable<result<void>> synthesizer::start() {
       continue;
     }
     auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, program, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)});
-    auto started = co_await pool->start(std::chrono::seconds(10));
+    pool->launch();
+    launched.emplace_back(name, std::move(pool));
+  }
+  for (auto& [name, pool] : launched) {
+    auto started = co_await pool->wait_ready(std::chrono::seconds(10));
     if (!started && !config_.engines.empty()) {
       // Asked for by name (--engines): a requirement, not a nicety.
       pool->stop();
+      for (auto& [other, other_pool] : launched)
+        if (other_pool) other_pool->stop(); // those already kept stop with the synthesizer
       co_return make_error(error_kind::unavailable, "engine " + name + " did not start: " + started.error().message);
     }
     if (!started) {
