@@ -32,6 +32,15 @@ struct request_record {
 
 // Formats and writes the line (thread-safe: one write per line).
 void log_request(const request_record& r);
+
+// A record that is logged when it goes out of scope, however the request ends.
+struct logged_request {
+  request_record record;
+  logged_request() = default;
+  logged_request(const logged_request&) = delete;
+  logged_request& operator=(const logged_request&) = delete;
+  ~logged_request() { log_request(record); }
+};
 std::string format_request(const request_record& r, log_format f, log_level l = log_level::info);
 
 // Fills the speech fields of a record (engine, voice, format, text) for one synthesis.

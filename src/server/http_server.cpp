@@ -303,11 +303,8 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
   // Returns false if the connection can not be reused.
   static asio::awaitable<bool> handle(std::shared_ptr<impl> self, beast::tcp_stream& stream, request req, bool keep_alive) {
     // One log line per request, written when this returns, however it returns.
-    struct logged {
-      api::request_record r;
-      ~logged() { api::log_request(r); }
-    } entry;
-    api::request_record& rec = entry.r;
+    api::logged_request entry;
+    api::request_record& rec = entry.record;
     rec.id = api::request_id_from(req["X-Request-ID"]);
     rec.method = std::string(req.method_string());
     rec.route = std::string(req.target().substr(0, req.target().find('?')));

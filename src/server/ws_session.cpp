@@ -235,11 +235,8 @@ asio::awaitable<void> ws_session::speaker() {
 asio::awaitable<void> ws_session::speak(utterance u) {
   const std::uint64_t generation = generation_;
   const bool realtimetts = protocol_ == protocol::realtimetts;
-  struct logged {
-    api::request_record r;
-    ~logged() { api::log_request(r); }
-  } entry;
-  api::request_record& rec = entry.r;
+  api::logged_request entry;
+  api::request_record& rec = entry.record;
   rec.id = log.id + "-" + std::to_string(++utterances_);
   rec.method = "WS";
   rec.route = log.route;

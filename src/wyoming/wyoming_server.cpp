@@ -273,11 +273,8 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         }
         co_return;
       }
-      struct logged {
-        api::request_record r;
-        ~logged() { api::log_request(r); }
-      } entry;
-      api::request_record& rec = entry.r;
+      api::logged_request entry;
+      api::request_record& rec = entry.record;
       rec.id = log_id + "-" + std::to_string(++spoken);
       rec.method = "WYOMING";
       rec.route = j.streaming ? "synthesize-chunk" : "synthesize";

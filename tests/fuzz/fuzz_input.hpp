@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rtts::fuzz {
@@ -38,6 +39,23 @@ inline std::vector<std::string_view> chunks(std::string_view bytes, std::string_
     bytes.remove_prefix(n);
   }
   return out;
+}
+
+// Feeds `pieces` to a fresh incremental decoder (feed + next, as the worker protocol's and
+// Wyoming's are) and takes out every whole item; the bool says whether the stream failed.
+template <class Decoder, class Item> std::pair<std::vector<Item>, bool> decode_all(const std::vector<std::string_view>& pieces) {
+  Decoder decoder;
+  std::vector<Item> items;
+  for (auto piece : pieces) {
+    decoder.feed(piece);
+    for (;;) {
+      auto next = decoder.next();
+      if (!next) return {items, true};
+      if (!*next) break;
+      items.push_back(std::move(**next));
+    }
+  }
+  return {items, false};
 }
 
 [[noreturn]] inline void fail(const char* what) {

@@ -8,21 +8,7 @@ namespace {
 
 using rtts::worker::frame;
 
-// Frames until the stream needs more bytes or fails; the bool says whether it failed.
-std::pair<std::vector<frame>, bool> decode_all(const std::vector<std::string_view>& pieces) {
-  rtts::worker::frame_decoder decoder;
-  std::vector<frame> frames;
-  for (auto piece : pieces) {
-    decoder.feed(piece);
-    for (;;) {
-      auto next = decoder.next();
-      if (!next) return {frames, true};
-      if (!*next) break;
-      frames.push_back(std::move(**next));
-    }
-  }
-  return {frames, false};
-}
+auto decode_all(const std::vector<std::string_view>& pieces) { return rtts::fuzz::decode_all<rtts::worker::frame_decoder, frame>(pieces); }
 
 bool same(const std::vector<frame>& a, const std::vector<frame>& b) {
   if (a.size() != b.size()) return false;

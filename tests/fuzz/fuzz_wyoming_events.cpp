@@ -9,20 +9,7 @@ namespace {
 
 using rtts::wyoming::event;
 
-std::pair<std::vector<event>, bool> decode_all(const std::vector<std::string_view>& pieces) {
-  rtts::wyoming::decoder decoder;
-  std::vector<event> events;
-  for (auto piece : pieces) {
-    decoder.feed(piece);
-    for (;;) {
-      auto next = decoder.next();
-      if (!next) return {events, true};
-      if (!*next) break;
-      events.push_back(std::move(**next));
-    }
-  }
-  return {events, false};
-}
+auto decode_all(const std::vector<std::string_view>& pieces) { return rtts::fuzz::decode_all<rtts::wyoming::decoder, event>(pieces); }
 
 bool same(const event& a, const event& b) { return a.type == b.type && a.data == b.data && a.payload == b.payload; }
 
