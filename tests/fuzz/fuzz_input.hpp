@@ -22,6 +22,12 @@ public:
     return b;
   }
   std::string_view rest() const { return rest_; }
+  // Up to 7 chunk sizes for chunks(), read from the front.
+  std::string chunk_sizes() {
+    std::string sizes;
+    for (int i = byte() % 8; i > 0; --i) sizes.push_back(static_cast<char>(byte()));
+    return sizes;
+  }
 
 private:
   std::string_view rest_;

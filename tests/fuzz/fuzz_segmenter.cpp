@@ -27,8 +27,7 @@ std::string ink_of(const std::vector<std::string>& pieces) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   rtts::fuzz::input in(data, size);
-  std::string sizes;
-  for (int i = in.byte() % 8; i > 0; --i) sizes.push_back(static_cast<char>(in.byte()));
+  auto sizes = in.chunk_sizes();
   auto text = in.rest();
   if (!rtts::text::is_valid_utf8(text)) return 0; // every route rejects invalid UTF-8 first
 

@@ -21,8 +21,7 @@ bool same(const std::vector<frame>& a, const std::vector<frame>& b) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   rtts::fuzz::input in(data, size);
-  std::string sizes;
-  for (int i = in.byte() % 8; i > 0; --i) sizes.push_back(static_cast<char>(in.byte()));
+  auto sizes = in.chunk_sizes();
   auto bytes = in.rest();
 
   auto whole = decode_all({bytes});
