@@ -1,5 +1,7 @@
 #include "api/openai_speech.hpp"
 
+#include "api/timing_json.hpp"
+#include "api/tts_query.hpp"
 #include "audio/format.hpp"
 
 #include <boost/json.hpp>
@@ -121,6 +123,23 @@ result<speech_request> parse_speech_request(std::string_view content_type, std::
     if (!n->is_bool()) return bad("normalize must be true or false", "normalize", "invalid_normalize");
     r.voice.normalize = n->as_bool();
   }
+
+  if (auto* n = o.if_contains("ssml"); n && !n->is_null()) { // rtts extension
+    if (!n->is_bool()) return bad("ssml must be true or false", "ssml", "invalid_ssml");
+    r.ssml = n->as_bool();
+  }
+  r.ssml = r.ssml || looks_like_ssml(r.input);
+  auto timestamps = string_field(o, "timestamps", false); // rtts extension
+  if (!timestamps) return timestamps.error();
+  auto level = parse_timestamp_level(*timestamps);
+  if (!level) return level.error();
+  auto units = string_field(o, "offset_units", false);
+  if (!units) return units.error();
+  auto unit = parse_offset_unit(*units);
+  if (!unit) return unit.error();
+  r.timing = {*level, *unit};
+  if (r.timing.level != timestamp_level::none && !r.sse)
+    return bad("timestamps come as server-sent events: set stream_format to 'sse'", "timestamps", "timestamps_need_sse");
 
   auto instructions = string_field(o, "instructions", false); // accepted; no engine here can act on it
   if (!instructions) return instructions.error();

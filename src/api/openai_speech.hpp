@@ -20,6 +20,8 @@ struct speech_request {
   audio_format format = audio_format::mp3;
   int sample_rate = 0; // 0 = 24000 (OpenAI's rate; 8000 for G.711)
   bool sse = false;
+  bool ssml = false;     // rtts extension: `ssml: true`, or an input that starts with "<speak"
+  timing_options timing; // rtts extension: `timestamps` ("word", "sentence"), `offset_units`; needs SSE
 };
 
 inline constexpr int openai_default_rate = 24000;

@@ -1,5 +1,6 @@
 #include "api/tts_query.hpp"
 
+#include "api/timing_json.hpp"
 #include "audio/format.hpp"
 #include "text/utf8.hpp"
 
@@ -40,6 +41,20 @@ result<double> parse_number(std::string_view value, std::string_view param) {
   return d;
 }
 
+bool looks_like_ssml(std::string_view text) {
+  auto skip_space = [&] {
+    while (!text.empty() && (text.front() == ' ' || (text.front() >= '\t' && text.front() <= '\r'))) text.remove_prefix(1);
+  };
+  skip_space();
+  if (text.starts_with("<?xml")) {
+    auto end = text.find("?>");
+    if (end == std::string_view::npos) return false;
+    text.remove_prefix(end + 2);
+    skip_space();
+  }
+  return text.starts_with("<speak");
+}
+
 result<bool> parse_flag(std::string_view value, std::string_view param) {
   for (std::string_view yes : {"1", "true", "yes", "on"})
     if (value == yes) return true;
@@ -71,6 +86,17 @@ result<tts_request> parse_tts_request(const parsed_target& target) {
     if (!flag) return flag.error();
     r.voice.normalize = *flag;
   }
+  if (auto v = target.get("ssml")) {
+    auto flag = parse_flag(*v, "ssml");
+    if (!flag) return flag.error();
+    r.ssml = *flag;
+  }
+  r.ssml = r.ssml || looks_like_ssml(r.text);
+  auto level = parse_timestamp_level(target.get("timestamps").value_or(""));
+  if (!level) return level.error();
+  auto unit = parse_offset_unit(target.get("offset_units").value_or(""));
+  if (!unit) return unit.error();
+  r.timing = {*level, *unit};
   if (auto f = target.get("format")) {
     auto format = audio::parse_format(*f);
     if (!format) return make_error(error_kind::invalid_request, "format must be one of " + audio::format_list() + ", got '" + *f + "'", "invalid_format", "format");

@@ -24,10 +24,17 @@ struct tts_request {
   std::string text;
   voice_options voice;
   output_options output;
+  bool ssml = false;     // ssml=1, or a text that starts with "<speak"
+  timing_options timing; // timestamps=word|sentence: the answer is server-sent events
 };
 
-// GET /tts parameters: text (required), engine, voice, speed, pitch, format, sample_rate.
+// GET /tts parameters: text (required), engine, voice, speed, pitch, format, sample_rate,
+// normalize, ssml, timestamps, offset_units.
 result<tts_request> parse_tts_request(const parsed_target& target);
+
+// True for a text that is an SSML document (starts with "<speak", after white space and an XML
+// declaration).
+bool looks_like_ssml(std::string_view text);
 
 // A yes/no query value: 1/true/yes/on or 0/false/no/off, or a 400 naming the parameter.
 result<bool> parse_flag(std::string_view value, std::string_view param);

@@ -1,6 +1,7 @@
 #include "api/ws_messages.hpp"
 
 #include "api/base64.hpp"
+#include "api/timing_json.hpp"
 #include "api/error_body.hpp"
 #include "api/openai_speech.hpp"
 #include "audio/format.hpp"
@@ -90,10 +91,19 @@ result<stream_message> parse_stream_message(std::string_view text) {
     if (!b->is_bool()) return bad("\"binary\" must be true or false", "invalid_binary");
     c.binary = b->as_bool();
   }
-  if (auto* n = o.if_contains("normalize"); n && !n->is_null()) {
-    if (!n->is_bool()) return bad("\"normalize\" must be true or false", "invalid_normalize");
-    c.voice.normalize = n->as_bool();
-  }
+  for (auto [key, out] : {std::pair{"normalize", &c.voice.normalize}, std::pair{"ssml", &c.ssml}})
+    if (auto* n = o.if_contains(key); n && !n->is_null()) {
+      if (!n->is_bool()) return bad("\"" + std::string(key) + "\" must be true or false", "invalid_" + std::string(key));
+      *out = n->as_bool();
+    }
+  std::string timestamps, units;
+  for (auto r : {get_string("timestamps", timestamps), get_string("offset_units", units)})
+    if (!r) return r.error();
+  auto level = parse_timestamp_level(timestamps);
+  if (!level) return level.error();
+  auto unit = parse_offset_unit(units);
+  if (!unit) return unit.error();
+  c.timing = {*level, *unit};
   return stream_message{c};
 }
 
@@ -114,7 +124,11 @@ std::string stream_audio_start(int sample_rate, audio_format format) {
 std::string stream_first_audio(double latency_ms) { return type_event("first_audio", {{"latency_ms", latency_ms}}); }
 std::string stream_sentence(std::string_view text) { return type_event("sentence", {{"text", text}}); }
 std::string stream_audio_json(std::string_view bytes) { return "{\"type\":\"audio\",\"audio\":\"" + base64_encode(bytes) + "\"}"; }
-std::string stream_cancelled(std::uint64_t samples_sent) { return type_event("cancelled", {{"samples_sent", samples_sent}}); }
+std::string stream_cancelled(std::uint64_t samples_sent, std::string_view last_word) {
+  json::object o{{"type", "cancelled"}, {"samples_sent", samples_sent}};
+  if (!last_word.empty()) o["last_word"] = json::parse(last_word);
+  return json::serialize(o);
+}
 std::string stream_done(std::uint64_t samples_sent) { return type_event("done", {{"samples_sent", samples_sent}}); }
 
 std::string stream_error(const error& e) { return type_event("error", {{"error", error_object(e)}}); }

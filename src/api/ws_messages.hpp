@@ -27,6 +27,8 @@ struct stream_config {
   audio_format format = audio_format::pcm; // pcm or wav
   int sample_rate = 0;                     // 0 = 24000
   bool binary = true;                      // audio as binary frames (else base64 JSON)
+  bool ssml = false;                       // each text message is one SSML document
+  timing_options timing;                   // word/sentence/mark events
 };
 struct stream_text {
   std::string text;
@@ -44,7 +46,8 @@ std::string stream_audio_start(int sample_rate, audio_format format);
 std::string stream_first_audio(double latency_ms);
 std::string stream_sentence(std::string_view text);
 std::string stream_audio_json(std::string_view bytes);
-std::string stream_cancelled(std::uint64_t samples_sent);
+// `last_word`: the timing JSON of the last word whose audio was all sent (empty: none or not asked).
+std::string stream_cancelled(std::uint64_t samples_sent, std::string_view last_word = {});
 std::string stream_done(std::uint64_t samples_sent);
 // {"type":"error","error":{"message","type","code"}}; also used on /ws as {"error":{...}}.
 std::string stream_error(const error& e);

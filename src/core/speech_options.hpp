@@ -13,6 +13,17 @@ struct voice_options {
   bool normalize = true; // read dates, times, money, numbers... as words (src/text/normalizer.hpp)
 };
 
+// Timing events sent with the audio (opt-in): none; sentences and SSML marks; or those and words.
+enum class timestamp_level { none, sentence, word };
+// How offsets into the client's text are counted: code points (default), UTF-16 code units
+// (JavaScript strings) or UTF-8 bytes.
+enum class offset_unit { code_point, utf16, utf8 };
+
+struct timing_options {
+  timestamp_level level = timestamp_level::none;
+  offset_unit units = offset_unit::code_point;
+};
+
 // Output encodings. pcm = raw s16le mono; ulaw/alaw = G.711 at 8 kHz; opus = Ogg Opus;
 // aac = ADTS; the others are their usual containers.
 enum class audio_format { wav, pcm, mp3, opus, aac, flac, ulaw, alaw };

@@ -37,11 +37,18 @@ struct engine_capabilities {
   bool may_exit_process = false;        // some input or error ends the whole process (exit, crash)
   bool streams_within_sentence = false; // audio arrives while a sentence is still being synthesized
   bool ssml = false;                    // has an SSML input mode (rtts never hands it client markup)
-  std::string word_timing = "none";     // the word events it reports: exact, quantized, estimated, none
+  // The word timing its voices give: "exact" (from the engine's own events), "quantized" (the
+  // engine's events, on its chunk boundaries), "estimated" (rtts spreads the words over the
+  // speech: the engine reports none).
+  std::string word_timing = "estimated";
 };
 
 // Receives audio as it is produced. Returning false stops the synthesis at once.
 using audio_sink = std::function<bool(std::span<const std::int16_t>)>;
+// Told that the word at bytes [begin, begin + length) of the text starts with the next audio
+// sample the engine hands to its audio_sink. Engines with exact timing split their audio chunks
+// at word starts to say so; the worker turns these into timed word events (src/worker/word_timer.hpp).
+using word_sink = std::function<void(std::size_t begin, std::size_t length)>;
 
 class engine {
 public:
@@ -56,8 +63,10 @@ public:
   // Loads what synthesizing with `voice` needs (dictionaries, voice data) ahead of time. Workers
   // call it once before forking job processes, so those start warm.
   virtual void prepare(const std::string& voice) { (void)voice; }
-  // Plain text only: engines never see client text in a markup mode.
-  virtual result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) = 0;
+  // Plain text only: engines never see client text in a markup mode. `words` may be empty (no
+  // timing wanted); engines without word events ignore it.
+  virtual result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
+                                  const word_sink& words = {}) = 0;
 };
 
 } // namespace rtts::engines

@@ -17,6 +17,7 @@
 #include "api/api_keys.hpp"
 #include "api/openai_speech.hpp"
 #include "api/sse_events.hpp"
+#include "api/timing_json.hpp"
 #include "api/tts_query.hpp"
 #include "audio/format.hpp"
 #include "audio/wav.hpp"
@@ -139,7 +140,8 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     if (!params) co_return co_await reply(*self, stream, rec, keep_alive, params.error());
     auto parsed = api::parse_marytts_request(*params, self->engine_infos(), self->synth.default_engine());
     if (!parsed) co_return co_await reply(*self, stream, rec, keep_alive, parsed.error());
-    auto started = synth::encoded_stream::start(self->synth, self->compute, parsed->text, parsed->voice, {audio_format::pcm, 0, 0});
+    synth::speech_input input{parsed->text, false, {}, {}};
+    auto started = synth::encoded_stream::start(self->synth, self->compute, input, parsed->voice, {audio_format::pcm, 0, 0});
     if (!started) co_return co_await reply(*self, stream, rec, keep_alive, started.error());
     std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
     // MaryTTS answers a whole WAV file with exact sizes: collect it (bounded by --max-text).
@@ -362,13 +364,16 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       auto tts = api::parse_tts_request(*target);
       if (!tts) co_return co_await reply(*self, stream, rec, keep_alive, tts.error());
       // A named job, not a temporary: g++ 12 double-frees temporaries in co_await expressions.
-      speech_job job{std::move(tts->text), tts->voice, tts->output.format, tts->output.sample_rate, 0, false, false};
+      // Timing events need a channel beside the audio: with timestamps, /tts answers in SSE.
+      speech_job job{std::move(tts->text), tts->voice, tts->output.format, tts->output.sample_rate, 0,
+                     tts->timing.level != timestamp_level::none, false, tts->ssml, tts->timing};
       co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
     if (path == "/v1/audio/speech") {
       auto speech = api::parse_speech_request(req[http::field::content_type], req.body(), self->config, synth.engine_names());
       if (!speech) co_return co_await reply(*self, stream, rec, keep_alive, speech.error());
-      speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true};
+      speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true,
+                     speech->ssml, speech->timing};
       co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
     if (path == "/metrics") {
@@ -428,6 +433,8 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     int default_rate;   // 0 = the engine's native rate
     bool sse;           // OpenAI speech.audio.delta events instead of raw audio
     bool body_params;   // options came in a JSON body: an unknown voice is a 400 there, not a 404
+    bool ssml;
+    timing_options timing;
   };
 
   // Streams one utterance: raw encoded audio in HTTP chunks, or OpenAI's SSE events.
@@ -435,8 +442,8 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
                                              bool keep_alive) {
     const bool sse = job.sse;
     api::record_speech(rec, {job.voice.engine, job.voice.voice, sse ? "sse" : audio::format_name(job.format), job.text});
-    auto started = synth::encoded_stream::start(self->synth, self->compute, job.text, job.voice,
-                                                {job.format, job.requested_rate, job.default_rate});
+    synth::speech_input input{job.text, job.ssml, job.timing, {}};
+    auto started = synth::encoded_stream::start(self->synth, self->compute, input, job.voice, {job.format, job.requested_rate, job.default_rate});
     if (!started) {
       error e = started.error();
       if (job.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
@@ -477,8 +484,10 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
 
     for (;;) {
       std::string wire;
-      bool last = piece.type != synth::encoded_piece::kind::audio;
-      if (piece.type == synth::encoded_piece::kind::failed) {
+      bool last = piece.type == synth::encoded_piece::kind::end || piece.type == synth::encoded_piece::kind::failed;
+      if (piece.type == synth::encoded_piece::kind::timing) {
+        wire = api::sse_timing_event(piece.timing); // only asked for with SSE; the header waits for the audio
+      } else if (piece.type == synth::encoded_piece::kind::failed) {
         std::fprintf(stderr, "rtts: stream failed: %s\n", piece.failure.message.c_str());
         if (!sse) co_return false; // no last chunk: the client sees a truncated stream, not a clean end
         wire = api::sse_error_event(piece.failure);

@@ -10,6 +10,7 @@
 #include "api/error_body.hpp"
 #include "api/openai_speech.hpp"
 #include "api/request_log.hpp"
+#include "api/timing_json.hpp"
 #include "api/tts_query.hpp"
 #include "api/ws_messages.hpp"
 #include "audio/format.hpp"
@@ -44,6 +45,15 @@ enum class protocol { realtimetts, speech_stream };
 struct utterance {
   std::string text;
   clock_type::time_point ready_at; // when its text became complete (for first_audio latency)
+  text::text_position origin;      // where `text` starts in all the session's text (for offsets)
+  bool ssml = false;
+};
+
+// A word event sent, and where its audio ends in the stream (output samples since the last
+// cancel): the `cancelled` event reports the last word the client has heard in full.
+struct sent_word {
+  std::uint64_t end_sample;
+  std::string json;
 };
 
 struct outgoing {
@@ -95,7 +105,7 @@ private:
 
   void on_text(std::string message);
   void on_stream_message(api::stream_message message);
-  void queue_sentences(std::vector<std::string> sentences);
+  void queue_sentences(std::vector<text::released_piece> sentences);
   void send(std::string data, bool binary = false, std::uint64_t samples = 0);
   void send_error(const error& e) { send(protocol_ == protocol::realtimetts ? api::ws_error(e) : api::stream_error(e)); }
   void barge_in();
@@ -118,6 +128,7 @@ private:
   std::uint64_t samples_sent_ = 0;   // audio samples written since the last cancel
   std::uint64_t samples_queued_ = 0; // audio samples queued since the last cancel (all will be sent)
   std::size_t utterances_ = 0;       // spoken so far, for the utterance log ids
+  std::deque<sent_word> words_;      // word events of the speech since the last cancel
   bool closing_ = false;             // no more speech; the writer closes after the outbox
   bool closed_ = false;              // the connection is gone
   bool writer_done_ = false;
@@ -168,7 +179,11 @@ void ws_session::barge_in() {
     outbox_bytes_ -= o.data.size();
     return true;
   });
-  send(api::stream_cancelled(samples_sent_));
+  std::string last_word;
+  for (const auto& w : words_)
+    if (w.end_sample <= samples_sent_) last_word = w.json;
+  words_.clear();
+  send(api::stream_cancelled(samples_sent_, last_word));
   samples_sent_ = 0;
   samples_queued_ = 0;
   wake(todo_signal_);
@@ -242,7 +257,8 @@ asio::awaitable<void> ws_session::speak(utterance u) {
   rec.route = log.route;
   rec.started = u.ready_at;
   api::record_speech(rec, {config.voice.engine, config.voice.voice, audio::format_name(config.format), u.text});
-  auto started = synth::encoded_stream::start(ctx_->synth, ctx_->compute, u.text, config.voice,
+  synth::speech_input input{u.text, u.ssml, config.timing, u.origin};
+  auto started = synth::encoded_stream::start(ctx_->synth, ctx_->compute, input, config.voice,
                                               {config.format, config.sample_rate, realtimetts ? 0 : api::openai_default_rate});
   if (!started) {
     rec.status = api::http_status(started.error().kind);
@@ -263,8 +279,10 @@ asio::awaitable<void> ws_session::speak(utterance u) {
       send(api::stream_audio_start(rate, config.format));
       if (!header.empty()) send(config.binary ? header : api::stream_audio_json(header), config.binary);
     }
-    send(api::stream_sentence(u.text));
+    if (config.timing.level == timestamp_level::none) send(api::stream_sentence(u.text)); // else timing events say it
   }
+  // Event times count the session's audio since the last cancel (each /ws utterance has its own WAV).
+  const double time_offset = realtimetts ? 0.0 : static_cast<double>(samples_queued_) / rate;
 
   for (;;) {
     synth::encoded_piece piece = co_await current_->next();
@@ -274,6 +292,13 @@ asio::awaitable<void> ws_session::speak(utterance u) {
       rec.status = api::http_status(piece.failure.kind);
       send_error(piece.failure);
       break;
+    }
+    if (piece.type == synth::encoded_piece::kind::timing) {
+      std::string event = api::timing_json(piece.timing, "", time_offset);
+      if (piece.timing.type == synth::timing_event::kind::word)
+        words_.push_back({static_cast<std::uint64_t>(std::llround((piece.timing.end + time_offset) * rate)), event});
+      send(std::move(event));
+      continue;
     }
     if (!piece.bytes.empty()) {
       std::uint64_t samples = piece.bytes.size() / 2;
@@ -298,14 +323,15 @@ asio::awaitable<void> ws_session::speak(utterance u) {
   current_.reset();
 }
 
-void ws_session::queue_sentences(std::vector<std::string> sentences) {
+void ws_session::queue_sentences(std::vector<text::released_piece> sentences) {
   auto now = clock_type::now();
   for (auto& s : sentences) {
     if (todo_.size() >= ctx_->config.ws_max_queued) {
       send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
       return;
     }
-    todo_.push_back({std::move(s), now});
+    // The raw text, not the collapsed sentence: offsets of its words point at what was sent.
+    todo_.push_back({std::move(s.raw), now, s.origin, false});
   }
   wake(todo_signal_);
 }
@@ -315,7 +341,9 @@ void ws_session::on_text(std::string message) {
     // The example server's protocol: "stop" (or nothing) ends the session.
     if (message.empty() || message == "stop") return start_closing();
     if (auto ok = ctx_->synth.check_text(message); !ok) return send_error(ok.error());
-    return queue_sentences({std::move(message)});
+    bool ssml = api::looks_like_ssml(message);
+    todo_.push_back({std::move(message), clock_type::now(), {}, ssml});
+    return wake(todo_signal_);
   }
   auto parsed = api::parse_stream_message(message);
   if (!parsed) return send_error(parsed.error());
@@ -339,14 +367,21 @@ void ws_session::on_stream_message(api::stream_message message) {
       send(api::stream_ready(config, ctx_->synth.default_engine(), ctx_->synth.default_voice("")));
     }
     got_text_ = true;
+    if (config.ssml) {
+      // Each message is one whole SSML document (markup cannot be cut at sentence ends).
+      if (todo_.size() >= ctx_->config.ws_max_queued)
+        return send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
+      todo_.push_back({std::move(t->text), clock_type::now(), {}, true});
+      return wake(todo_signal_);
+    }
     if (segmenter_.buffered_bytes() + t->text.size() > ctx_->config.max_text_chars * 4)
       return send_error(make_error(error_kind::payload_too_large, "too much text without a sentence end", "buffer_full"));
     segmenter_.push(t->text);
-    return queue_sentences(segmenter_.take_ready());
+    return queue_sentences(segmenter_.take_ready_pieces());
   }
-  if (std::holds_alternative<api::stream_flush>(message)) return queue_sentences(segmenter_.flush());
+  if (std::holds_alternative<api::stream_flush>(message)) return queue_sentences(segmenter_.flush_pieces());
   if (std::holds_alternative<api::stream_end>(message)) {
-    queue_sentences(segmenter_.flush());
+    queue_sentences(segmenter_.flush_pieces());
     ended_ = true;
     return wake(todo_signal_);
   }
@@ -391,6 +426,16 @@ result<api::stream_config> config_from_query(const api::parsed_target& target, s
     if (!flag) return flag.error();
     c.voice.normalize = *flag;
   }
+  if (auto v = target.get("ssml")) {
+    auto flag = api::parse_flag(*v, "ssml");
+    if (!flag) return flag.error();
+    c.ssml = *flag;
+  }
+  auto level = api::parse_timestamp_level(target.get("timestamps").value_or(""));
+  if (!level) return level.error();
+  auto unit = api::parse_offset_unit(target.get("offset_units").value_or(""));
+  if (!unit) return unit.error();
+  c.timing = {*level, *unit};
   if (auto v = target.get("sample_rate")) {
     auto d = api::parse_number(*v, "sample_rate");
     if (!d) return d.error();

@@ -20,7 +20,7 @@ asio::awaitable<std::string> encode(audio::audio_chain* chain, std::vector<std::
 
 } // namespace
 
-result<std::unique_ptr<encoded_stream>> encoded_stream::start(synthesizer& synth, asio::thread_pool& compute, std::string_view text,
+result<std::unique_ptr<encoded_stream>> encoded_stream::start(synthesizer& synth, asio::thread_pool& compute, const speech_input& input,
                                                               const voice_options& voice, const output_request& output) {
   auto resolved = synth.resolve(voice);
   if (!resolved) return resolved.error();
@@ -29,10 +29,10 @@ result<std::unique_ptr<encoded_stream>> encoded_stream::start(synthesizer& synth
   int native = (*info)->rate_of(resolved->voice);
   auto rate = audio::output_rate(output.format, output.requested_rate, output.default_rate ? output.default_rate : native);
   if (!rate) return rate.error();
-  if (auto ok = synth.check_text(text); !ok) return ok.error();
+  if (auto ok = synth.check_text(input.text); !ok) return ok.error();
   auto chain = audio::audio_chain::create(native, output.format, *rate);
   if (!chain) return chain.error();
-  auto speech = synth.start_stream(text, *resolved);
+  auto speech = synth.start_stream(input, *resolved);
   if (!speech) return speech.error();
   return std::unique_ptr<encoded_stream>(new encoded_stream(std::move(*speech), std::move(*chain), compute, output.format));
 }
@@ -66,11 +66,12 @@ asio::awaitable<encoded_piece> encoded_stream::next() {
   stream_event event = co_await speech_->next();
   if (event.type == stream_event::kind::failed) {
     if (event.failure.code != "cancelled") record(encoded_piece::kind::failed, 0, 0);
-    co_return encoded_piece{encoded_piece::kind::failed, {}, std::move(event.failure)};
+    co_return encoded_piece{encoded_piece::kind::failed, {}, {}, std::move(event.failure)};
   }
+  if (event.type == stream_event::kind::timing) co_return encoded_piece{encoded_piece::kind::timing, {}, std::move(event.timing), {}};
   bool last = event.type == stream_event::kind::end;
   std::size_t native_samples = event.samples.size();
-  encoded_piece piece{last ? encoded_piece::kind::end : encoded_piece::kind::audio, {}, {}};
+  encoded_piece piece{last ? encoded_piece::kind::end : encoded_piece::kind::audio, {}, {}, {}};
   if (chain_->heavy()) {
     piece.bytes = co_await asio::co_spawn(compute_, encode(chain_.get(), std::move(event.samples), last), asio::use_awaitable);
   } else {

@@ -14,9 +14,10 @@
 namespace rtts::synth {
 
 struct encoded_piece {
-  enum class kind { audio, end, failed } type = kind::audio;
-  std::string bytes; // encoded output (may be empty: an encoder waiting for a full frame)
-  error failure;     // for `failed`
+  enum class kind { audio, timing, end, failed } type = kind::audio;
+  std::string bytes;   // encoded output (may be empty: an encoder waiting for a full frame)
+  timing_event timing; // for `timing`: before the audio that holds its start
+  error failure;       // for `failed`
 };
 
 struct output_request {
@@ -28,7 +29,7 @@ struct output_request {
 class encoded_stream {
 public:
   // Validates everything (text, voice, format and rate) before any audio is made.
-  static result<std::unique_ptr<encoded_stream>> start(synthesizer& synth, boost::asio::thread_pool& compute, std::string_view text,
+  static result<std::unique_ptr<encoded_stream>> start(synthesizer& synth, boost::asio::thread_pool& compute, const speech_input& input,
                                                        const voice_options& voice, const output_request& output);
   ~encoded_stream();
 

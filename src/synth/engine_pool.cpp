@@ -85,6 +85,7 @@ void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
     for (auto& [id, j] : self->jobs_)
       if (j.stream == s) j.worker->cancel_job(id);
   };
+  if (!stream->has_fragments()) return stream->push_end(); // only pauses and marks (SSML)
   enqueue(stream);
 }
 
@@ -105,7 +106,13 @@ void engine_pool::dispatch() {
     if (!stream) return;
     std::uint64_t id = next_job_++;
     const auto& v = stream->voice();
-    worker::synthesize_request request{stream->take_fragment(), {v.voice, v.speed, v.pitch}};
+    const auto& f = stream->take_fragment();
+    worker::synthesize_request request{f.text,
+                                       {f.voice.empty() ? v.voice : f.voice, std::clamp(v.speed * f.speed, min_speed, max_speed),
+                                        std::clamp(v.pitch * f.pitch, min_pitch, max_pitch)},
+                                       stream->wants_words(f),
+                                       {}};
+    if (request.words) request.units = f.map.units();
     jobs_.emplace(id, job{stream, w, nullptr, false});
     w->start_job(id, request);
     arm_watchdog(id);
@@ -181,12 +188,18 @@ void engine_pool::on_audio(worker::worker_process&, std::uint64_t id, std::span<
   if (it != jobs_.end()) it->second.stream->push_audio(pcm);
 }
 
+void engine_pool::on_word(worker::worker_process&, std::uint64_t id, const worker::timed_word& word) {
+  auto it = jobs_.find(id);
+  if (it != jobs_.end()) it->second.stream->push_word(word);
+}
+
 void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const result<void>& outcome) {
   auto it = jobs_.find(id);
   if (it != jobs_.end()) {
     auto stream = std::move(it->second.stream);
     if (it->second.watchdog) it->second.watchdog->cancel();
     jobs_.erase(it);
+    if (outcome) stream->fragment_done();
     if (!outcome)
       stream->push_failure(outcome.error());
     else if (!stream->has_fragments())

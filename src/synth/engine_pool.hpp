@@ -72,6 +72,7 @@ private:
 
   void on_hello(worker::worker_process& w, const worker::worker_hello& hello) override;
   void on_audio(worker::worker_process& w, std::uint64_t job, std::span<const std::int16_t> pcm) override;
+  void on_word(worker::worker_process& w, std::uint64_t job, const worker::timed_word& word) override;
   void on_job_end(worker::worker_process& w, std::uint64_t job, const result<void>& outcome) override;
   void on_exit(worker::worker_process& w, std::uint64_t job) override;
 

@@ -3,20 +3,81 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 namespace rtts::synth {
 namespace asio = boost::asio;
 namespace {
 constexpr std::size_t max_merged_samples = 32 * 1024;
 }
 
-speech_stream::speech_stream(asio::any_io_executor ex, voice_options voice, std::vector<std::string> fragments,
-                             int native_rate, std::size_t buffer_limit_bytes)
-    : voice_(std::move(voice)), fragments_(std::move(fragments)), native_rate_(native_rate),
+speech_stream::speech_stream(asio::any_io_executor ex, voice_options voice, speech_plan plan, timing_options timing, int native_rate,
+                             std::size_t buffer_limit_bytes)
+    : voice_(std::move(voice)), plan_(std::move(plan)), timing_(timing),
+      positions_(plan_.source ? std::string_view(*plan_.source) : std::string_view(), plan_.origin), native_rate_(native_rate),
       buffer_limit_bytes_(buffer_limit_bytes), wakeup_(std::move(ex), asio::steady_timer::time_point::max()) {}
+
+const speech_fragment& speech_stream::take_fragment() {
+  current_ = next_fragment_++;
+  marks_done_ = 0;
+  const auto& f = plan_.fragments[current_];
+  for (; marks_done_ < f.marks.size() && f.marks[marks_done_].before_pause; ++marks_done_) push_mark(f.marks[marks_done_], produced_samples_);
+  push_silence(f.pause_before_s);
+  fragment_start_ = produced_samples_;
+  if (timing_.level != timestamp_level::none && !f.text.empty()) {
+    auto [b, e] = f.map.origin(0, f.text.size());
+    push_timing(timing_event::kind::sentence, plan_.source->substr(b, e - b), b, e, fragment_start_, fragment_start_);
+  }
+  return f;
+}
+
+bool speech_stream::wants_words(const speech_fragment& f) const {
+  return timing_.level == timestamp_level::word || (timing_.level != timestamp_level::none && !f.marks.empty());
+}
+
+void speech_stream::push_word(const worker::timed_word& w) {
+  if (cancelled() || finished_ || current_ >= plan_.fragments.size()) return;
+  const auto& f = plan_.fragments[current_];
+  std::uint64_t start = fragment_start_ + w.start_sample;
+  push_marks_until(w.begin + 1, start);
+  if (timing_.level != timestamp_level::word || w.begin >= f.text.size()) return;
+  auto [b, e] = f.map.origin(w.begin, std::min(w.end, f.text.size()));
+  push_timing(timing_event::kind::word, plan_.source->substr(b, e - b), b, e, start, fragment_start_ + w.end_sample);
+}
+
+void speech_stream::fragment_done() {
+  if (current_ < plan_.fragments.size()) push_marks_until(plan_.fragments[current_].text.size() + 1, produced_samples_);
+}
+
+void speech_stream::push_marks_until(std::size_t byte, std::uint64_t at) {
+  const auto& marks = plan_.fragments[current_].marks;
+  for (; marks_done_ < marks.size() && marks[marks_done_].at < byte; ++marks_done_) push_mark(marks[marks_done_], at);
+}
+
+void speech_stream::push_mark(const planned_mark& m, std::uint64_t at) {
+  if (timing_.level == timestamp_level::none) return;
+  push_timing(timing_event::kind::mark, m.name, m.source_offset, m.source_offset, at, at);
+}
+
+void speech_stream::push_timing(timing_event::kind kind, std::string text, std::size_t begin, std::size_t end, std::uint64_t start,
+                                std::uint64_t stop) {
+  if (cancelled() || finished_) return;
+  auto b = positions_.at(begin), e = positions_.at(end);
+  timing_event t{kind, std::move(text), b.in(timing_.units), e.in(timing_.units) - b.in(timing_.units),
+                 static_cast<double>(start) / native_rate_, static_cast<double>(stop) / native_rate_};
+  push(stream_event{stream_event::kind::timing, {}, std::move(t), {}});
+}
+
+void speech_stream::push_silence(double seconds) {
+  if (seconds <= 0) return;
+  std::vector<std::int16_t> zeros(static_cast<std::size_t>(seconds * native_rate_ + 0.5));
+  push_audio(zeros);
+}
 
 asio::awaitable<stream_event> speech_stream::next() {
   while (events_.empty()) {
-    if (cancelled()) co_return stream_event{stream_event::kind::failed, {}, make_error(error_kind::internal, "cancelled", "cancelled")};
+    if (cancelled()) co_return stream_event{stream_event::kind::failed, {}, {}, make_error(error_kind::internal, "cancelled", "cancelled")};
     boost::system::error_code ec;
     wakeup_.expires_at(asio::steady_timer::time_point::max());
     co_await wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -44,7 +105,7 @@ void speech_stream::cancel() {
   token_.cancel();
   events_.clear();
   buffered_bytes_ = 0;
-  next_fragment_ = fragments_.size();
+  next_fragment_ = plan_.fragments.size();
   if (on_cancel) on_cancel();
   wakeup_.cancel();
 }
@@ -57,20 +118,30 @@ void speech_stream::push_audio(std::span<const std::int16_t> pcm) {
   if (cancelled() || finished_ || pcm.empty()) return;
   buffered_bytes_ += pcm.size_bytes();
   produced_samples_ += pcm.size();
-  push(stream_event{stream_event::kind::audio, {pcm.begin(), pcm.end()}, {}});
+  stream_event e{stream_event::kind::audio, {pcm.begin(), pcm.end()}, {}, {}};
+  // SSML volume: a gain in rtts's own chain, the same on every engine.
+  if (double gain = current_ < plan_.fragments.size() ? plan_.fragments[current_].gain : 1.0; gain != 1.0)
+    for (auto& s : e.samples) s = static_cast<std::int16_t>(std::clamp(std::lround(s * gain), -32768L, 32767L));
+  push(std::move(e));
 }
 
 void speech_stream::push_end() {
   if (cancelled() || finished_) return;
+  current_ = plan_.fragments.size(); // no fragment's gain applies to the closing pause
+  for (const auto& m : plan_.trailing_marks)
+    if (m.before_pause) push_mark(m, produced_samples_);
+  push_silence(plan_.pause_after_s);
+  for (const auto& m : plan_.trailing_marks)
+    if (!m.before_pause) push_mark(m, produced_samples_);
   finished_ = true;
-  push(stream_event{stream_event::kind::end, {}, {}});
+  push(stream_event{stream_event::kind::end, {}, {}, {}});
 }
 
 void speech_stream::push_failure(error e) {
   if (cancelled() || finished_) return;
   finished_ = true;
-  next_fragment_ = fragments_.size();
-  push(stream_event{stream_event::kind::failed, {}, std::move(e)});
+  next_fragment_ = plan_.fragments.size();
+  push(stream_event{stream_event::kind::failed, {}, {}, std::move(e)});
 }
 
 void speech_stream::push(stream_event e) {

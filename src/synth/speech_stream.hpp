@@ -5,6 +5,8 @@
 #include "core/cancel_token.hpp"
 #include "core/error.hpp"
 #include "core/speech_options.hpp"
+#include "synth/speech_plan.hpp"
+#include "worker/word_timer.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -20,16 +22,25 @@
 
 namespace rtts::synth {
 
+// A word, sentence or SSML mark, placed in the client's text and in the audio.
+struct timing_event {
+  enum class kind { word, sentence, mark } type = kind::word;
+  std::string text;                // the word or sentence as the client wrote it; the mark's name
+  std::size_t offset = 0, length = 0; // in the client's text, in the units it asked for
+  double start = 0, end = 0;       // seconds from the start of the stream's audio (end: words only)
+};
+
 struct stream_event {
-  enum class kind { audio, end, failed } type = kind::audio;
+  enum class kind { audio, timing, end, failed } type = kind::audio;
   std::vector<std::int16_t> samples; // native rate, for `audio`
+  timing_event timing;               // for `timing`: always before the audio holding its start
   error failure;                     // for `failed`
 };
 
 class speech_stream {
 public:
-  speech_stream(boost::asio::any_io_executor ex, voice_options voice, std::vector<std::string> fragments,
-                int native_rate, std::size_t buffer_limit_bytes);
+  speech_stream(boost::asio::any_io_executor ex, voice_options voice, speech_plan plan, timing_options timing, int native_rate,
+                std::size_t buffer_limit_bytes);
 
   const voice_options& voice() const { return voice_; }
   int native_rate() const { return native_rate_; }
@@ -42,8 +53,11 @@ public:
   bool cancelled() const { return token_.cancelled(); }
 
   // --- producer side (engine pool) ---
-  bool has_fragments() const { return next_fragment_ < fragments_.size(); }
-  const std::string& take_fragment() { return fragments_[next_fragment_++]; }
+  bool has_fragments() const { return next_fragment_ < plan_.fragments.size(); }
+  // The next fragment to synthesize; its pause (silence) and opening events are queued now.
+  const speech_fragment& take_fragment();
+  // Whether the engine should report word starts for `f` (for word events or marks inside it).
+  bool wants_words(const speech_fragment& f) const;
   // True while the client has taken enough of the audio that more may be synthesized.
   bool wants_more() const { return buffered_bytes_ < buffer_limit_bytes_; }
   // When a client playing in real time since the stream began would run out of audio: the
@@ -51,6 +65,10 @@ public:
   // and streams far ahead of their listener wait.
   std::chrono::steady_clock::time_point playback_deadline() const;
   void push_audio(std::span<const std::int16_t> pcm);
+  // A word of the fragment in synthesis (samples counted from the fragment's first).
+  void push_word(const worker::timed_word& w);
+  // The fragment in synthesis has all its audio.
+  void fragment_done();
   void push_end();
   void push_failure(error e);
 
@@ -63,10 +81,20 @@ public:
 
 private:
   void push(stream_event e);
+  void push_silence(double seconds);
+  void push_timing(timing_event::kind kind, std::string text, std::size_t begin, std::size_t end, std::uint64_t start,
+                   std::uint64_t stop);
+  void push_mark(const planned_mark& m, std::uint64_t at);
+  void push_marks_until(std::size_t byte, std::uint64_t at); // the fragment's marks before `byte`
 
   voice_options voice_;
-  std::vector<std::string> fragments_;
+  speech_plan plan_;
+  timing_options timing_;
+  text::position_counter positions_;
   std::size_t next_fragment_ = 0;
+  std::size_t current_ = 0;              // the fragment in synthesis
+  std::size_t marks_done_ = 0;           // of the current fragment
+  std::uint64_t fragment_start_ = 0;     // sample where the current fragment's audio starts
   int native_rate_;
   std::size_t buffer_limit_bytes_;
   std::size_t buffered_bytes_ = 0;

@@ -1,7 +1,6 @@
 #include "synth/synthesizer.hpp"
 
 #include "engines/registry.hpp"
-#include "text/normalizer.hpp"
 #include "text/utf8.hpp"
 
 #include <unistd.h>
@@ -153,16 +152,15 @@ result<void> synthesizer::check_text(std::string_view text) const {
   return {};
 }
 
-result<std::shared_ptr<speech_stream>> synthesizer::start_stream(std::string_view text, const voice_options& requested) {
+result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_input& input, const voice_options& requested) {
   auto voice = resolve(requested);
   if (!voice) return voice.error();
-  if (auto ok = check_text(text); !ok) return ok.error();
-  auto fragments = text::split_into_fragments(text, segmenter_);
-  if (fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
-  // After segmentation: a rewrite never crosses a sentence, and the segmenter sees the
-  // abbreviations and numbers as written.
-  if (voice->normalize)
-    for (auto& fragment : fragments) fragment = text::normalize(fragment).text;
+  if (auto ok = check_text(input.text); !ok) return ok.error();
+  // Normalization runs after segmentation: a rewrite never crosses a sentence, and the
+  // segmenter sees the abbreviations and numbers as written.
+  auto plan = plan_text(input.text, voice->normalize, segmenter_);
+  if (plan.fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
+  plan.origin = input.origin;
   auto& pool = pools_.at(voice->engine);
   // Admission control: refuse at once what cannot be served, instead of slowing every stream.
   if (pool->streams_in_flight() >= config_.max_streams)
@@ -170,7 +168,7 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(std::string_vie
                       "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
                           " streams, its limit; try again shortly",
                       "overloaded");
-  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(fragments), pool->info().rate_of(voice->voice),
+  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(plan), input.timing, pool->info().rate_of(voice->voice),
                                                 config_.stream_buffer_bytes);
   pool->submit(stream);
   return stream;

@@ -12,6 +12,14 @@
 
 namespace rtts::synth {
 
+// The text of one utterance and how to read it.
+struct speech_input {
+  std::string_view text;
+  bool ssml = false;          // `text` is an SSML document (src/ssml)
+  timing_options timing;      // word/sentence/mark events wanted
+  text::text_position origin; // where `text` starts in all the client has sent (WebSocket sessions)
+};
+
 class synthesizer {
 public:
   synthesizer(boost::asio::any_io_executor ex, const server_config& config, std::string executable);
@@ -37,8 +45,8 @@ public:
   result<voice_options> resolve(voice_options requested) const;
   // Empty, blank, over-long or non-UTF-8 text is refused here, for every route alike.
   result<void> check_text(std::string_view text) const;
-  // Validates, segments and queues one utterance.
-  result<std::shared_ptr<speech_stream>> start_stream(std::string_view text, const voice_options& requested);
+  // Validates, plans (SSML, segments, normalization) and queues one utterance.
+  result<std::shared_ptr<speech_stream>> start_stream(const speech_input& input, const voice_options& requested);
 
 private:
   boost::asio::any_io_executor ex_;

@@ -21,8 +21,25 @@ std::size_t non_space_count(std::string_view s) {
 
 } // namespace
 
-std::vector<std::string> incremental_segmenter::take_ready() {
-  std::vector<std::string> ready;
+std::vector<std::string> incremental_segmenter::texts(std::vector<released_piece> pieces) {
+  std::vector<std::string> out;
+  for (auto& p : pieces) out.push_back(std::move(p.text));
+  return out;
+}
+
+void incremental_segmenter::release(std::string sentence, std::vector<released_piece>& out) {
+  auto located = locate_collapsed(pending_, 0, sentence);
+  std::size_t end = located.found ? located.end : raw_offset_after(pending_, non_space_count(sentence));
+  std::size_t begin = 0;
+  while (begin < end && is_space(pending_[begin])) ++begin;
+  text_position origin = consumed_.advanced(std::string_view(pending_).substr(0, begin));
+  out.push_back({std::move(sentence), pending_.substr(begin, end - begin), origin});
+  consumed_ = consumed_.advanced(std::string_view(pending_).substr(0, end));
+  pending_.erase(0, end);
+}
+
+std::vector<released_piece> incremental_segmenter::take_ready_pieces() {
+  std::vector<released_piece> ready;
   auto sentences = split_sentences(pending_);
   if (sentences.empty()) return ready;
   // All but the last sentence are certain: text follows them. The last one is certain only if
@@ -33,12 +50,7 @@ std::vector<std::string> incremental_segmenter::take_ready() {
     last_done = (end == '.' || end == '!' || end == '?' || end == ';' || end == ':') && !ends_with_abbreviation(sentences.back());
   }
   std::size_t certain = sentences.size() - (last_done ? 0 : 1);
-  std::size_t consumed = 0;
-  for (std::size_t i = 0; i < certain; ++i) {
-    consumed += non_space_count(sentences[i]);
-    ready.push_back(std::move(sentences[i]));
-  }
-  pending_.erase(0, raw_offset_after(pending_, consumed));
+  for (std::size_t i = 0; i < certain; ++i) release(std::move(sentences[i]), ready);
 
   // The unfinished rest: cut it if it ran long without punctuation (or, for the very first
   // piece of speech, at a clause once it passes the first-fragment bound).
@@ -48,19 +60,17 @@ std::vector<std::string> incremental_segmenter::take_ready() {
     if (rest.size() <= bound) break;
     auto pieces = split_into_fragments(rest, {bound, policy_.min_cut_bytes, bound});
     if (pieces.size() < 2) break;
-    consumed = non_space_count(pieces.front());
-    ready.push_back(std::move(pieces.front()));
-    pending_.erase(0, raw_offset_after(pending_, consumed));
+    release(std::move(pieces.front()), ready);
     bound = policy_.max_pending_bytes;
   }
   released_any_ = released_any_ || !ready.empty();
   return ready;
 }
 
-std::vector<std::string> incremental_segmenter::flush() {
-  auto ready = take_ready();
-  for (auto& s : split_sentences(pending_)) ready.push_back(std::move(s));
-  pending_.clear();
+std::vector<released_piece> incremental_segmenter::flush_pieces() {
+  auto ready = take_ready_pieces();
+  for (auto& s : split_sentences(pending_)) release(std::move(s), ready);
+  clear();
   released_any_ = released_any_ || !ready.empty();
   return ready;
 }

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace rtts::worker {
 namespace json = boost::json;
 namespace {
@@ -70,8 +72,27 @@ result<std::optional<frame>> frame_decoder::next() {
 }
 
 std::string to_json(const synthesize_request& r) {
-  return json::serialize(json::object{
-      {"text", r.text}, {"voice", r.params.voice}, {"speed", r.params.speed}, {"pitch", r.params.pitch}});
+  json::object o{{"text", r.text}, {"voice", r.params.voice}, {"speed", r.params.speed}, {"pitch", r.params.pitch}};
+  if (r.words) {
+    o["words"] = true;
+    json::array units;
+    for (auto [b, e] : r.units) units.push_back(json::array{b, e});
+    o["units"] = std::move(units);
+  }
+  return json::serialize(o);
+}
+
+std::string to_json(const timed_word& w) {
+  return json::serialize(json::object{{"begin", w.begin}, {"end", w.end}, {"start", w.start_sample}, {"stop", w.end_sample}});
+}
+
+result<timed_word> timed_word_from_json(std::string_view text) {
+  auto o = parse_object(text);
+  if (!o) return o.error();
+  auto count = [&](std::string_view key) { return static_cast<std::uint64_t>(std::clamp(get_number(*o, key, 0), 0.0, 1e15)); };
+  timed_word w{count("begin"), count("end"), count("start"), count("stop")};
+  if (w.end < w.begin || w.end_sample < w.start_sample) return protocol_error("malformed word event");
+  return w;
 }
 
 result<synthesize_request> synthesize_request_from_json(std::string_view text) {
@@ -82,6 +103,13 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
   r.params.voice = get_string(*o, "voice");
   r.params.speed = get_number(*o, "speed", 1.0);
   r.params.pitch = get_number(*o, "pitch", 1.0);
+  if (auto* words = o->if_contains("words"); words && words->is_bool()) r.words = words->as_bool();
+  if (auto* units = o->if_contains("units"); units && units->is_array())
+    for (const auto& u : units->as_array()) {
+      if (!u.is_array() || u.as_array().size() != 2 || !u.as_array()[0].is_number() || !u.as_array()[1].is_number()) continue;
+      auto b = u.as_array()[0].to_number<double>(), e = u.as_array()[1].to_number<double>();
+      if (b >= 0 && e >= b && e <= static_cast<double>(r.text.size())) r.units.emplace_back(static_cast<std::size_t>(b), static_cast<std::size_t>(e));
+    }
   return r;
 }
 

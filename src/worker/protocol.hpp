@@ -8,6 +8,7 @@
 // `failed`, also after a `cancel`.
 #include "core/error.hpp"
 #include "engines/engine.hpp"
+#include "worker/word_timer.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -26,6 +27,7 @@ enum class frame_type : std::uint8_t {
   audio = 11,     // payload: s16le PCM
   done = 12,      // job finished (or was cancelled)
   failed = 13,    // payload: {"kind","message","code"}
+  word = 14,      // payload: timed_word as JSON; sent before the audio that holds the word's start
 };
 
 struct frame {
@@ -54,6 +56,9 @@ private:
 struct synthesize_request {
   std::string text;
   engines::synthesis_params params;
+  bool words = false; // send word frames
+  // Byte ranges of `text` that are one word each (rewrites: "twenty twenty-six" for "2026").
+  std::vector<std::pair<std::size_t, std::size_t>> units;
 };
 
 struct worker_hello {
@@ -69,6 +74,8 @@ struct worker_hello {
 std::string to_json(const synthesize_request& r);
 std::string to_json(const worker_hello& h);
 std::string to_json(const error& e);
+std::string to_json(const timed_word& w);
+result<timed_word> timed_word_from_json(std::string_view json);
 result<synthesize_request> synthesize_request_from_json(std::string_view json);
 result<worker_hello> worker_hello_from_json(std::string_view json);
 error error_from_json(std::string_view json);

@@ -72,13 +72,27 @@ struct shared_state {
                           const synthesize_request& request) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   bool lost = false;
-  engines::audio_sink sink = [&](std::span<const std::int16_t> pcm) {
+  engines::audio_sink send_audio = [&](std::span<const std::int16_t> pcm) {
     if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
     std::string_view bytes(reinterpret_cast<const char*>(pcm.data()), pcm.size_bytes());
     lost = !io.send(frame_type::audio, job, bytes);
     return !lost;
   };
-  auto outcome = engine.synthesize(request.text, request.params, sink);
+  result<void> outcome;
+  if (!request.words) {
+    outcome = engine.synthesize(request.text, request.params, send_audio);
+  } else {
+    auto send_word = [&](const timed_word& w) {
+      if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
+      lost = !io.send(frame_type::word, job, to_json(w));
+      return !lost;
+    };
+    word_timer timer(request.text, request.units, engine.capabilities().word_timing == "estimated", send_audio, send_word);
+    outcome = engine.synthesize(
+        request.text, request.params, [&](std::span<const std::int16_t> pcm) { return timer.audio(pcm); },
+        [&](std::size_t begin, std::size_t length) { timer.word(begin, length); });
+    if (outcome) timer.finish();
+  }
   if (!outcome && !lost && shared.cancel_job.load() != job) {
     io.send(frame_type::failed, job, to_json(outcome.error()));
     ::_exit(reported_failure);

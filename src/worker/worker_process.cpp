@@ -121,6 +121,11 @@ void worker_process::handle_frame(frame f) {
     listener_.on_audio(*this, f.job,
                        std::span<const std::int16_t>(reinterpret_cast<const std::int16_t*>(f.payload.data()), f.payload.size() / 2));
     return;
+  case frame_type::word: {
+    if (f.job != job_) return;
+    if (auto word = timed_word_from_json(f.payload)) listener_.on_word(*this, f.job, *word);
+    return;
+  }
   case frame_type::done:
   case frame_type::failed: {
     if (f.job != job_) return;

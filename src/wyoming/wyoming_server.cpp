@@ -279,7 +279,8 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       rec.method = "WYOMING";
       rec.route = j.streaming ? "synthesize-chunk" : "synthesize";
       api::record_speech(rec, {j.voice.engine, j.voice.voice, "pcm", j.text});
-      auto started = synth::encoded_stream::start(server->synth, server->compute, j.text, j.voice, {audio_format::pcm, 0, 0});
+      synth::speech_input input{j.text, false, {}, {}};
+      auto started = synth::encoded_stream::start(server->synth, server->compute, input, j.voice, {audio_format::pcm, 0, 0});
       if (!started) {
         rec.status = api::http_status(started.error().kind);
         {

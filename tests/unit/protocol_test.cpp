@@ -60,14 +60,32 @@ TEST(Protocol, ManyFramesKeepBufferBounded) {
   EXPECT_FALSE(*f);
 }
 
+TEST(Protocol, WordRequestsAndEventsRoundTrip) {
+  synthesize_request r{"on 2026-11-29 ok", {"en-us", 1.0, 1.0}, true, {{3, 13}, {40, 50}}};
+  auto back = synthesize_request_from_json(to_json(r));
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->words);
+  // A unit outside the text is dropped: it could only come from a broken server.
+  EXPECT_EQ(back->units, (std::vector<std::pair<std::size_t, std::size_t>>{{3, 13}}));
+  timed_word w{3, 13, 22050, 30000};
+  auto word = timed_word_from_json(to_json(w));
+  ASSERT_TRUE(word);
+  EXPECT_EQ(word->begin, 3u);
+  EXPECT_EQ(word->end, 13u);
+  EXPECT_EQ(word->start_sample, 22050u);
+  EXPECT_EQ(word->end_sample, 30000u);
+  EXPECT_FALSE(timed_word_from_json(R"({"begin":5,"end":2,"start":0,"stop":0})"));
+}
+
 TEST(Protocol, SynthesizeRequestJson) {
-  synthesize_request r{"Hello \"world\"\n", {"en-us", 1.5, 0.75}};
+  synthesize_request r{"Hello \"world\"\n", {"en-us", 1.5, 0.75}, false, {}};
   auto back = synthesize_request_from_json(to_json(r));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->text, r.text);
   EXPECT_EQ(back->params.voice, "en-us");
   EXPECT_DOUBLE_EQ(back->params.speed, 1.5);
   EXPECT_DOUBLE_EQ(back->params.pitch, 0.75);
+  EXPECT_FALSE(back->words);
   EXPECT_FALSE(synthesize_request_from_json("not json"));
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace rtts::engines {
 namespace {
@@ -18,13 +19,36 @@ namespace {
 // so the active sink lives here for its duration.
 const audio_sink* active_sink = nullptr;
 bool sink_stopped = false;
+// Word timing (only while a synthesis wants it): where each code point of the text starts, in
+// bytes (eSpeak counts positions in code points, from 1), and the samples delivered so far.
+const word_sink* active_words = nullptr;
+std::vector<std::size_t> code_point_bytes;
+long delivered = 0;
 
-int on_audio(short* wav, int samples, espeak_EVENT*) {
+bool deliver(const short* wav, long count) {
+  if (count <= 0) return true;
+  if ((*active_sink)(std::span<const std::int16_t>(wav, static_cast<std::size_t>(count)))) return true;
+  sink_stopped = true;
+  return false;
+}
+
+int on_audio(short* wav, int samples, espeak_EVENT* events) {
   if (!wav || samples <= 0) return 0;
-  if (!(*active_sink)(std::span<const std::int16_t>(wav, static_cast<std::size_t>(samples)))) {
-    sink_stopped = true;
-    return 1; // abort synthesis now
+  long cursor = 0;
+  // A chunk arrives with the events that fall in it; WORD events carry their exact sample, so
+  // the chunk is cut there and the word announced between the two halves.
+  for (; active_words && events && events->type != espeakEVENT_LIST_TERMINATED; ++events) {
+    if (events->type != espeakEVENT_WORD || events->text_position < 1) continue;
+    long at = std::clamp<long>(events->sample - delivered, cursor, samples);
+    if (!deliver(wav + cursor, at - cursor)) return 1;
+    cursor = at;
+    auto first = static_cast<std::size_t>(events->text_position - 1);
+    if (first + 1 >= code_point_bytes.size()) continue;
+    auto last = std::min(code_point_bytes.size() - 1, first + static_cast<std::size_t>(std::max(events->length, 1)));
+    (*active_words)(code_point_bytes[first], code_point_bytes[last] - code_point_bytes[first]);
   }
+  if (!deliver(wav + cursor, samples - cursor)) return 1; // abort synthesis now
+  delivered += samples;
   return 0;
 }
 
@@ -107,7 +131,7 @@ void espeak_engine::prepare(const std::string& voice) {
   if (auto found = identifier_by_id_.find(voice); found != identifier_by_id_.end()) espeak_SetVoiceByName(found->second.c_str());
 }
 
-result<void> espeak_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
+result<void> espeak_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& words) {
   auto found = identifier_by_id_.find(params.voice);
   if (found == identifier_by_id_.end())
     return make_error(error_kind::not_found, "eSpeak NG has no voice '" + params.voice + "'", "unknown_voice", "voice");
@@ -122,8 +146,17 @@ result<void> espeak_engine::synthesize(std::string_view text, const synthesis_pa
   std::string z(text); // eSpeak wants a terminated buffer
   active_sink = &sink;
   sink_stopped = false;
+  active_words = words ? &words : nullptr;
+  delivered = 0;
+  code_point_bytes.clear();
+  if (words) {
+    for (std::size_t i = 0; i < z.size(); ++i)
+      if ((static_cast<unsigned char>(z[i]) & 0xC0) != 0x80) code_point_bytes.push_back(i);
+    code_point_bytes.push_back(z.size());
+  }
   espeak_ERROR err = espeak_Synth(z.c_str(), z.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
   active_sink = nullptr;
+  active_words = nullptr;
   if (err != EE_OK && !sink_stopped)
     return make_error(error_kind::engine_failure, "eSpeak NG synthesis failed (code " + std::to_string(err) + ")");
   return {};

@@ -20,7 +20,8 @@ public:
   // Global state: 2 threads crashed 3 of 3 times; wave generator state carries over utterances.
   engine_capabilities capabilities() const override { return {false, false, false, true, true, "exact"}; }
   void prepare(const std::string& voice) override;
-  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
+  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
+                          const word_sink& words = {}) override;
 
 private:
   espeak_engine() = default;

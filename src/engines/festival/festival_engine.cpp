@@ -64,7 +64,7 @@ bool festival_engine::select(const std::string& voice) {
 
 void festival_engine::prepare(const std::string& voice) { select(voice); }
 
-result<void> festival_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
+result<void> festival_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
   const auto* spec = spec_of(params.voice);
   bool offered = std::any_of(voices_.begin(), voices_.end(), [&](const voice_info& v) { return v.id == params.voice; });
   if (!spec || !offered) return make_error(error_kind::not_found, "Festival has no voice '" + params.voice + "'", "unknown_voice", "voice");

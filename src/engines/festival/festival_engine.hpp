@@ -21,7 +21,8 @@ public:
   // One interpreter, one thread; errors exit and some text crashes it (tested); a sentence at a time.
   engine_capabilities capabilities() const override { return {false, true, true, false, false, "exact"}; }
   void prepare(const std::string& voice) override;
-  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
+  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
+                          const word_sink& words = {}) override;
 
 private:
   festival_engine() = default;

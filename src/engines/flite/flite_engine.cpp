@@ -115,7 +115,7 @@ int on_audio(const cst_wave* w, int start, int size, int /*last*/, cst_audio_str
 
 } // namespace
 
-result<void> flite_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
+result<void> flite_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
   auto found = api_->voices.find(params.voice);
   if (found == api_->voices.end())
     return make_error(error_kind::not_found, "Flite has no voice '" + params.voice + "'", "unknown_voice", "voice");

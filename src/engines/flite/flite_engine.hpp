@@ -23,7 +23,8 @@ public:
   // Thread-safe with per-utterance settings; clustergen voices use rand(); a missing feature
   // read exits the process; its SSML mode hangs and crashes on some input.
   engine_capabilities capabilities() const override { return {true, false, true, true, true, "exact"}; }
-  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
+  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
+                          const word_sink& words = {}) override;
 
 private:
   explicit flite_engine(std::unique_ptr<flite_api> api);

@@ -68,7 +68,7 @@ result<std::unique_ptr<engine>> openai_proxy_engine::create() {
   return std::unique_ptr<engine>(std::move(e));
 }
 
-result<void> openai_proxy_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
+result<void> openai_proxy_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
   bool offered = std::any_of(voices_.begin(), voices_.end(), [&](const voice_info& v) { return v.id == params.voice; });
   if (!offered) return make_error(error_kind::not_found, "the openai engine has no voice '" + params.voice + "'", "unknown_voice", "voice");
   client::http_request request;

@@ -103,7 +103,7 @@ std::string pico_markup(std::string_view text, double speed, double pitch) {
          "</pitch></speed>";
 }
 
-result<void> pico_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
+result<void> pico_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
   auto voice = std::find_if(api_->voices.begin(), api_->voices.end(), [&](const pico_voice_spec* s) { return params.voice == s->id; });
   if (voice == api_->voices.end()) return make_error(error_kind::not_found, "SVOX Pico has no voice '" + params.voice + "'", "unknown_voice", "voice");
   pico_Engine engine = nullptr;

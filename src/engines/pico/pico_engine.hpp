@@ -21,8 +21,9 @@ public:
   std::vector<voice_info> voices() const override;
   std::string default_voice() const override { return "en-us"; }
   // One system and engine per thread is safe; output repeats; no word events.
-  engine_capabilities capabilities() const override { return {true, true, false, true, false, "none"}; }
-  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
+  engine_capabilities capabilities() const override { return {true, true, false, true, false, "estimated"}; }
+  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
+                          const word_sink& words = {}) override;
 
 private:
   explicit pico_engine(std::unique_ptr<pico_api> api);

@@ -92,7 +92,7 @@ void rhvoice_engine::prepare(const std::string& voice) {
   (void)synthesize("Ready.", {voice, 1.0, 1.0}, [](std::span<const std::int16_t>) { return true; });
 }
 
-result<void> rhvoice_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) {
+result<void> rhvoice_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
   auto found = std::find_if(voices_.begin(), voices_.end(), [&](const voice_info& v) { return v.id == params.voice; });
   if (found == voices_.end()) return make_error(error_kind::not_found, "RHVoice has no voice '" + params.voice + "'", "unknown_voice", "voice");
   const std::string& profile = api_->profiles[static_cast<std::size_t>(found - voices_.begin())];

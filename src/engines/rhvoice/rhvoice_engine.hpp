@@ -23,7 +23,8 @@ public:
   engine_capabilities capabilities() const override { return {true, true, false, true, true, "quantized"}; }
   // Speaks a word into nothing, so the forked job processes find the voice's data loaded.
   void prepare(const std::string& voice) override;
-  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink) override;
+  result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
+                          const word_sink& words = {}) override;
 
 private:
   explicit rhvoice_engine(std::unique_ptr<rhvoice_api> api);

@@ -1,0 +1,79 @@
+#include "synth/speech_plan.hpp"
+
+#include "text/normalizer.hpp"
+
+namespace rtts::synth {
+
+namespace {
+
+// The first byte of a map's output whose source is at or after `at` (the output's size if none).
+std::size_t output_position(const text::source_map& map, std::size_t output_size, std::size_t at) {
+  for (const auto& s : map.spans())
+    if (s.in_end > at) return s.rewritten || at <= s.in_begin ? s.out_begin : s.out_begin + (at - s.in_begin);
+  return output_size;
+}
+
+} // namespace
+
+speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::string> source, bool normalize,
+                      const text::segmenter_policy& policy) {
+  speech_plan plan;
+  plan.source = std::move(source);
+  double pause = 0;                 // pauses and marks waiting for the next fragment
+  std::vector<planned_mark> waiting;
+  for (auto& run : runs) {
+    // A pause starts here: marks before it are said before it.
+    if (run.settings.pause_before_s > 0 && !waiting.empty() && pause == 0)
+      for (auto& m : waiting) m.before_pause = true;
+    pause += run.settings.pause_before_s;
+    std::vector<planned_mark> run_marks = std::move(run.settings.marks); // `at` = byte of run.text
+    std::size_t from = 0, next_mark = 0;
+    for (auto& piece : text::split_into_fragments(run.text, policy)) {
+      auto located = text::locate_collapsed(run.text, from, piece);
+      if (!located.found) continue; // cannot happen: the segmenter only collapses white space
+      from = located.end;
+      speech_fragment f = run.settings;
+      f.pause_before_s = std::exchange(pause, 0.0);
+      f.marks = std::exchange(waiting, {});
+      for (auto& m : f.marks) m.at = 0;
+      std::vector<std::size_t> mark_in_piece;
+      for (; next_mark < run_marks.size() && run_marks[next_mark].at < located.end; ++next_mark) {
+        mark_in_piece.push_back(output_position(located.map, piece.size(), run_marks[next_mark].at));
+        f.marks.push_back(std::move(run_marks[next_mark]));
+      }
+      f.map = located.map.then(run.map);
+      f.text = std::move(piece);
+      if (normalize) {
+        auto n = text::normalize(f.text);
+        text::source_map to_piece(std::move(n.spans));
+        for (std::size_t i = 0; i < mark_in_piece.size(); ++i) mark_in_piece[i] = output_position(to_piece, n.text.size(), mark_in_piece[i]);
+        f.map = to_piece.then(f.map);
+        f.text = std::move(n.text);
+      }
+      for (std::size_t i = 0; i < mark_in_piece.size(); ++i) f.marks[f.marks.size() - mark_in_piece.size() + i].at = mark_in_piece[i];
+      plan.fragments.push_back(std::move(f));
+    }
+    // Marks after the run's last word: at the end of what was said last, unless a pause came
+    // since (then they open the next fragment).
+    for (; next_mark < run_marks.size(); ++next_mark) {
+      if (!plan.fragments.empty() && pause == 0 && waiting.empty()) {
+        run_marks[next_mark].at = plan.fragments.back().text.size();
+        plan.fragments.back().marks.push_back(std::move(run_marks[next_mark]));
+      } else {
+        waiting.push_back(std::move(run_marks[next_mark]));
+      }
+    }
+  }
+  plan.pause_after_s = pause;
+  plan.trailing_marks = std::move(waiting);
+  return plan;
+}
+
+speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy) {
+  auto source = std::make_shared<const std::string>(text);
+  std::vector<text_run> runs;
+  runs.push_back({std::string(text), text::source_map::identity(text.size()), {}});
+  return plan_runs(std::move(runs), std::move(source), normalize, policy);
+}
+
+} // namespace rtts::synth
