@@ -13,9 +13,10 @@ bool loud(std::int16_t s) { return std::abs(static_cast<int>(s)) >= word_timer::
 
 } // namespace
 
-word_timer::word_timer(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>> units, bool estimate, audio_out audio,
-                       word_out word)
-    : text_(text), units_(std::move(units)), estimate_(estimate), audio_out_(std::move(audio)), word_out_(std::move(word)) {}
+word_timer::word_timer(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>> units, bool estimate, int sample_rate,
+                       audio_out audio, word_out word)
+    : text_(text), units_(std::move(units)), estimate_(estimate), min_gap_(static_cast<std::uint64_t>(std::max(1, sample_rate / 50))),
+      audio_out_(std::move(audio)), word_out_(std::move(word)) {}
 
 std::size_t word_timer::unit_of(std::size_t byte) const {
   for (std::size_t i = 0; i < units_.size(); ++i)
@@ -43,7 +44,7 @@ void word_timer::word(std::size_t begin, std::size_t length) {
     pending_word_.end = std::max(pending_word_.end, end);
     return;
   }
-  if (pending_ && !release_pending(received_)) return;
+  if (pending_ && !release_pending(received_, false)) return;
   if (unit < units_.size()) {
     begin = std::min(begin, units_[unit].first);
     end = std::max(end, units_[unit].second);
@@ -53,15 +54,30 @@ void word_timer::word(std::size_t begin, std::size_t length) {
   pending_word_ = {begin, end, received_, received_};
 }
 
-bool word_timer::release_pending(std::uint64_t next_start) {
+bool word_timer::release_pending(std::uint64_t next_start, bool last) {
   // The word starts at its first sound (engines may place it at the pause before it) and ends
   // at its last sound before the next word starts (not at the pause after it).
   std::uint64_t start = pending_word_.start_sample;
   while (start + 1 < next_start && start >= held_from_ && start - held_from_ < held_.size() && !loud(held_[start - held_from_])) ++start;
   if (start + 1 >= next_start) start = pending_word_.start_sample; // no sound at all: keep the engine's
   pending_word_.start_sample = start;
-  std::uint64_t end = next_start;
-  while (end > pending_word_.start_sample + 1 && end - 1 >= held_from_ && !loud(held_[end - 1 - held_from_])) --end;
+  // The end: where the pause before the next word begins (silence at least min_gap long that
+  // lasts until at most min_gap before the next word: engines' segment edges and the next
+  // word's onset blur the last few samples). No such pause: the next word's start.
+  std::uint64_t end = next_start, quiet_from = 0, gap_begin = 0, gap_end = 0;
+  bool quiet = false;
+  for (std::uint64_t i = std::max(start, held_from_); i < next_start && i - held_from_ < held_.size(); ++i) {
+    bool silent = !loud(held_[i - held_from_]);
+    if (silent && !quiet) quiet_from = i;
+    quiet = silent;
+    if (quiet && i + 1 - quiet_from >= min_gap_) {
+      gap_begin = quiet_from;
+      gap_end = i + 1;
+    }
+  }
+  if (gap_end > gap_begin && next_start - gap_end <= min_gap_) end = gap_begin;
+  if (last) // nothing follows: the last sound
+    while (end > start + 1 && end - 1 >= held_from_ && end - 1 - held_from_ < held_.size() && !loud(held_[end - 1 - held_from_])) --end;
   pending_word_.end_sample = std::max(end, pending_word_.start_sample + 1);
   pending_ = false;
   ok_ = word_out_(pending_word_) && release_held();
@@ -82,7 +98,7 @@ bool word_timer::release_held() {
 bool word_timer::finish() {
   if (!ok_) return false;
   if (estimate_) return ok_ = estimate_words() && release_held();
-  if (pending_) return release_pending(received_);
+  if (pending_) return release_pending(received_, true);
   return ok_ = release_held();
 }
 

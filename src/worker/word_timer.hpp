@@ -27,7 +27,8 @@ public:
 
   // `units`: byte ranges of the text that are one word each however many the engine reads
   // there (a date read as four words). `estimate`: the engine reports no words.
-  word_timer(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>> units, bool estimate, audio_out audio, word_out word);
+  word_timer(std::string_view text, std::vector<std::pair<std::size_t, std::size_t>> units, bool estimate, int sample_rate,
+             audio_out audio, word_out word);
 
   // The engine's sinks. audio() returns false once the output refuses (cancelled, gone).
   bool audio(std::span<const std::int16_t> pcm);
@@ -40,13 +41,14 @@ public:
 
 private:
   std::size_t unit_of(std::size_t byte) const; // index into units_, or units_.size()
-  bool release_pending(std::uint64_t next_start);
+  bool release_pending(std::uint64_t next_start, bool last);
   bool release_held();
   bool estimate_words();
 
   std::string_view text_;
   std::vector<std::pair<std::size_t, std::size_t>> units_;
   bool estimate_;
+  std::uint64_t min_gap_; // 20 ms: shorter quiet runs are inside a word (stops, not pauses)
   audio_out audio_out_;
   word_out word_out_;
   std::uint64_t received_ = 0; // samples from the engine so far

@@ -87,7 +87,10 @@ struct shared_state {
       lost = !io.send(frame_type::word, job, to_json(w));
       return !lost;
     };
-    word_timer timer(request.text, request.units, engine.capabilities().word_timing == "estimated", send_audio, send_word);
+    int rate = engine.sample_rate();
+    for (const auto& v : engine.voices())
+      if (v.id == request.params.voice && v.sample_rate > 0) rate = v.sample_rate;
+    word_timer timer(request.text, request.units, engine.capabilities().word_timing == "estimated", rate, send_audio, send_word);
     outcome = engine.synthesize(
         request.text, request.params, [&](std::span<const std::int16_t> pcm) { return timer.audio(pcm); },
         [&](std::size_t begin, std::size_t length) { timer.word(begin, length); });

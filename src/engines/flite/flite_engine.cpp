@@ -5,6 +5,9 @@
 
 
 #include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
 #include <map>
 
 namespace rtts::engines {
@@ -42,6 +45,14 @@ struct flite_api {
   decltype(&::feat_set_float) set_float = nullptr;
   decltype(&::feat_float) get_float = nullptr;
   decltype(&::feat_present) present = nullptr;
+  // For word timing: the utterance's Word relation and its features.
+  decltype(&::utt_relation) relation = nullptr;
+  decltype(&::relation_head) head = nullptr;
+  decltype(&::item_next) next = nullptr;
+  decltype(&::ffeature_float) path_float = nullptr;
+  decltype(&::ffeature_string) path_string = nullptr;
+  decltype(&::item_as) as = nullptr;
+  decltype(&::item_parent) parent = nullptr;
 
   struct loaded_voice {
     const flite_voice_spec* spec;
@@ -63,7 +74,10 @@ result<std::unique_ptr<engine>> flite_engine::create() {
       !bind_symbol(core, "new_audio_streaming_info", api->new_streaming_info) ||
       !bind_symbol(core, "audio_streaming_info_val", api->streaming_info_val) || !bind_symbol(core, "feat_set", api->set) ||
       !bind_symbol(core, "feat_set_float", api->set_float) || !bind_symbol(core, "feat_float", api->get_float) ||
-      !bind_symbol(core, "feat_present", api->present))
+      !bind_symbol(core, "feat_present", api->present) || !bind_symbol(core, "utt_relation", api->relation) ||
+      !bind_symbol(core, "relation_head", api->head) || !bind_symbol(core, "item_next", api->next) ||
+      !bind_symbol(core, "ffeature_float", api->path_float) || !bind_symbol(core, "ffeature_string", api->path_string) ||
+      !bind_symbol(core, "item_as", api->as) || !bind_symbol(core, "item_parent", api->parent))
     return missing("libflite.so.1 lacks a function rtts needs");
   api->init();
   for (const auto& spec : voice_specs) {
@@ -92,12 +106,56 @@ std::vector<voice_info> flite_engine::voices() const {
 
 namespace {
 
+struct word_start {
+  long sample;
+  std::size_t begin, length; // bytes of the text
+};
+
 struct stream_state {
-  const audio_sink* sink;
-  int expected_rate;
+  const audio_sink* sink = nullptr;
+  int expected_rate = 0;
+  const flite_api* api = nullptr;
+  std::string_view text;
+  const word_sink* words = nullptr; // null: no timing wanted
+  const cst_utterance* timed = nullptr; // the utterance `starts` was read from
+  std::vector<word_start> starts;
+  std::size_t next_start = 0;
   bool stopped = false;
   bool wrong_rate = false;
 };
+
+// Flite knows every word's segments, and so its exact start, as soon as an utterance's first
+// audio arrives. Words come from tokens ("2026" gives three); each token is announced once, at
+// its first word with sound, and found in the text by its name (Flite strips punctuation).
+void read_word_starts(stream_state& state, const cst_utterance* utt, int rate) {
+  state.timed = utt;
+  state.starts.clear();
+  state.next_start = 0;
+  const auto& api = *state.api;
+  std::size_t cursor = 0;
+  const cst_item* last_token = nullptr;
+  for (cst_item* word = api.head(api.relation(utt, "Word")); word; word = api.next(word)) {
+    float end = api.path_float(word, "R:SylStructure.daughtern.daughtern.R:Segment.end");
+    if (end <= 0) continue; // no sound of its own
+    const cst_item* in_token = api.as(word, "Token");
+    const cst_item* token = in_token ? api.parent(in_token) : nullptr;
+    if (!token || token == last_token) continue; // a further word of the same token
+    last_token = token;
+    std::string name = api.path_string(word, "R:Token.parent.name");
+    std::size_t found = name.empty() ? std::string_view::npos : state.text.find(name, cursor);
+    if (found == std::string_view::npos) continue;
+    float start = api.path_float(word, "R:SylStructure.daughter1.daughter1.R:Segment.p.end");
+    state.starts.push_back({std::lround(start * rate), found, name.size()});
+    cursor = found + name.size();
+  }
+}
+
+bool deliver(stream_state& state, const std::int16_t* samples, long count) {
+  if (count <= 0) return true;
+  if ((*state.sink)(std::span<const std::int16_t>(samples, static_cast<std::size_t>(count)))) return true;
+  state.stopped = true;
+  return false;
+}
 
 int on_audio(const cst_wave* w, int start, int size, int /*last*/, cst_audio_streaming_info* asi) {
   auto* state = static_cast<stream_state*>(asi->userdata);
@@ -106,21 +164,35 @@ int on_audio(const cst_wave* w, int start, int size, int /*last*/, cst_audio_str
     return CST_AUDIO_STREAM_STOP;
   }
   if (size <= 0) return CST_AUDIO_STREAM_CONT;
-  if (!(*state->sink)(std::span<const std::int16_t>(w->samples + start, static_cast<std::size_t>(size)))) {
-    state->stopped = true;
-    return CST_AUDIO_STREAM_STOP;
+  long cursor = start, end = start + size;
+  if (state->words && asi->utt) {
+    if (asi->utt != state->timed) read_word_starts(*state, asi->utt, w->sample_rate);
+    // Cut the chunk at each word start in it and announce the word there.
+    for (; state->next_start < state->starts.size() && state->starts[state->next_start].sample < end; ++state->next_start) {
+      const auto& word = state->starts[state->next_start];
+      long at = std::max(cursor, word.sample);
+      if (!deliver(*state, w->samples + cursor, at - cursor)) return CST_AUDIO_STREAM_STOP;
+      cursor = at;
+      (*state->words)(word.begin, word.length);
+    }
   }
+  if (!deliver(*state, w->samples + cursor, end - cursor)) return CST_AUDIO_STREAM_STOP;
   return CST_AUDIO_STREAM_CONT;
 }
 
 } // namespace
 
-result<void> flite_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
+result<void> flite_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& words) {
   auto found = api_->voices.find(params.voice);
   if (found == api_->voices.end())
     return make_error(error_kind::not_found, "Flite has no voice '" + params.voice + "'", "unknown_voice", "voice");
   const auto& v = found->second;
-  stream_state state{&sink, v.spec->rate};
+  stream_state state;
+  state.sink = &sink;
+  state.expected_rate = v.spec->rate;
+  state.api = api_.get();
+  state.text = text;
+  if (words) state.words = &words;
   // Set on the voice for this one utterance: the job process owns its copy of the voice.
   cst_audio_streaming_info* streaming = api_->new_streaming_info();
   streaming->asc = on_audio;
