@@ -1,10 +1,13 @@
 #include "engines/festival/festival_engine.hpp"
 
 #include <festival/festival.h>
+#include <speech_tools/siod_est.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace rtts::engines {
 
@@ -32,6 +35,34 @@ const festival_voice_spec* spec_of(std::string_view id) {
 }
 
 bool eval(const std::string& scheme) { return festival_eval_command(EST_String(scheme.c_str())) != 0; }
+
+struct word_start {
+  std::size_t sample;
+  std::size_t begin, length; // bytes of the text
+};
+
+// Exact word starts from the utterance's segments. Words come from tokens ("2026" gives
+// three); each token is announced once, at its first word with sound, and found in the text by
+// its name (Festival strips the punctuation).
+std::vector<word_start> word_starts(EST_Utterance& utt, std::string_view text, int rate) {
+  std::vector<word_start> out;
+  const EST_Item* last_token = nullptr;
+  std::size_t cursor = 0;
+  EST_Relation* words = utt.relation("Word", 0);
+  for (EST_Item* w = words ? words->head() : nullptr; w; w = inext(w)) {
+    if (ffeature(w, "R:SylStructure.daughtern.daughtern.R:Segment.end").Float() <= 0) continue; // no sound of its own
+    EST_Item* token = parent(as(w, "Token"));
+    if (!token || token == last_token) continue;
+    last_token = token;
+    std::string name = token->name().str();
+    std::size_t found = name.empty() ? std::string_view::npos : text.find(name, cursor);
+    if (found == std::string_view::npos) continue;
+    float start = ffeature(w, "R:SylStructure.daughter1.daughter1.R:Segment.p.end").Float();
+    out.push_back({static_cast<std::size_t>(std::max(0L, std::lround(start * rate))), found, name.size()});
+    cursor = found + name.size();
+  }
+  return out;
+}
 
 } // namespace
 
@@ -64,7 +95,7 @@ bool festival_engine::select(const std::string& voice) {
 
 void festival_engine::prepare(const std::string& voice) { select(voice); }
 
-result<void> festival_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
+result<void> festival_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& words) {
   const auto* spec = spec_of(params.voice);
   bool offered = std::any_of(voices_.begin(), voices_.end(), [&](const voice_info& v) { return v.id == params.voice; });
   if (!spec || !offered) return make_error(error_kind::not_found, "Festival has no voice '" + params.voice + "'", "unknown_voice", "voice");
@@ -84,19 +115,35 @@ result<void> festival_engine::synthesize(std::string_view text, const synthesis_
   }
   if (!eval(scheme)) return make_error(error_kind::engine_failure, "Festival rejected the speed or pitch settings");
 
-  EST_Wave wave;
+  // The text goes in as the value of a Scheme variable, never spliced into a command.
   std::string z(text);
-  if (!festival_text_to_wave(EST_String(z.c_str()), wave))
+  setvar(rintern("rtts_text"), strcons(static_cast<long>(z.size()), z.c_str()), NIL);
+  if (!eval("(set! rtts_utt (utt.synth (eval (list 'Utterance 'Text rtts_text))))") || !eval("(set! rtts_wave (utt.wave rtts_utt))"))
     return make_error(error_kind::engine_failure, "Festival could not synthesize the text");
+  EST_Wave& wave = *::wave(siod_get_lval("rtts_wave", nullptr));
   if (wave.num_samples() == 0) return {};
   if (wave.sample_rate() != spec->rate || wave.num_channels() != 1)
     return make_error(error_kind::engine_failure, "Festival voice '" + params.voice + "' produced audio in an unexpected format");
   // Festival hands over whole sentences; pass them on in 50 ms pieces so a cancel stops early.
   std::vector<std::int16_t> pcm(static_cast<std::size_t>(wave.num_samples()));
   for (int i = 0; i < wave.num_samples(); ++i) pcm[static_cast<std::size_t>(i)] = wave.a_no_check(i);
-  std::size_t step = static_cast<std::size_t>(spec->rate / 20);
-  for (std::size_t at = 0; at < pcm.size(); at += step)
-    if (!sink(std::span<const std::int16_t>(pcm).subspan(at, std::min(step, pcm.size() - at)))) break;
+  std::vector<word_start> starts;
+  if (words) starts = word_starts(*utterance(siod_get_lval("rtts_utt", nullptr)), text, spec->rate);
+  std::size_t step = static_cast<std::size_t>(spec->rate / 20), next_word = 0;
+  for (std::size_t at = 0; at < pcm.size();) {
+    std::size_t end = std::min(pcm.size(), at + step);
+    // Cut at the next word start in this piece and announce the word there.
+    if (next_word < starts.size() && starts[next_word].sample < end) {
+      end = std::max(at, starts[next_word].sample);
+      if (end == at) {
+        words(starts[next_word].begin, starts[next_word].length);
+        ++next_word;
+        continue;
+      }
+    }
+    if (!sink(std::span<const std::int16_t>(pcm).subspan(at, end - at))) break;
+    at = end;
+  }
   return {};
 }
 
