@@ -49,7 +49,8 @@ std::string voices_json(const worker::worker_hello& engine, bool detail) {
                              {"language", v.language},
                              {"gender", v.gender.empty() ? json::value(nullptr) : json::value(v.gender)},
                              {"engine", engine.engine},
-                             {"sample_rate", engine.rate_of(v.id)}});
+                             {"sample_rate", engine.rate_of(v.id)},
+                             {"word_timing", engine.word_timing_of(v.id)}});
   }
   return json::serialize(a);
 }

@@ -19,6 +19,7 @@ struct voice_info {
   std::string language; // BCP 47-ish, lower case, e.g. "en-us"
   std::string gender;   // "male", "female" or "" when the engine does not say
   int sample_rate = 0;  // Hz of this voice's audio; 0 = the engine's sample_rate()
+  std::string word_timing; // "" = the engine's (engine_capabilities::word_timing)
 };
 
 struct synthesis_params {

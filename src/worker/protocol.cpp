@@ -116,7 +116,8 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
 std::string to_json(const worker_hello& h) {
   json::array voices;
   for (const auto& v : h.voices)
-    voices.push_back(json::object{{"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}, {"sample_rate", v.sample_rate}});
+    voices.push_back(json::object{
+        {"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}, {"sample_rate", v.sample_rate}, {"word_timing", v.word_timing}});
   const auto& c = h.capabilities;
   json::object capabilities{{"thread_safe", c.thread_safe},
                             {"repeatable_in_process", c.repeatable_in_process},
@@ -144,7 +145,7 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
       const auto& vo = v.as_object();
       auto rate = get_number(vo, "sample_rate", 0);
       h.voices.push_back({get_string(vo, "id"), get_string(vo, "name"), get_string(vo, "language"), get_string(vo, "gender"),
-                          rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0});
+                          rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0, get_string(vo, "word_timing")});
     }
   }
   if (auto* c = o->if_contains("capabilities"); c && c->is_object()) {
@@ -164,6 +165,12 @@ int worker_hello::rate_of(std::string_view voice) const {
   for (const auto& v : voices)
     if (v.id == voice && v.sample_rate > 0) return v.sample_rate;
   return sample_rate;
+}
+
+std::string worker_hello::word_timing_of(std::string_view voice) const {
+  for (const auto& v : voices)
+    if (v.id == voice && !v.word_timing.empty()) return v.word_timing;
+  return capabilities.word_timing.empty() ? "estimated" : capabilities.word_timing;
 }
 
 std::string to_json(const error& e) {

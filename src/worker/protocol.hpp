@@ -69,6 +69,8 @@ struct worker_hello {
   engines::engine_capabilities capabilities;
   // The native rate of `voice` (an id of this engine; the engine's rate for an unknown id).
   int rate_of(std::string_view voice) const;
+  // The word timing `voice` gives: exact, quantized or estimated.
+  std::string word_timing_of(std::string_view voice) const;
 };
 
 std::string to_json(const synthesize_request& r);

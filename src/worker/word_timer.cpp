@@ -38,6 +38,15 @@ bool word_timer::audio(std::span<const std::int16_t> pcm) {
 void word_timer::word(std::size_t begin, std::size_t length) {
   if (!ok_ || estimate_ || begin >= text_.size()) return;
   std::size_t end = std::min(text_.size(), begin + std::max<std::size_t>(length, 1));
+  // Some engines count the punctuation and space around a word in it ("world, "): the word is
+  // its letters and digits (unless it has none).
+  std::size_t b = begin, e = end;
+  while (b < e && !is_wordish(static_cast<unsigned char>(text_[b]))) ++b;
+  while (e > b && !is_wordish(static_cast<unsigned char>(text_[e - 1]))) --e;
+  if (b < e) {
+    begin = b;
+    end = e;
+  }
   std::size_t unit = unit_of(begin);
   if (pending_ && unit < units_.size() && unit == pending_unit_) {
     // Another spoken word of the same written unit: the unit goes on.
@@ -122,14 +131,17 @@ bool word_timer::estimate_words() {
       weight += (c & 0xC0) != 0x80;
     }
     if (!wordish) continue;
+    std::size_t e = i; // the word is its letters and digits: "world," -> "world"
+    while (!is_wordish(static_cast<unsigned char>(text_[b]))) ++b;
+    while (!is_wordish(static_cast<unsigned char>(text_[e - 1]))) --e;
     std::size_t unit = unit_of(b);
     if (!tokens.empty() && unit < units_.size() && unit_of(tokens.back().begin) == unit) {
-      tokens.back().end = i;
+      tokens.back().end = std::max(tokens.back().end, e);
       tokens.back().weight += weight + 1;
       continue;
     }
     if (unit < units_.size()) b = std::min(b, units_[unit].first);
-    tokens.push_back({b, unit < units_.size() ? std::max(i, units_[unit].second) : i, weight + 1});
+    tokens.push_back({b, unit < units_.size() ? std::max(e, units_[unit].second) : e, weight + 1});
   }
   if (tokens.empty()) return true;
   // Spread them over the sound: from the first loud sample to the last.

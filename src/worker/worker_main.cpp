@@ -88,9 +88,13 @@ struct shared_state {
       return !lost;
     };
     int rate = engine.sample_rate();
+    std::string timing = engine.capabilities().word_timing;
     for (const auto& v : engine.voices())
-      if (v.id == request.params.voice && v.sample_rate > 0) rate = v.sample_rate;
-    word_timer timer(request.text, request.units, engine.capabilities().word_timing == "estimated", rate, send_audio, send_word);
+      if (v.id == request.params.voice) {
+        if (v.sample_rate > 0) rate = v.sample_rate;
+        if (!v.word_timing.empty()) timing = v.word_timing;
+      }
+    word_timer timer(request.text, request.units, timing == "estimated", rate, send_audio, send_word);
     outcome = engine.synthesize(
         request.text, request.params, [&](std::span<const std::int16_t> pcm) { return timer.audio(pcm); },
         [&](std::size_t begin, std::size_t length) { timer.word(begin, length); });

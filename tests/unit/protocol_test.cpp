@@ -90,10 +90,12 @@ TEST(Protocol, SynthesizeRequestJson) {
 }
 
 TEST(Protocol, HelloJson) {
-  worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0}, {"kal", "CMU US KAL", "en-us", "", 8000}},
+  worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0, ""}, {"kal", "CMU US KAL", "en-us", "", 8000, "estimated"}},
                  {true, false, true, true, false, "exact"}};
   auto back = worker_hello_from_json(to_json(h));
   ASSERT_TRUE(back);
+  EXPECT_EQ(back->word_timing_of("slt"), "exact");
+  EXPECT_EQ(back->word_timing_of("kal"), "estimated");
   EXPECT_EQ(back->engine, "flite");
   EXPECT_EQ(back->sample_rate, 16000);
   ASSERT_EQ(back->voices.size(), 2u);

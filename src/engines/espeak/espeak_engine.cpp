@@ -106,7 +106,10 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
   for (const auto& v : listed) {
     std::string id = v.language.empty() ? lower(v.identifier) : v.language;
     int voice_rate = 0;
+    std::string timing;
     if (v.identifier.starts_with("mb/")) {
+      // eSpeak reports only each sentence's first word for MBROLA voices: rtts estimates.
+      timing = "estimated";
       // MBROLA voices: offered only where their non-free database is installed; their ids are
       // their own ("mb-us1"), and MBROLA databases speak at 16 kHz.
       if (!data_dir || installed_mbrola_database(data_dir, v.identifier).empty()) continue;
@@ -116,7 +119,7 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
     if (e->identifier_by_id_.contains(id)) continue;
     e->identifier_by_id_.emplace(id, v.identifier);
     const char* gender = v.gender == 1 ? "male" : v.gender == 2 ? "female" : "";
-    e->voices_.push_back(voice_info{id, v.name.empty() ? id : v.name, v.language, gender, voice_rate});
+    e->voices_.push_back(voice_info{id, v.name.empty() ? id : v.name, v.language, gender, voice_rate, timing});
   }
   if (!e->identifier_by_id_.contains(e->default_voice()))
     return make_error(error_kind::engine_failure, "eSpeak NG has no en-us voice");

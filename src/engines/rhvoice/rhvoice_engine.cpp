@@ -16,7 +16,16 @@ struct job_state {
   const audio_sink* sink = nullptr;
   int rate = 0;
   bool stopped = false;
+  // Word timing, when asked for: RHVoice reports a word's start between two audio chunks (so
+  // on its ~100 ms chunk grid: "quantized"), as a byte range of the text.
+  const word_sink* words = nullptr;
 };
+
+int on_word_start(unsigned int position, unsigned int length, void* user_data) {
+  auto* job = static_cast<job_state*>(user_data);
+  if (job && job->words) (*job->words)(position, length);
+  return 1;
+}
 
 int on_sample_rate(int rate, void* user_data) {
   if (auto* job = static_cast<job_state*>(user_data)) job->rate = rate;
@@ -67,6 +76,7 @@ result<std::unique_ptr<engine>> rhvoice_engine::create() {
   init.config_path = "/etc/RHVoice";
   init.callbacks.set_sample_rate = on_sample_rate;
   init.callbacks.play_speech = on_speech;
+  init.callbacks.word_starts = on_word_start;
   init.options = RHVoice_preload_voices;
   api->engine = api->new_engine(&init);
   if (!api->engine) return missing("no engine (is rhvoice-english installed?)");
@@ -78,7 +88,7 @@ result<std::unique_ptr<engine>> rhvoice_engine::create() {
     std::string language = lower(infos[i].language ? infos[i].language : "");
     if (infos[i].country && *infos[i].country) language += "-" + lower(infos[i].country);
     const char* gender = infos[i].gender == RHVoice_voice_gender_male ? "male" : infos[i].gender == RHVoice_voice_gender_female ? "female" : "";
-    e->voices_.push_back(voice_info{lower(name), "RHVoice " + name, language, gender, 0});
+    e->voices_.push_back(voice_info{lower(name), "RHVoice " + name, language, gender, 0, {}});
     e->api_->profiles.push_back(name);
   }
   if (e->voices_.empty()) return missing("no voices installed (rhvoice-english)");
@@ -92,7 +102,7 @@ void rhvoice_engine::prepare(const std::string& voice) {
   (void)synthesize("Ready.", {voice, 1.0, 1.0}, [](std::span<const std::int16_t>) { return true; });
 }
 
-result<void> rhvoice_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& /*words*/) {
+result<void> rhvoice_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& words) {
   auto found = std::find_if(voices_.begin(), voices_.end(), [&](const voice_info& v) { return v.id == params.voice; });
   if (found == voices_.end()) return make_error(error_kind::not_found, "RHVoice has no voice '" + params.voice + "'", "unknown_voice", "voice");
   const std::string& profile = api_->profiles[static_cast<std::size_t>(found - voices_.begin())];
@@ -103,7 +113,7 @@ result<void> rhvoice_engine::synthesize(std::string_view text, const synthesis_p
   p.relative_volume = 1.0;
   p.punctuation_mode = RHVoice_punctuation_default;
   p.capitals_mode = RHVoice_capitals_default;
-  job_state job{&sink, 24000};
+  job_state job{&sink, 24000, false, words ? &words : nullptr};
   std::string z(text);
   RHVoice_message message = api_->new_message(api_->engine, z.c_str(), static_cast<unsigned>(z.size()), RHVoice_message_text, &p, &job);
   if (!message) return make_error(error_kind::engine_failure, "RHVoice refused the text");
