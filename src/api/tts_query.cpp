@@ -52,7 +52,8 @@ bool looks_like_ssml(std::string_view text) {
     text.remove_prefix(end + 2);
     skip_space();
   }
-  return text.starts_with("<speak");
+  // A DOCTYPE counts too: such a document is refused as SSML rather than read out as text.
+  return text.starts_with("<speak") || text.starts_with("<!DOCTYPE");
 }
 
 result<bool> parse_flag(std::string_view value, std::string_view param) {

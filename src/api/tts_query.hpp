@@ -32,8 +32,8 @@ struct tts_request {
 // normalize, ssml, timestamps, offset_units.
 result<tts_request> parse_tts_request(const parsed_target& target);
 
-// True for a text that is an SSML document (starts with "<speak", after white space and an XML
-// declaration).
+// True for a text that is an SSML document: it starts with "<speak" (or a DOCTYPE, refused by
+// the SSML parser), after white space and an XML declaration.
 bool looks_like_ssml(std::string_view text);
 
 // A yes/no query value: 1/true/yes/on or 0/false/no/off, or a 400 naming the parameter.

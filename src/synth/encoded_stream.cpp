@@ -29,7 +29,6 @@ result<std::unique_ptr<encoded_stream>> encoded_stream::start(synthesizer& synth
   int native = (*info)->rate_of(resolved->voice);
   auto rate = audio::output_rate(output.format, output.requested_rate, output.default_rate ? output.default_rate : native);
   if (!rate) return rate.error();
-  if (auto ok = synth.check_text(input.text); !ok) return ok.error();
   auto chain = audio::audio_chain::create(native, output.format, *rate);
   if (!chain) return chain.error();
   auto speech = synth.start_stream(input, *resolved);

@@ -2,6 +2,8 @@
 
 #include "text/normalizer.hpp"
 
+#include <utility>
+
 namespace rtts::synth {
 
 namespace {
@@ -42,6 +44,7 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
         f.marks.push_back(std::move(run_marks[next_mark]));
       }
       f.map = located.map.then(run.map);
+      f.written = piece;
       f.text = std::move(piece);
       if (normalize) {
         auto n = text::normalize(f.text);

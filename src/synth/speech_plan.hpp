@@ -21,6 +21,7 @@ struct planned_mark {
 
 struct speech_fragment {
   std::string text;     // plain text for the engine (normalized when asked)
+  std::string written;  // the same before normalization (markup-free; sentence events show it)
   std::string voice;    // a voice id of the stream's engine; empty = the stream's voice
   double speed = 1.0;   // multiplies the stream's speed
   double pitch = 1.0;   // multiplies the stream's pitch

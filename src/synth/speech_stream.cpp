@@ -27,7 +27,7 @@ const speech_fragment& speech_stream::take_fragment() {
   fragment_start_ = produced_samples_;
   if (timing_.level != timestamp_level::none && !f.text.empty()) {
     auto [b, e] = f.map.origin(0, f.text.size());
-    push_timing(timing_event::kind::sentence, plan_.source->substr(b, e - b), b, e, fragment_start_, fragment_start_);
+    push_timing(timing_event::kind::sentence, f.written, b, e, fragment_start_, fragment_start_);
   }
   return f;
 }

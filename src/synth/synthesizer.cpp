@@ -1,6 +1,7 @@
 #include "synth/synthesizer.hpp"
 
 #include "engines/registry.hpp"
+#include "synth/ssml_plan.hpp"
 #include "text/utf8.hpp"
 
 #include <unistd.h>
@@ -155,13 +156,28 @@ result<void> synthesizer::check_text(std::string_view text) const {
 result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_input& input, const voice_options& requested) {
   auto voice = resolve(requested);
   if (!voice) return voice.error();
-  if (auto ok = check_text(input.text); !ok) return ok.error();
-  // Normalization runs after segmentation: a rewrite never crosses a sentence, and the
-  // segmenter sees the abbreviations and numbers as written.
-  auto plan = plan_text(input.text, voice->normalize, segmenter_);
-  if (plan.fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
-  plan.origin = input.origin;
   auto& pool = pools_.at(voice->engine);
+  speech_plan plan;
+  if (input.ssml) {
+    if (!text::is_valid_utf8(input.text)) return make_error(error_kind::invalid_request, "text is not valid UTF-8", "invalid_utf8", "text");
+    // Markup may take some room beside the text: the document may be 4x --max-text bytes.
+    auto planned = plan_ssml(input.text, *voice, pool->info(), segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)});
+    if (!planned) return planned.error();
+    plan = std::move(*planned);
+    std::size_t spoken = 0;
+    for (const auto& f : plan.fragments) spoken += text::count_code_points(f.text);
+    if (spoken > config_.max_text_chars * 2) // say-as and normalization lengthen text; beyond 2x it was long already
+      return make_error(error_kind::payload_too_large, "the SSML document says more than the text limit allows", "text_too_long", "text");
+    if (plan.fragments.empty() && plan.pause_after_s <= 0 && plan.trailing_marks.empty())
+      return make_error(error_kind::invalid_request, "the SSML document has nothing to say", "empty_text", "text");
+  } else {
+    if (auto ok = check_text(input.text); !ok) return ok.error();
+    // Normalization runs after segmentation: a rewrite never crosses a sentence, and the
+    // segmenter sees the abbreviations and numbers as written.
+    plan = plan_text(input.text, voice->normalize, segmenter_);
+    if (plan.fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
+  }
+  plan.origin = input.origin;
   // Admission control: refuse at once what cannot be served, instead of slowing every stream.
   if (pool->streams_in_flight() >= config_.max_streams)
     return make_error(error_kind::overloaded,

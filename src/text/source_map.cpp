@@ -19,7 +19,7 @@ std::pair<std::size_t, std::size_t> within(const text_span& s, std::size_t b, st
   return {s.in_begin + (b - s.out_begin), s.in_begin + (e - s.out_begin)};
 }
 
-void append(std::vector<text_span>& out, text_span s) {
+void add_span(std::vector<text_span>& out, text_span s) {
   // Neighbouring copied spans that continue each other are one span.
   if (!out.empty() && !s.rewritten && !out.back().rewritten && out.back().out_end == s.out_begin && out.back().in_end == s.in_begin) {
     out.back().out_end = s.out_end;
@@ -54,7 +54,7 @@ source_map source_map::then(const source_map& outer) const {
       // A rewrite (or an insertion) stays one unit over all the original it reaches.
       auto [b, e] = s.in_end > s.in_begin ? outer.origin(s.in_begin, s.in_end) : outer.origin(s.in_begin, s.in_begin + 1);
       if (s.in_end <= s.in_begin) e = b;
-      append(out, {s.out_begin, s.out_end, b, e, true});
+      add_span(out, {s.out_begin, s.out_end, b, e, true});
       continue;
     }
     // A copy: follow the outer spans piece by piece.
@@ -64,11 +64,13 @@ source_map source_map::then(const source_map& outer) const {
       std::size_t b = std::max(o.out_begin, s.in_begin), e = std::min(o.out_end, s.in_end);
       if (b >= e) continue;
       auto [ob, oe] = within(o, b, e);
-      append(out, {s.out_begin + (b - s.in_begin), s.out_begin + (e - s.in_begin), ob, oe, o.rewritten});
+      add_span(out, {s.out_begin + (b - s.in_begin), s.out_begin + (e - s.in_begin), ob, oe, o.rewritten});
     }
   }
   return source_map(std::move(out));
 }
+
+void source_map::append(const text_span& span) { add_span(spans_, span); }
 
 void source_map::shift(std::size_t delta) {
   for (auto& s : spans_) {
@@ -95,7 +97,7 @@ located_piece locate_collapsed(std::string_view raw, std::size_t from, std::stri
       std::size_t b = r;
       while (r < raw.size() && is_space(raw[r])) ++r;
       if (r == b) return result;
-      append(spans, {p, p + 1, b, r, r - b != 1 || raw[b] != ' '});
+      add_span(spans, {p, p + 1, b, r, r - b != 1 || raw[b] != ' '});
       ++p;
       continue;
     }
@@ -103,7 +105,7 @@ located_piece locate_collapsed(std::string_view raw, std::size_t from, std::stri
     while (run < piece.size() && piece[run] != ' ') ++run;
     std::size_t n = run - p;
     if (raw.substr(r, n) != piece.substr(p, n)) return result;
-    append(spans, {p, run, r, r + n, false});
+    add_span(spans, {p, run, r, r + n, false});
     r += n;
     p = run;
   }

@@ -26,6 +26,8 @@ public:
   std::pair<std::size_t, std::size_t> origin(std::size_t begin, std::size_t end) const;
   // This map followed by `outer` (which maps this map's input onward).
   source_map then(const source_map& outer) const;
+  // Adds the next piece of output (out_begin == output_size()).
+  void append(const text_span& span);
   // Moves every original offset by `delta` bytes.
   void shift(std::size_t delta);
 

@@ -1,0 +1,156 @@
+#include "ssml/say_as.hpp"
+
+#include "text/language_rules.hpp"
+#include "text/normalizer.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace rtts::ssml {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+void add(std::string& out, std::string_view word) {
+  if (word.empty()) return;
+  if (!out.empty()) out += ' ';
+  out += word;
+}
+
+// Each code point on its own ("A B C"), digits as words.
+std::string characters(std::string_view text) {
+  const auto& r = text::english_rules();
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t n = 1;
+    while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+    if (is_digit(text[i])) add(out, r.ones[static_cast<std::size_t>(text[i] - '0')]);
+    else if (!is_space(text[i])) add(out, text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string digits(std::string_view text) {
+  const auto& r = text::english_rules();
+  std::string out;
+  for (char c : text)
+    if (is_digit(c)) add(out, r.ones[static_cast<std::size_t>(c - '0')]);
+  return out;
+}
+
+// "1,234" / "-12" / "1 000": the number, or nothing if it is not one (or too long).
+bool whole_number(std::string_view text, unsigned long long& value, bool& negative) {
+  std::string s = trim(text);
+  negative = !s.empty() && (s.front() == '-' || s.front() == '+');
+  negative = negative && s.front() == '-';
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.erase(0, 1);
+  std::string d;
+  for (char c : s) {
+    if (is_digit(c)) d += c;
+    else if (c != ',' && c != ' ' && c != '_') return false;
+  }
+  if (d.empty() || d.size() > 18) return false;
+  value = std::stoull(d);
+  return true;
+}
+
+std::string cardinal(std::string_view text) {
+  unsigned long long n = 0;
+  bool negative = false;
+  if (!whole_number(text, n, negative)) return text::normalize(text).text; // decimals and the like
+  std::string out = negative ? std::string(text::english_rules().minus) + " " : "";
+  return out + text::cardinal_words(n);
+}
+
+std::string ordinal(std::string_view text) {
+  std::string s = trim(text);
+  for (auto marker : text::english_rules().ordinal_markers)
+    if (s.size() > marker.size() && s.ends_with(marker)) s.resize(s.size() - marker.size());
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  unsigned long long n = 0;
+  bool negative = false;
+  if (!whole_number(s, n, negative) || negative) return std::string(text);
+  return text::ordinal_words(n);
+}
+
+// Dates in any order the format names, digits separated by - / . or space.
+std::string date(std::string_view text, std::string_view format) {
+  std::vector<std::string> parts;
+  std::string current;
+  for (char c : trim(text)) {
+    if (is_digit(c)) current += c;
+    else if (c == '-' || c == '/' || c == '.' || is_space(c)) {
+      if (!current.empty()) parts.push_back(std::exchange(current, {}));
+    } else return std::string(text);
+  }
+  if (!current.empty()) parts.push_back(current);
+  std::string order(format);
+  if (order.empty()) order = parts.size() == 3 ? (parts[0].size() == 4 ? "ymd" : "mdy") : parts.size() == 2 ? "md" : "y";
+  if (order.size() != parts.size() || parts.empty()) return std::string(text);
+  unsigned y = 0, m = 0, d = 0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (parts[i].size() > 4) return std::string(text);
+    unsigned v = static_cast<unsigned>(std::stoul(parts[i]));
+    if (order[i] == 'y') y = v;
+    else if (order[i] == 'm') m = v;
+    else if (order[i] == 'd') d = v;
+    else return std::string(text);
+  }
+  const auto& r = text::english_rules();
+  if ((m && (m < 1 || m > 12)) || d > 31 || (order.find('m') != std::string::npos && m == 0)) return std::string(text);
+  std::string out;
+  if (m) add(out, r.months[m - 1]);
+  if (d) add(out, text::ordinal_words(d));
+  if (y) {
+    if (!out.empty() && d) out += ',';
+    add(out, text::year_words(y));
+  }
+  return out.empty() ? std::string(text) : out;
+}
+
+// Digits one by one, groups apart ("555-0100" -> "five five five, zero one zero zero").
+std::string telephone(std::string_view text) {
+  const auto& r = text::english_rules();
+  std::string out;
+  bool in_group = false;
+  for (char c : text) {
+    if (is_digit(c)) {
+      add(out, r.ones[static_cast<std::size_t>(c - '0')]);
+      in_group = true;
+    } else if (c == '+' && out.empty()) {
+      add(out, "plus");
+    } else if (in_group) {
+      out += ',';
+      in_group = false;
+    }
+  }
+  while (!out.empty() && out.back() == ',') out.pop_back();
+  return out.empty() ? std::string(text) : out;
+}
+
+} // namespace
+
+std::string say_as(std::string_view text, std::string_view interpret_as, std::string_view format) {
+  std::string out;
+  if (interpret_as == "characters" || interpret_as == "spell-out" || interpret_as == "letters" || interpret_as == "verbatim")
+    out = characters(text);
+  else if (interpret_as == "digits") out = digits(text);
+  else if (interpret_as == "cardinal" || interpret_as == "number") out = cardinal(text);
+  else if (interpret_as == "ordinal") out = ordinal(text);
+  else if (interpret_as == "date") out = date(text, format);
+  else if (interpret_as == "time") out = text::normalize(trim(text)).text;
+  else if (interpret_as == "telephone") out = telephone(text);
+  else out = std::string(text);
+  return out.empty() ? std::string(text) : out;
+}
+
+} // namespace rtts::ssml

@@ -1,0 +1,88 @@
+#include "synth/ssml_plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace rtts::synth {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(c == '_' ? '-' : std::tolower(c)); });
+  return s;
+}
+
+// "en" matches "en-us" and "en-US" matches "en-us"; "en-gb" does not match "en-us".
+bool language_matches(const std::string& wanted, const std::string& have) {
+  auto w = lower(wanted), h = lower(have);
+  return w == h || h.starts_with(w + "-") || w.starts_with(h + "-");
+}
+
+const engines::voice_info* find_voice(const worker::worker_hello& info, std::string_view id) {
+  for (const auto& v : info.voices)
+    if (v.id == id) return &v;
+  return nullptr;
+}
+
+result<std::string> voice_for(const ssml::run& run, const voice_options& request, const worker::worker_hello& info) {
+  std::string id = run.voice;
+  if (auto colon = id.find(':'); colon != std::string::npos) {
+    if (id.substr(0, colon) != request.engine)
+      return make_error(error_kind::invalid_request,
+                        "SSML <voice name=\"" + run.voice + "\">: one request speaks with one engine (" + request.engine + ")",
+                        "invalid_ssml_voice", "text");
+    id = id.substr(colon + 1);
+  }
+  if (!id.empty() && !find_voice(info, id))
+    return make_error(error_kind::invalid_request,
+                      "SSML <voice name=\"" + run.voice + "\">: engine '" + request.engine + "' has no such voice; GET /voices?engine=" +
+                          request.engine + " lists them",
+                      "invalid_ssml_voice", "text");
+  if (id.empty() && !run.language.empty()) {
+    // The request's voice if it speaks the language, else the first voice that does.
+    const auto* current = find_voice(info, request.voice);
+    if (!current || !language_matches(run.language, current->language)) {
+      for (const auto& v : info.voices)
+        if (lower(v.language) == lower(run.language)) {
+          id = v.id;
+          break;
+        }
+      if (id.empty())
+        for (const auto& v : info.voices)
+          if (language_matches(run.language, v.language)) {
+            id = v.id;
+            break;
+          }
+    }
+  }
+  if (id.empty() || id == request.voice) return std::string();
+  if (info.rate_of(id) != info.rate_of(request.voice))
+    return make_error(error_kind::invalid_request,
+                      "SSML switches to voice '" + id + "' (" + std::to_string(info.rate_of(id)) + " Hz) from '" + request.voice + "' (" +
+                          std::to_string(info.rate_of(request.voice)) + " Hz): one request's voices must share a sample rate",
+                      "invalid_ssml_voice", "text");
+  return id;
+}
+
+} // namespace
+
+result<speech_plan> plan_ssml(std::string_view document, const voice_options& voice, const worker::worker_hello& info,
+                              const text::segmenter_policy& policy, const ssml::limits& limits) {
+  auto runs = ssml::parse(document, limits);
+  if (!runs) return runs.error();
+  std::vector<text_run> planned;
+  for (auto& r : *runs) {
+    auto id = voice_for(r, voice, info);
+    if (!id) return id.error();
+    text_run t{std::move(r.text), std::move(r.map), {}};
+    t.settings.voice = *id;
+    t.settings.speed = r.rate;
+    t.settings.pitch = r.pitch;
+    t.settings.gain = r.volume;
+    t.settings.pause_before_s = r.pause_before_s;
+    for (auto& m : r.marks) t.settings.marks.push_back({std::move(m.name), m.at, m.source_offset, false});
+    planned.push_back(std::move(t));
+  }
+  return plan_runs(std::move(planned), std::make_shared<const std::string>(document), voice.normalize, policy);
+}
+
+} // namespace rtts::synth
