@@ -1,5 +1,7 @@
 #include "server_fixture.hpp"
 
+#include <boost/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -107,6 +109,32 @@ std::string base64_decode(std::string_view text) {
       out.push_back(static_cast<char>((value >> bits) & 0xFF));
     }
   }
+  return out;
+}
+
+sse_answer read_sse(const std::string& body) {
+  sse_answer out;
+  std::size_t at = 0;
+  while ((at = body.find("data: ", at)) != std::string::npos) {
+    auto end = body.find("\n\n", at);
+    if (end == std::string::npos) break;
+    auto value = boost::json::parse(body.substr(at + 6, end - at - 6));
+    auto event = value.as_object();
+    at = end + 2;
+    if (event.at("type") == "speech.audio.delta") {
+      out.audio += base64_decode(event.at("audio").as_string());
+      continue;
+    }
+    out.events.push_back(std::move(event));
+    out.audio_bytes_before.push_back(out.audio.size());
+  }
+  return out;
+}
+
+std::vector<boost::json::object> sse_answer::of_type(std::string_view type) const {
+  std::vector<boost::json::object> out;
+  for (const auto& e : events)
+    if (e.at("type").is_string() && e.at("type").as_string() == type) out.push_back(e);
   return out;
 }
 

@@ -35,6 +35,18 @@ unsigned free_port();
 // file is removed.
 std::vector<boost::json::object> read_json_log(const std::string& path);
 
+// A server-sent-events answer (/tts with timestamps, /v1/audio/speech with stream_format sse):
+// its non-audio events in order, the audio joined, and how many audio bytes had arrived before
+// each event (to check that an event precedes the audio that holds its start).
+struct sse_answer {
+  std::vector<boost::json::object> events;
+  std::vector<std::size_t> audio_bytes_before;
+  std::string audio;
+  // The events of one type ("speech.word"), in order.
+  std::vector<boost::json::object> of_type(std::string_view type) const;
+};
+sse_answer read_sse(const std::string& body);
+
 // A base64 decoder of the tests' own, so the server's encoder is checked by something else.
 std::string base64_decode(std::string_view text);
 
