@@ -41,11 +41,10 @@ result<std::string> voice_for(const ssml::run& run, const voice_options& request
     // The request's voice if it speaks the language, else the first voice that does.
     const auto* current = find_voice(info, request.voice);
     if (!current || !language_matches(run.language, current->language)) {
-      for (const auto& v : info.voices)
-        if (lower(v.language) == lower(run.language)) {
-          id = v.id;
-          break;
-        }
+      // An exact match; else the language's home variety ("fr" -> "fr-fr"); else any variety.
+      for (const auto& wanted : {lower(run.language), lower(run.language) + "-" + lower(run.language)})
+        for (const auto& v : info.voices)
+          if (id.empty() && lower(v.language) == wanted) id = v.id;
       if (id.empty())
         for (const auto& v : info.voices)
           if (language_matches(run.language, v.language)) {

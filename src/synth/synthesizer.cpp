@@ -164,10 +164,13 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_in
     auto planned = plan_ssml(input.text, *voice, pool->info(), segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)});
     if (!planned) return planned.error();
     plan = std::move(*planned);
+    // The text limit counts what the document says (before normalization), as for plain text.
     std::size_t spoken = 0;
-    for (const auto& f : plan.fragments) spoken += text::count_code_points(f.text);
-    if (spoken > config_.max_text_chars * 2) // say-as and normalization lengthen text; beyond 2x it was long already
-      return make_error(error_kind::payload_too_large, "the SSML document says more than the text limit allows", "text_too_long", "text");
+    for (const auto& f : plan.fragments) spoken += text::count_code_points(f.written);
+    if (spoken > config_.max_text_chars)
+      return make_error(error_kind::payload_too_large,
+                        "the SSML document says " + std::to_string(spoken) + " characters; the limit is " + std::to_string(config_.max_text_chars),
+                        "text_too_long", "text");
     if (plan.fragments.empty() && plan.pause_after_s <= 0 && plan.trailing_marks.empty())
       return make_error(error_kind::invalid_request, "the SSML document has nothing to say", "empty_text", "text");
   } else {
