@@ -10,7 +10,7 @@
 // speech.word, speech.sentence and speech.mark, next to speech.audio.delta.
 #include "core/error.hpp"
 #include "core/speech_options.hpp"
-#include "synth/speech_stream.hpp"
+#include "synth/timing_event.hpp"
 
 #include <string>
 #include <string_view>

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/speech_options.hpp"
 #include "synth/speech_plan.hpp"
+#include "synth/timing_event.hpp"
 #include "worker/word_timer.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,14 +22,6 @@
 #include <vector>
 
 namespace rtts::synth {
-
-// A word, sentence or SSML mark, placed in the client's text and in the audio.
-struct timing_event {
-  enum class kind { word, sentence, mark } type = kind::word;
-  std::string text;                // the word or sentence as the client wrote it; the mark's name
-  std::size_t offset = 0, length = 0; // in the client's text, in the units it asked for
-  double start = 0, end = 0;       // seconds from the start of the stream's audio (end: words only)
-};
 
 struct stream_event {
   enum class kind { audio, timing, end, failed } type = kind::audio;

@@ -93,10 +93,10 @@ located_piece locate_collapsed(std::string_view raw, std::size_t from, std::stri
   while (r < raw.size() && is_space(raw[r])) ++r;
   for (std::size_t p = 0; p < piece.size();) {
     if (piece[p] == ' ') {
-      // One space stands for a run of white space in the raw text.
+      // One space stands for a run of white space in the raw text, or for none: the sentence
+      // splitter joins "Wait!so" back as "Wait! so".
       std::size_t b = r;
       while (r < raw.size() && is_space(raw[r])) ++r;
-      if (r == b) return result;
       add_span(spans, {p, p + 1, b, r, r - b != 1 || raw[b] != ' '});
       ++p;
       continue;

@@ -40,8 +40,8 @@ private:
   std::vector<text_span> spans_;
 };
 
-// Finds `piece` (white space collapsed, as the segmenters give it) in `raw` at or after byte
-// `from`, and maps it there. `end` is where the match ended in `raw`. Fails (nothing found)
+// Finds `piece` (white space collapsed, as the segmenters give it; a space may also stand where
+// the raw text had none) in `raw` at or after byte `from`, and maps it there. `end` is where the match ended in `raw`. Fails (nothing found)
 // only if `piece` is not a collapsed copy of raw text after `from`.
 struct located_piece {
   source_map map;

@@ -27,6 +27,14 @@ TEST(SourceMap, LocatesCollapsedPieceAcrossWhiteSpaceRuns) {
   EXPECT_FALSE(locate_collapsed(raw, 0, "Hello world.").found);
 }
 
+TEST(SourceMap, ASpaceTheSplitterInsertedMapsToNothing) {
+  std::string raw = "Wait!so";
+  auto located = locate_collapsed(raw, 0, "Wait! so");
+  ASSERT_TRUE(located.found);
+  EXPECT_EQ(original(raw, located.map, 6, 8), "so");
+  EXPECT_EQ(located.end, raw.size());
+}
+
 TEST(SourceMap, NormalizedDateMapsEveryWordToTheWholeDate) {
   std::string raw = "Due   2026-11-29, ok.";
   auto located = locate_collapsed(raw, 0, "Due 2026-11-29, ok.");
