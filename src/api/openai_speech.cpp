@@ -124,11 +124,11 @@ result<speech_request> parse_speech_request(std::string_view content_type, std::
     r.voice.normalize = n->as_bool();
   }
 
+  r.ssml = looks_like_ssml(r.input);                         // a document unless "ssml" says otherwise
   if (auto* n = o.if_contains("ssml"); n && !n->is_null()) { // rtts extension
     if (!n->is_bool()) return bad("ssml must be true or false", "ssml", "invalid_ssml");
     r.ssml = n->as_bool();
   }
-  r.ssml = r.ssml || looks_like_ssml(r.input);
   auto timestamps = string_field(o, "timestamps", false); // rtts extension
   if (!timestamps) return timestamps.error();
   auto level = parse_timestamp_level(*timestamps);

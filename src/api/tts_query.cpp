@@ -87,12 +87,13 @@ result<tts_request> parse_tts_request(const parsed_target& target) {
     if (!flag) return flag.error();
     r.voice.normalize = *flag;
   }
+  // ssml=1/0 decides; without it, a text that starts like a document is one.
+  r.ssml = looks_like_ssml(r.text);
   if (auto v = target.get("ssml")) {
     auto flag = parse_flag(*v, "ssml");
     if (!flag) return flag.error();
     r.ssml = *flag;
   }
-  r.ssml = r.ssml || looks_like_ssml(r.text);
   auto level = parse_timestamp_level(target.get("timestamps").value_or(""));
   if (!level) return level.error();
   auto unit = parse_offset_unit(target.get("offset_units").value_or(""));

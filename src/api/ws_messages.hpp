@@ -27,7 +27,7 @@ struct stream_config {
   audio_format format = audio_format::pcm; // pcm or wav
   int sample_rate = 0;                     // 0 = 24000
   bool binary = true;                      // audio as binary frames (else base64 JSON)
-  bool ssml = false;                       // each text message is one SSML document
+  bool ssml = false;                       // each text message is one SSML document (/ws: any message starting with <speak is)
   timing_options timing;                   // word/sentence/mark events
 };
 struct stream_text {

@@ -106,6 +106,7 @@ private:
   void on_text(std::string message);
   void on_stream_message(api::stream_message message);
   void queue_sentences(std::vector<text::released_piece> sentences);
+  bool queue_utterance(utterance u); // false (and an error sent) when the queue is full
   void send(std::string data, bool binary = false, std::uint64_t samples = 0);
   void send_error(const error& e) { send(protocol_ == protocol::realtimetts ? api::ws_error(e) : api::stream_error(e)); }
   void barge_in();
@@ -323,17 +324,21 @@ asio::awaitable<void> ws_session::speak(utterance u) {
   current_.reset();
 }
 
+bool ws_session::queue_utterance(utterance u) {
+  if (todo_.size() >= ctx_->config.ws_max_queued) {
+    send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
+    return false;
+  }
+  todo_.push_back(std::move(u));
+  wake(todo_signal_);
+  return true;
+}
+
 void ws_session::queue_sentences(std::vector<text::released_piece> sentences) {
   auto now = clock_type::now();
-  for (auto& s : sentences) {
-    if (todo_.size() >= ctx_->config.ws_max_queued) {
-      send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
-      return;
-    }
-    // The raw text, not the collapsed sentence: offsets of its words point at what was sent.
-    todo_.push_back({std::move(s.raw), now, s.origin, false});
-  }
-  wake(todo_signal_);
+  // The raw text, not the collapsed sentence: offsets of its words point at what was sent.
+  for (auto& s : sentences)
+    if (!queue_utterance({std::move(s.raw), now, s.origin, false})) return;
 }
 
 void ws_session::on_text(std::string message) {
@@ -341,9 +346,9 @@ void ws_session::on_text(std::string message) {
     // The example server's protocol: "stop" (or nothing) ends the session.
     if (message.empty() || message == "stop") return start_closing();
     if (auto ok = ctx_->synth.check_text(message); !ok) return send_error(ok.error());
-    bool ssml = api::looks_like_ssml(message);
-    todo_.push_back({std::move(message), clock_type::now(), {}, ssml});
-    return wake(todo_signal_);
+    bool ssml = config.ssml || api::looks_like_ssml(message);
+    queue_utterance({std::move(message), clock_type::now(), {}, ssml});
+    return;
   }
   auto parsed = api::parse_stream_message(message);
   if (!parsed) return send_error(parsed.error());
@@ -367,12 +372,10 @@ void ws_session::on_stream_message(api::stream_message message) {
       send(api::stream_ready(config, ctx_->synth.default_engine(), ctx_->synth.default_voice("")));
     }
     got_text_ = true;
+    // With SSML each message is one whole document (markup cannot be cut at sentence ends).
     if (config.ssml) {
-      // Each message is one whole SSML document (markup cannot be cut at sentence ends).
-      if (todo_.size() >= ctx_->config.ws_max_queued)
-        return send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
-      todo_.push_back({std::move(t->text), clock_type::now(), {}, true});
-      return wake(todo_signal_);
+      queue_utterance({std::move(t->text), clock_type::now(), {}, true});
+      return;
     }
     if (segmenter_.buffered_bytes() + t->text.size() > ctx_->config.max_text_chars * 4)
       return send_error(make_error(error_kind::payload_too_large, "too much text without a sentence end", "buffer_full"));

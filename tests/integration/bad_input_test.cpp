@@ -136,9 +136,15 @@ TEST_F(BadInput, GarbageIsABadRequest) {
 }
 
 TEST_F(BadInput, ControlCharactersAndMarkupAreJustText) {
-  auto r = server->get(tts_target("<speak><audio src=\"x.wav\"/>hello</speak>\x01\x02 & done"));
+  auto r = server->get(tts_target("Say <b>hello</b> <audio src=\"x.wav\"/>\x01\x02 & done"));
   EXPECT_EQ(r.status, 200u);
   EXPECT_TRUE(r.complete);
+  // A text that starts like an SSML document is one (and <audio> is refused), unless ssml=0.
+  auto document = "<speak><audio src=\"x.wav\"/>hello</speak>\x01\x02 & done";
+  EXPECT_EQ(server->get(tts_target(document)).status, 400u);
+  auto as_text = server->get(tts_target(document, "ssml=0"));
+  EXPECT_EQ(as_text.status, 200u);
+  EXPECT_TRUE(as_text.complete);
 }
 
 TEST(BadInputDefaults, HundredThousandCharactersAccepted) {

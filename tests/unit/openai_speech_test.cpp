@@ -103,3 +103,18 @@ TEST(OpenAiSpeech, NormalizeExtension) {
   EXPECT_FALSE(parse(R"({"input":"x","normalize":false})")->voice.normalize);
   EXPECT_EQ(parse(R"({"input":"x","normalize":"no"})").error().param, "normalize");
 }
+
+TEST(OpenAiSpeech, TimestampsNeedSseAndSsmlIsDetected) {
+  auto r = parse(R"({"input":"Hi","stream_format":"sse","timestamps":"word","offset_units":"utf8"})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->timing.level, timestamp_level::word);
+  EXPECT_EQ(r->timing.units, offset_unit::utf8);
+  auto no_sse = parse(R"({"input":"Hi","timestamps":"word"})");
+  ASSERT_FALSE(no_sse);
+  EXPECT_EQ(no_sse.error().code, "timestamps_need_sse");
+  EXPECT_FALSE(parse(R"({"input":"Hi","stream_format":"sse","timestamps":1})"));
+  EXPECT_TRUE(parse(R"({"input":"<speak>Hi</speak>"})")->ssml);
+  EXPECT_FALSE(parse(R"({"input":"<speak>Hi</speak>","ssml":false})")->ssml);
+  EXPECT_TRUE(parse(R"({"input":"Hi","ssml":true})")->ssml);
+  EXPECT_FALSE(parse(R"({"input":"Hi","ssml":"yes"})"));
+}

@@ -80,3 +80,21 @@ TEST(TtsQuery, NormalizeIsOnUnlessSwitchedOff) {
   EXPECT_TRUE(parse("/tts?text=x&normalize=true")->voice.normalize);
   EXPECT_EQ(parse("/tts?text=x&normalize=maybe").error().param, "normalize");
 }
+
+TEST(TtsQuery, TimestampsOffsetUnitsAndSsml) {
+  auto r = parse("/tts?text=Hi&timestamps=word&offset_units=utf16");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->timing.level, timestamp_level::word);
+  EXPECT_EQ(r->timing.units, offset_unit::utf16);
+  EXPECT_FALSE(r->ssml);
+  EXPECT_EQ(parse("/tts?text=Hi")->timing.level, timestamp_level::none);
+  EXPECT_EQ(parse("/tts?text=Hi&timestamps=sentence")->timing.level, timestamp_level::sentence);
+  EXPECT_FALSE(parse("/tts?text=Hi&timestamps=phonemes"));
+  EXPECT_FALSE(parse("/tts?text=Hi&offset_units=bytes"));
+  // A document is recognized by its start; ssml= decides either way.
+  EXPECT_TRUE(parse("/tts?text=%3Cspeak%3EHi%3C%2Fspeak%3E")->ssml);
+  EXPECT_TRUE(parse("/tts?text=%20%3C%3Fxml%20version%3D%221.0%22%3F%3E%3Cspeak%3EHi%3C%2Fspeak%3E")->ssml);
+  EXPECT_FALSE(parse("/tts?text=%3Cspeak%3EHi%3C%2Fspeak%3E&ssml=0")->ssml);
+  EXPECT_TRUE(parse("/tts?text=Hi&ssml=1")->ssml);
+  EXPECT_FALSE(parse("/tts?text=Say%20%3Cspeak%3E")->ssml);
+}
