@@ -23,6 +23,7 @@ struct speech_fragment {
   std::string text;     // plain text for the engine (normalized when asked)
   std::string written;  // the same before normalization (markup-free; sentence events show it)
   std::string voice;    // a voice id of the stream's engine; empty = the stream's voice
+  int sample_rate = 0;  // that voice's rate when it differs from the stream's (rtts resamples)
   double speed = 1.0;   // multiplies the stream's speed
   double pitch = 1.0;   // multiplies the stream's pitch
   double gain = 1.0;    // applied to the audio by rtts

@@ -25,6 +25,8 @@ const speech_fragment& speech_stream::take_fragment() {
   for (; marks_done_ < f.marks.size() && f.marks[marks_done_].before_pause; ++marks_done_) push_mark(f.marks[marks_done_], produced_samples_);
   push_silence(f.pause_before_s);
   fragment_start_ = produced_samples_;
+  resampler_.reset();
+  if (f.sample_rate > 0 && f.sample_rate != native_rate_) resampler_ = std::make_unique<audio::resampler>(f.sample_rate, native_rate_);
   if (timing_.level != timestamp_level::none && !f.text.empty()) {
     auto [b, e] = f.map.origin(0, f.text.size());
     push_timing(timing_event::kind::sentence, f.written, b, e, fragment_start_, fragment_start_);
@@ -39,14 +41,24 @@ bool speech_stream::wants_words(const speech_fragment& f) const {
 void speech_stream::push_word(const worker::timed_word& w) {
   if (cancelled() || finished_ || current_ >= plan_.fragments.size()) return;
   const auto& f = plan_.fragments[current_];
-  std::uint64_t start = fragment_start_ + w.start_sample;
+  // Samples of the fragment's voice, counted at the stream's rate.
+  auto at_stream_rate = [&](std::uint64_t s) {
+    return resampler_ ? s * static_cast<std::uint64_t>(native_rate_) / static_cast<std::uint64_t>(f.sample_rate) : s;
+  };
+  std::uint64_t start = fragment_start_ + at_stream_rate(w.start_sample);
   push_marks_until(w.begin + 1, start);
   if (timing_.level != timestamp_level::word || w.begin >= f.text.size()) return;
   auto [b, e] = f.map.origin(w.begin, std::min(w.end, f.text.size()));
-  push_timing(timing_event::kind::word, plan_.source->substr(b, e - b), b, e, start, fragment_start_ + w.end_sample);
+  push_timing(timing_event::kind::word, plan_.source->substr(b, e - b), b, e, start, fragment_start_ + at_stream_rate(w.end_sample));
 }
 
 void speech_stream::fragment_done() {
+  if (resampler_) {
+    std::vector<std::int16_t> tail;
+    resampler_->finish(tail);
+    resampler_.reset();
+    append_audio(std::move(tail));
+  }
   if (current_ < plan_.fragments.size()) push_marks_until(plan_.fragments[current_].text.size() + 1, produced_samples_);
 }
 
@@ -71,8 +83,7 @@ void speech_stream::push_timing(timing_event::kind kind, std::string text, std::
 
 void speech_stream::push_silence(double seconds) {
   if (seconds <= 0) return;
-  std::vector<std::int16_t> zeros(static_cast<std::size_t>(seconds * native_rate_ + 0.5));
-  push_audio(zeros);
+  append_audio(std::vector<std::int16_t>(static_cast<std::size_t>(seconds * native_rate_ + 0.5)));
 }
 
 asio::awaitable<stream_event> speech_stream::next() {
@@ -116,13 +127,20 @@ std::chrono::steady_clock::time_point speech_stream::playback_deadline() const {
 
 void speech_stream::push_audio(std::span<const std::int16_t> pcm) {
   if (cancelled() || finished_ || pcm.empty()) return;
-  buffered_bytes_ += pcm.size_bytes();
-  produced_samples_ += pcm.size();
-  stream_event e{stream_event::kind::audio, {pcm.begin(), pcm.end()}, {}, {}};
+  if (!resampler_) return append_audio({pcm.begin(), pcm.end()});
+  std::vector<std::int16_t> converted;
+  resampler_->process(pcm, converted);
+  append_audio(std::move(converted));
+}
+
+void speech_stream::append_audio(std::vector<std::int16_t> samples) {
+  if (cancelled() || finished_ || samples.empty()) return;
+  buffered_bytes_ += samples.size() * sizeof(std::int16_t);
+  produced_samples_ += samples.size();
   // SSML volume: a gain in rtts's own chain, the same on every engine.
   if (double gain = current_ < plan_.fragments.size() ? plan_.fragments[current_].gain : 1.0; gain != 1.0)
-    for (auto& s : e.samples) s = static_cast<std::int16_t>(std::clamp(std::lround(s * gain), -32768L, 32767L));
-  push(std::move(e));
+    for (auto& s : samples) s = static_cast<std::int16_t>(std::clamp(std::lround(s * gain), -32768L, 32767L));
+  push(stream_event{stream_event::kind::audio, std::move(samples), {}, {}});
 }
 
 void speech_stream::push_end() {

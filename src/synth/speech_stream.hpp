@@ -4,6 +4,7 @@
 // produces into it; the client's session consumes from it. Both run on the network thread.
 #include "core/cancel_token.hpp"
 #include "core/error.hpp"
+#include "audio/resampler.hpp"
 #include "core/speech_options.hpp"
 #include "synth/speech_plan.hpp"
 #include "synth/timing_event.hpp"
@@ -17,6 +18,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -75,6 +77,7 @@ public:
 private:
   void push(stream_event e);
   void push_silence(double seconds);
+  void append_audio(std::vector<std::int16_t> samples); // at the stream's rate
   void push_timing(timing_event::kind kind, std::string text, std::size_t begin, std::size_t end, std::uint64_t start,
                    std::uint64_t stop);
   void push_mark(const planned_mark& m, std::uint64_t at);
@@ -88,6 +91,7 @@ private:
   std::size_t current_ = 0;              // the fragment in synthesis
   std::size_t marks_done_ = 0;           // of the current fragment
   std::uint64_t fragment_start_ = 0;     // sample where the current fragment's audio starts
+  std::unique_ptr<audio::resampler> resampler_; // the current fragment's voice speaks at another rate
   int native_rate_;
   std::size_t buffer_limit_bytes_;
   std::size_t buffered_bytes_ = 0;

@@ -54,11 +54,6 @@ result<std::string> voice_for(const ssml::run& run, const voice_options& request
     }
   }
   if (id.empty() || id == request.voice) return std::string();
-  if (info.rate_of(id) != info.rate_of(request.voice))
-    return make_error(error_kind::invalid_request,
-                      "SSML switches to voice '" + id + "' (" + std::to_string(info.rate_of(id)) + " Hz) from '" + request.voice + "' (" +
-                          std::to_string(info.rate_of(request.voice)) + " Hz): one request's voices must share a sample rate",
-                      "invalid_ssml_voice", "text");
   return id;
 }
 
@@ -74,6 +69,7 @@ result<speech_plan> plan_ssml(std::string_view document, const voice_options& vo
     if (!id) return id.error();
     text_run t{std::move(r.text), std::move(r.map), {}};
     t.settings.voice = *id;
+    if (!id->empty() && info.rate_of(*id) != info.rate_of(voice.voice)) t.settings.sample_rate = info.rate_of(*id);
     t.settings.speed = r.rate;
     t.settings.pitch = r.pitch;
     t.settings.gain = r.volume;

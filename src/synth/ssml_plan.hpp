@@ -8,9 +8,9 @@
 
 namespace rtts::synth {
 
-// `voice` is the request's resolved voice; `info` its engine's catalogue. A voice switch must
-// stay within the engine and its sample rate (the stream has one rate); a language without a
-// voice keeps the current one.
+// `voice` is the request's resolved voice; `info` its engine's catalogue. A voice switch stays
+// within the engine (a voice of another rate is resampled to the stream's); a language without
+// a voice keeps the current one.
 result<speech_plan> plan_ssml(std::string_view document, const voice_options& voice, const worker::worker_hello& info,
                               const text::segmenter_policy& policy, const ssml::limits& limits);
 

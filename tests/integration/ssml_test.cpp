@@ -122,11 +122,19 @@ TEST_F(Ssml, VoiceAndLangSwitchWithinOneRequest) {
   // A language no voice of the engine speaks keeps the current voice.
   auto flite_french = pcm(R"(<speak><lang xml:lang="fr">Bonjour.</lang></speak>)", "flite", "slt");
   EXPECT_TRUE(flite_french == pcm("Bonjour.", "flite", "slt", false));
-  // One stream has one sample rate: Festival's slt (32 kHz) cannot switch to kal (16 kHz).
-  auto across = server->get(tts_target(R"(<speak>Hi. <voice name="kal">Hi.</voice></speak>)", "engine=festival&voice=slt"));
-  EXPECT_EQ(across.status, 400u);
-  EXPECT_EQ(error_code(across), "invalid_ssml_voice");
-  EXPECT_NE(across.body.find("sample rate"), std::string::npos);
+  // A voice of another rate is resampled to the stream's: Festival's slt (32 kHz) then kal (16 kHz).
+  auto across = server->get(tts_target(R"(<speak>Hi. <voice name="kal">Hi.</voice></speak>)", "format=pcm&engine=festival&voice=slt&timestamps=word"));
+  ASSERT_EQ(across.status, 200u) << across.body;
+  EXPECT_EQ(across.header("x-audio-sample-rate"), "32000");
+  auto answer = read_sse(across.body);
+  auto kal_alone = pcm("Hi.", "festival", "kal", false);
+  auto slt_alone = pcm("Hi.", "festival", "slt", false);
+  double expected = seconds(slt_alone, 32000) + seconds(kal_alone, 16000);
+  EXPECT_NEAR(seconds(answer.audio, 32000), expected, 0.01) << "the kal part keeps its length at 32 kHz";
+  auto words = answer.of_type("speech.word");
+  ASSERT_EQ(words.size(), 2u);
+  EXPECT_GT(words[1].at("start").to_number<double>(), seconds(slt_alone, 32000) - 0.001) << "the second word is timed at the stream's rate";
+  EXPECT_LT(words[1].at("end").to_number<double>(), expected + 0.001);
   auto unknown = server->get(tts_target(R"(<speak><voice name="nobody">Hi.</voice></speak>)"));
   EXPECT_EQ(unknown.status, 400u);
   EXPECT_EQ(error_code(unknown), "invalid_ssml_voice");
