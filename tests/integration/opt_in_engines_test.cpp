@@ -57,6 +57,46 @@ protected:
     for (const auto& t : targets) answers.push_back(std::async(std::launch::async, [t] { return server->get(t).body; }));
     for (std::size_t i = 0; i < answers.size(); ++i) EXPECT_TRUE(answers[i].get() == alone[i]) << i;
   }
+  // Word events as the catalogue says (exact, quantized, estimated), before their audio, and
+  // the SSML elements rtts applies itself: pauses, volume, rate.
+  static void words_and_ssml_work(const std::string& engine, const std::string& voice, const std::string& timing) {
+    SCOPED_TRACE(engine + ":" + voice);
+    auto catalogue = json::parse(server->get("/voices?detail=1&engine=" + engine).body); // named: a range-for over a temporary's member dangles
+    for (const auto& v : catalogue.as_array())
+      if (v.at("id") == voice.c_str()) {
+        EXPECT_EQ(v.at("word_timing"), timing.c_str());
+      }
+    const std::string text = "Hello world, how are you today?";
+    auto r = server->get(tts_target(text, "timestamps=word&format=pcm&engine=" + engine + "&voice=" + voice));
+    ASSERT_EQ(r.status, 200u) << r.body;
+    auto answer = read_sse(r.body);
+    int rate = std::stoi(r.header("x-audio-sample-rate"));
+    double duration = static_cast<double>(answer.audio.size() / 2) / rate;
+    std::vector<std::string> words;
+    double previous = -1;
+    for (std::size_t i = 0; i < answer.events.size(); ++i) {
+      const auto& e = answer.events[i];
+      if (e.at("type") != "speech.word") continue;
+      words.emplace_back(e.at("text").as_string());
+      double start = e.at("start").to_number<double>(), end = e.at("end").to_number<double>();
+      EXPECT_EQ(e.at("offset").to_number<std::size_t>(), text.find(words.back()));
+      EXPECT_GT(start, previous);
+      EXPECT_LT(start, end);
+      EXPECT_LE(end, duration + 0.001);
+      EXPECT_LE(static_cast<double>(answer.audio_bytes_before[i] / 2) / rate, start + 0.001) << "before its audio";
+      previous = start;
+    }
+    EXPECT_EQ(words, (std::vector<std::string>{"Hello", "world", "how", "are", "you", "today"}));
+    auto pcm_of = [&](const std::string& doc) { return server->get(tts_target(doc, "format=pcm&engine=" + engine + "&voice=" + voice)).body; };
+    auto short_break = pcm_of("<speak>One.<break time=\"200ms\"/>Two.</speak>");
+    auto long_break = pcm_of("<speak>One.<break time=\"1200ms\"/>Two.</speak>");
+    EXPECT_NEAR(static_cast<double>(long_break.size() - short_break.size()) / 2 / rate, 1.0, 1.0 / rate + 1e-9);
+    auto plain = decode_wav(server->get(tts_target("The quick brown fox.", "engine=" + engine + "&voice=" + voice)).body);
+    auto soft = decode_wav(server->get(tts_target("<speak><prosody volume=\"-6dB\">The quick brown fox.</prosody></speak>", "engine=" + engine + "&voice=" + voice)).body);
+    auto slow = decode_wav(server->get(tts_target("<speak><prosody rate=\"x-slow\">The quick brown fox.</prosody></speak>", "engine=" + engine + "&voice=" + voice)).body);
+    EXPECT_NEAR(soft.rms() / plain.rms(), 0.501, 0.01);
+    EXPECT_GT(slow.seconds(), plain.seconds() * 1.3);
+  }
   static rtts_server* server;
 };
 rtts_server* OptInEngines::server = nullptr;
@@ -74,6 +114,7 @@ TEST_F(OptInEngines, PicoWhereInstalled) {
   auto plain = decode_wav(server->get(tts_target("Hello there.", "engine=pico")).body);
   auto marked = decode_wav(server->get(tts_target("<speed level=\"500\">Hello there.", "engine=pico")).body);
   EXPECT_GT(marked.seconds(), plain.seconds()) << "the tag's words are spoken, not applied";
+  words_and_ssml_work("pico", "en-us", "estimated");
 }
 
 TEST_F(OptInEngines, RhvoiceWhereInstalled) {
@@ -81,6 +122,7 @@ TEST_F(OptInEngines, RhvoiceWhereInstalled) {
   if (!rhvoice_installed()) GTEST_SKIP() << "RHVoice not installed (scripts/install-deps --non-free)";
   every_voice_speaks("rhvoice");
   concurrent_requests_match_alone("rhvoice", {"alan", "slt", "clb"});
+  words_and_ssml_work("rhvoice", "alan", "quantized");
 }
 
 TEST_F(OptInEngines, MbrolaVoicesOfEspeakWhereInstalled) {
@@ -103,4 +145,5 @@ TEST_F(OptInEngines, MbrolaVoicesOfEspeakWhereInstalled) {
     EXPECT_GT(audio.rms(), 300.0);
   }
   concurrent_requests_match_alone("espeak", mbrola);
+  words_and_ssml_work("espeak", "mb-us1", "estimated");
 }
