@@ -246,7 +246,7 @@ int bench(const bench_options& o) {
   std::vector<bench_route> routes;
   for (const auto& name : o.routes) {
     auto r = parse_route(name);
-    if (!r) return fail("unknown route '" + name + "' (tts, ws, stream, openai)");
+    if (!r) return fail("unknown route '" + name + "' (tts, ws, stream, openai, stream-words)");
     routes.push_back(*r);
   }
   unsigned workers = o.workers ? o.workers : std::max(1u, std::thread::hardware_concurrency());

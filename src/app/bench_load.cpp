@@ -87,7 +87,7 @@ request_outcome ws_request(const client::endpoint& at, const bench_item& item) {
   return out;
 }
 
-request_outcome stream_request(const client::endpoint& at, const bench_item& item) {
+request_outcome stream_request(const client::endpoint& at, const bench_item& item, bool words) {
   request_outcome out;
   auto t0 = clock_type::now();
   auto c = client::ws_client::connect(at, "/v1/audio/speech-stream");
@@ -96,6 +96,7 @@ request_outcome stream_request(const client::endpoint& at, const bench_item& ite
     return out;
   }
   json::object config{{"type", "config"}, {"voice", item.voice}, {"format", "pcm"}, {"binary", true}};
+  if (words) config["timestamps"] = "word";
   if (!item.engine.empty()) config["engine"] = item.engine;
   (*c)->send_text(json::serialize(config));
   (*c)->send_text(json::serialize(json::object{{"type", "text"}, {"text", item.text}}));
@@ -151,6 +152,7 @@ std::optional<bench_route> parse_route(std::string_view name) {
   if (name == "ws") return bench_route::ws;
   if (name == "stream") return bench_route::stream;
   if (name == "openai") return bench_route::openai;
+  if (name == "stream-words") return bench_route::stream_words;
   return std::nullopt;
 }
 
@@ -160,6 +162,7 @@ std::string_view route_name(bench_route r) {
   case bench_route::ws: return "ws";
   case bench_route::stream: return "stream";
   case bench_route::openai: return "openai";
+  case bench_route::stream_words: return "stream-words";
   }
   return "?";
 }
@@ -181,7 +184,8 @@ request_outcome run_request(bench_route route, const client::endpoint& at, const
     return http_request(at, req, false);
   }
   case bench_route::ws: return ws_request(at, item);
-  case bench_route::stream: return stream_request(at, item);
+  case bench_route::stream: return stream_request(at, item, false);
+  case bench_route::stream_words: return stream_request(at, item, true);
   }
   return {};
 }

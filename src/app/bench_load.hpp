@@ -11,7 +11,8 @@
 
 namespace rtts::app {
 
-enum class bench_route { tts, ws, stream, openai };
+// stream_words: the stream WebSocket with word timestamps (events between the audio).
+enum class bench_route { tts, ws, stream, openai, stream_words };
 std::optional<bench_route> parse_route(std::string_view name);
 std::string_view route_name(bench_route r);
 

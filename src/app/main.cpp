@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
   auto* bench = app.add_subcommand("bench", "Measure latency, correctness under concurrency, start-up and memory");
   bench->add_option("--url", bench_options.url, "Server to measure (default: start one on a free port)");
   bench->add_option("--workers", bench_options.workers, "Workers per engine (spawned server and --engine-only)");
-  bench->add_option("--routes", bench_options.routes, "Routes to load: tts, ws, stream, openai")->delimiter(',');
+  bench->add_option("--routes", bench_options.routes, "Routes to load: tts, ws, stream, openai, stream-words (stream with word timestamps)")->delimiter(',');
   bench->add_option("--concurrency", bench_options.concurrency, "Concurrent clients per scenario")->delimiter(',');
   bench->add_option("--requests", bench_options.requests, "Requests per client per scenario")->capture_default_str();
   bench->add_option("--seconds", bench_options.seconds, "Run each scenario this long instead of a request count");
