@@ -1,6 +1,7 @@
 // The rtts page: picks an engine and voice, then plays speech while it streams, over HTTP
 // (/tts with format=pcm) or live over the /v1/audio/speech-stream WebSocket. Every choice is
-// sent with this page's own requests; nothing here changes the server's defaults.
+// sent with this page's own requests; nothing here changes the server's defaults. In HTTP mode
+// the page asks for word timestamps and highlights each word of the text as it is heard.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -8,12 +9,13 @@ const ui = {
   engine: $("engine"), voice: $("voice"), rate: $("rate"), speed: $("speed"), pitch: $("pitch"),
   speedValue: $("speed-value"), pitchValue: $("pitch-value"), text: $("text"), speak: $("speak"),
   stop: $("stop"), download: $("download"), status: $("status"), error: $("error"),
-  firstAudio: $("first-audio"), audioSeconds: $("audio-seconds"), rtf: $("rtf"),
+  firstAudio: $("first-audio"), audioSeconds: $("audio-seconds"), rtf: $("rtf"), karaoke: $("karaoke"),
 };
 
 // What the page has played, for people (the stats panel) and for the browser test.
 const stats = (window.rttsStats = {
   state: "idle", firstAudioMs: 0, samples: 0, sampleRate: 0, maxAbs: 0, chunks: 0, activeSources: 0, cancelled: false,
+  words: 0, wordsLate: 0, highlighted: [],
 });
 
 // ---------- playback: PCM chunks scheduled back to back through Web Audio ----------
@@ -25,6 +27,8 @@ class Player {
     this.nextTime = 0;
     this.recorded = []; // Int16Array pieces of the current utterance, for the WAV download
     this.carry = null;  // a byte left over when a chunk ends mid-sample
+    this.schedule = []; // {sample, time}: where each chunk starts in the audio and on the clock
+    this.pushed = 0;    // samples scheduled so far
   }
 
   start(sampleRate) {
@@ -34,6 +38,20 @@ class Player {
     this.nextTime = 0;
     this.recorded = [];
     this.carry = null;
+    this.schedule = [];
+    this.pushed = 0;
+  }
+
+  // The audio position (seconds from the first sample) playing now, or -1 before it starts.
+  position() {
+    if (!this.context || !this.schedule.length) return -1;
+    const now = this.context.currentTime;
+    let at = -1;
+    for (const piece of this.schedule) {
+      if (piece.time > now) break;
+      at = piece.sample / this.sampleRate + (now - piece.time);
+    }
+    return at;
   }
 
   // bytes: Uint8Array of s16le mono at this.sampleRate.
@@ -66,6 +84,8 @@ class Player {
     const now = this.context.currentTime;
     if (this.nextTime < now + 0.02) this.nextTime = now + 0.02;
     source.start(this.nextTime);
+    this.schedule.push({ sample: this.pushed, time: this.nextTime });
+    this.pushed += pcm.length;
     this.nextTime += buffer.duration;
     this.sources.add(source);
     stats.activeSources = this.sources.size;
@@ -109,7 +129,7 @@ const player = new Player();
 let startedAt = 0;
 
 function resetStats() {
-  Object.assign(stats, { firstAudioMs: 0, samples: 0, maxAbs: 0, chunks: 0, cancelled: false });
+  Object.assign(stats, { firstAudioMs: 0, samples: 0, maxAbs: 0, chunks: 0, cancelled: false, words: 0, wordsLate: 0, highlighted: [] });
   ui.firstAudio.textContent = ui.audioSeconds.textContent = ui.rtf.textContent = "–";
   showError("");
   startedAt = performance.now();
@@ -175,16 +195,71 @@ async function loadVoices() {
   if (english) ui.voice.value = english.id;
 }
 
-// ---------- HTTP mode: /tts streamed as raw PCM ----------
+// ---------- karaoke: the word being heard, marked in the text ----------
+
+const karaoke = { text: "", words: [], shown: -1, frame: 0 };
+
+function startKaraoke(text) {
+  karaoke.text = text;
+  karaoke.words = [];
+  karaoke.shown = -1;
+  ui.karaoke.hidden = false;
+  ui.karaoke.replaceChildren(document.createTextNode(text));
+  cancelAnimationFrame(karaoke.frame);
+  karaoke.frame = requestAnimationFrame(followAudio);
+}
+
+// Each frame: find the word whose time span holds the audio playing now and mark it. Offsets
+// come in UTF-16 units (offset_units=utf16), which is how JavaScript strings count.
+function followAudio() {
+  const t = player.position();
+  let current = -1;
+  for (let i = 0; i < karaoke.words.length && karaoke.words[i].start <= t; i++) if (t <= karaoke.words[i].end + 0.05) current = i;
+  if (current !== karaoke.shown && current >= 0) {
+    const w = karaoke.words[current];
+    const mark = document.createElement("mark");
+    mark.textContent = karaoke.text.slice(w.offset, w.offset + w.length);
+    ui.karaoke.replaceChildren(document.createTextNode(karaoke.text.slice(0, w.offset)), mark,
+                               document.createTextNode(karaoke.text.slice(w.offset + w.length)));
+    mark.scrollIntoView({ block: "nearest" });
+    stats.highlighted.push(mark.textContent);
+    karaoke.shown = current;
+  }
+  if (stats.state === "playing" || player.sources.size) karaoke.frame = requestAnimationFrame(followAudio);
+}
+
+// ---------- HTTP mode: /tts as server-sent events (PCM audio and word timings) ----------
 
 let httpAbort = null;
+
+function base64Bytes(text) {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+function onSpeechEvent(event) {
+  if (event.type === "speech.audio.delta") {
+    player.push(base64Bytes(event.audio));
+    noteAudio();
+  } else if (event.type === "speech.word") {
+    stats.words += 1;
+    // A word must arrive before the audio that holds its start (times are rounded to 1 ms).
+    if (stats.samples > (event.start + 0.0005) * stats.sampleRate + 1) stats.wordsLate += 1;
+    karaoke.words.push(event);
+  } else if (event.type === "error") {
+    throw new Error(event.error.message);
+  }
+}
 
 async function speakHttp() {
   const text = ui.text.value;
   if (!text.trim()) return showError("There is no text to speak.");
   resetStats();
   const o = options();
-  const query = new URLSearchParams({ text, engine: o.engine, voice: o.voice, speed: o.speed, pitch: o.pitch, format: "pcm" });
+  const query = new URLSearchParams({ text, engine: o.engine, voice: o.voice, speed: o.speed, pitch: o.pitch, format: "pcm",
+                                      timestamps: "word", offset_units: "utf16" });
   if (o.rate) query.set("sample_rate", o.rate);
   httpAbort = new AbortController();
   setState("playing", "Speaking…");
@@ -196,12 +271,19 @@ async function speakHttp() {
     }
     stats.sampleRate = Number(response.headers.get("X-Audio-Sample-Rate"));
     player.start(stats.sampleRate);
-    const reader = response.body.getReader();
+    startKaraoke(text);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let pending = "";
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      player.push(value);
-      noteAudio();
+      pending += value;
+      let end;
+      while ((end = pending.indexOf("\n\n")) >= 0) {
+        const line = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        if (line.startsWith("data: ")) onSpeechEvent(JSON.parse(line.slice(6)));
+      }
     }
     offerDownload();
     setState("done", "Done.");

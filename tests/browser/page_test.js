@@ -72,6 +72,13 @@ async function main() {
     check(stats.firstAudioMs > 0, "first-audio time measured");
     check(/ms$/.test(await page.textContent("#first-audio")), "first-audio time shown: " + (await page.textContent("#first-audio")));
     check(!(await page.isHidden("#download")), "the last utterance can be downloaded as WAV");
+    check(stats.words >= 12 * 13, "word timings arrived with the audio (" + stats.words + " words)");
+    check(stats.wordsLate === 0, "every word arrived before the audio holding its start");
+    // The words light up in the text as they are heard, in order.
+    await waitFor(page, () => window.rttsStats.highlighted.length >= 3, "words highlighted while playing");
+    stats = await page.evaluate(() => window.rttsStats);
+    check(stats.highlighted.slice(0, 3).join(" ") === "Guten Tag Das", "highlighted in order: " + stats.highlighted.slice(0, 5).join(" "));
+    check((await page.textContent("#karaoke mark")).length > 0, "the word being spoken is marked in the text");
     await page.screenshot({ path: path.join(outputDir, "http-mode.png"), fullPage: true });
 
     // A request the server refuses (over its --max-text) shows the server's message.
