@@ -75,7 +75,10 @@ void speech_stream::push_mark(const planned_mark& m, std::uint64_t at) {
 void speech_stream::push_timing(timing_event::kind kind, std::string text, std::size_t begin, std::size_t end, std::uint64_t start,
                                 std::uint64_t stop) {
   if (cancelled() || finished_) return;
-  auto b = positions_.at(begin), e = positions_.at(end);
+  // The end is counted from the start, not looked up: the counter only walks forward (a
+  // sentence's end lies beyond its first word).
+  auto b = positions_.at(begin);
+  auto e = end > begin ? b.advanced(std::string_view(*plan_.source).substr(begin, end - begin)) : b;
   timing_event t{kind, std::move(text), b.in(timing_.units), e.in(timing_.units) - b.in(timing_.units),
                  static_cast<double>(start) / native_rate_, static_cast<double>(stop) / native_rate_};
   push(stream_event{stream_event::kind::timing, {}, std::move(t), {}});

@@ -41,9 +41,10 @@ result<std::optional<event>> decoder::next() {
     auto* v = h.if_contains(key);
     if (!v || v->is_null()) return std::size_t{0};
     if (!v->is_int64() && !v->is_uint64()) return malformed(std::string(key) + " is not a number");
-    auto n = v->to_number<std::int64_t>();
-    if (n < 0 || static_cast<std::size_t>(n) > cap) return malformed(std::string(key) + " out of range");
-    return static_cast<std::size_t>(n);
+    // Read in the type JSON gave: a uint64 above INT64_MAX made to_number<int64_t> throw.
+    if (v->is_int64() ? v->get_int64() < 0 || static_cast<std::uint64_t>(v->get_int64()) > cap : v->get_uint64() > cap)
+      return malformed(std::string(key) + " out of range");
+    return static_cast<std::size_t>(v->is_int64() ? static_cast<std::uint64_t>(v->get_int64()) : v->get_uint64());
   };
   auto data_length = length_of("data_length", max_data_bytes);
   if (!data_length) return data_length.error();

@@ -52,7 +52,10 @@ TEST(WyomingFraming, SegmentDataIsMergedOverInlineData) {
 TEST(WyomingFraming, MalformedInputIsAnError) {
   for (std::string bad : {std::string("not json\n"), std::string("[1,2]\n"), std::string("{\"data\":{}}\n"),
                           std::string("{\"type\":\"x\",\"data_length\":-5}\n"), std::string("{\"type\":\"x\",\"payload_length\":99999999999}\n"),
-                          std::string("{\"type\":\"x\",\"data_length\":3}\n[1]")}) {
+                          std::string("{\"type\":\"x\",\"data_length\":3}\n[1]"),
+                          // Above INT64_MAX: once an exception that would have ended the server (found by fuzzing).
+                          std::string("{\"type\":\"x\",\"data_length\":16222222222222222222}\n"),
+                          std::string("{\"type\":\"x\",\"data_length\":1e300}\n")}) {
     decoder d;
     d.feed(bad);
     EXPECT_FALSE(d.next()) << bad;
