@@ -72,6 +72,20 @@ TEST_F(ProxyEngine, StreamsExactlyTheUpstreamsAudio) {
   EXPECT_TRUE(r.body == direct) << "one fragment, one upstream request, the same bytes";
 }
 
+TEST_F(ProxyEngine, WordTimingIsEstimatedAndTheAudioUnchanged) {
+  const std::string sentence = "A sentence that travels through two servers.";
+  auto r = proxy->get(tts_target(sentence, "engine=openai&voice=echo&format=pcm&timestamps=word"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto answer = read_sse(r.body);
+  EXPECT_TRUE(answer.audio == upstream_pcm(sentence, "echo")) << "held back to place the words, never changed";
+  auto words = answer.of_type("speech.word");
+  ASSERT_EQ(words.size(), 7u);
+  EXPECT_EQ(words[6].at("text"), "servers");
+  EXPECT_EQ(words[6].at("offset").to_number<std::size_t>(), sentence.find("servers"));
+  EXPECT_LE(words[6].at("end").to_number<double>(), static_cast<double>(answer.audio.size() / 2) / 24000 + 0.001);
+  EXPECT_NE(proxy->get("/voices?engine=openai&detail=1").body.find("\"word_timing\":\"estimated\""), std::string::npos);
+}
+
 TEST_F(ProxyEngine, LongTextsAndOtherRoutesWork) {
   auto r = proxy->get(tts_target("First sentence through the proxy. And a second one, a little longer. Then a third.", "engine=openai&voice=alloy"));
   ASSERT_EQ(r.status, 200u) << r.body;
