@@ -31,7 +31,9 @@ result<marytts_request> parse_marytts_request(const parsed_target& params, const
   if (!text) return make_error(error_kind::invalid_request, "INPUT_TEXT is required", "missing_text", "INPUT_TEXT");
   r.text = *text;
   auto input_type = params.get("INPUT_TYPE").value_or("TEXT");
-  if (input_type != "TEXT") return make_error(error_kind::invalid_request, "INPUT_TYPE must be TEXT", "invalid_input_type", "INPUT_TYPE");
+  if (input_type != "TEXT" && input_type != "SSML")
+    return make_error(error_kind::invalid_request, "INPUT_TYPE must be TEXT or SSML", "invalid_input_type", "INPUT_TYPE");
+  r.ssml = input_type == "SSML";
   if (auto output = params.get("OUTPUT_TYPE"); output && *output != "AUDIO")
     return make_error(error_kind::invalid_request, "OUTPUT_TYPE must be AUDIO", "invalid_output_type", "OUTPUT_TYPE");
   if (auto audio = params.get("AUDIO"); audio && *audio != "WAVE_FILE" && *audio != "WAVE")

@@ -12,9 +12,10 @@ namespace rtts::api {
 struct marytts_request {
   std::string text;
   voice_options voice;
+  bool ssml = false; // INPUT_TYPE=SSML
 };
 
-// INPUT_TEXT (required), INPUT_TYPE (TEXT), OUTPUT_TYPE (AUDIO), LOCALE (en_US), VOICE,
+// INPUT_TEXT (required), INPUT_TYPE (TEXT or SSML), OUTPUT_TYPE (AUDIO), LOCALE (en_US), VOICE,
 // AUDIO (WAVE_FILE or WAVE). A voice name this server does not have (clients send
 // cmu-slt-hsmm by default) falls back to a voice of the LOCALE, then to the default voice;
 // effects and other parameters are ignored.

@@ -140,7 +140,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     if (!params) co_return co_await reply(*self, stream, rec, keep_alive, params.error());
     auto parsed = api::parse_marytts_request(*params, self->engine_infos(), self->synth.default_engine());
     if (!parsed) co_return co_await reply(*self, stream, rec, keep_alive, parsed.error());
-    synth::speech_input input{parsed->text, false, {}, {}};
+    synth::speech_input input{parsed->text, parsed->ssml, {}, {}};
     auto started = synth::encoded_stream::start(self->synth, self->compute, input, parsed->voice, {audio_format::pcm, 0, 0});
     if (!started) co_return co_await reply(*self, stream, rec, keep_alive, started.error());
     std::unique_ptr<synth::encoded_stream> speech = std::move(*started);

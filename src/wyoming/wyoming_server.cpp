@@ -2,6 +2,7 @@
 
 #include "api/error_body.hpp"
 #include "api/request_log.hpp"
+#include "api/tts_query.hpp"
 #include "net/listen.hpp"
 #include "synth/encoded_stream.hpp"
 #include "text/incremental_segmenter.hpp"
@@ -279,7 +280,8 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       rec.method = "WYOMING";
       rec.route = j.streaming ? "synthesize-chunk" : "synthesize";
       api::record_speech(rec, {j.voice.engine, j.voice.voice, "pcm", j.text});
-      synth::speech_input input{j.text, false, {}, {}};
+      // A whole text that is an SSML document is read as one (streamed chunks are plain text).
+      synth::speech_input input{j.text, !j.streaming && api::looks_like_ssml(j.text), {}, {}};
       auto started = synth::encoded_stream::start(server->synth, server->compute, input, j.voice, {audio_format::pcm, 0, 0});
       if (!started) {
         rec.status = api::http_status(started.error().kind);

@@ -152,6 +152,10 @@ TEST_F(Wyoming, SynthesizeMatchesHttp) {
   // A second request on the same connection; a language alone picks a voice of it.
   c.send("synthesize", {{"text", "Guten Tag."}, {"voice", json::object{{"language", "de"}}}});
   EXPECT_TRUE(pcm_of(c.read_until("audio-stop")) == server->get(tts_target("Guten Tag.", "voice=de")).body.substr(44));
+  // A text that is an SSML document is read as one, as on every route.
+  const std::string doc = "<speak>Hello <break time=\"300ms\"/><prosody rate=\"slow\">there</prosody>.</speak>";
+  c.send("synthesize", {{"text", doc}});
+  EXPECT_TRUE(pcm_of(c.read_until("audio-stop")) == server->get(tts_target(doc)).body.substr(44));
 }
 
 TEST_F(Wyoming, StreamingSpeaksSentenceBySentence) {
@@ -250,6 +254,14 @@ TEST_F(Wyoming, MaryTtsRoutes) {
   EXPECT_GT(audio.seconds(), 0.5);
   EXPECT_GT(audio.rms(), 500.0);
   EXPECT_TRUE(r.body.substr(44) == server->get(tts_target("Hello Mary", "voice=en-us")).body.substr(44)) << "en_US -> en-us";
+
+  // INPUT_TYPE=SSML: the same document as on /tts, the same audio.
+  const std::string doc = "<speak>Hello <break time=\"500ms\"/>Mary</speak>";
+  auto ssml = get("/process?INPUT_TYPE=SSML&LOCALE=en_US&INPUT_TEXT=" + rtts::client::url_encode(doc));
+  ASSERT_EQ(ssml.status, 200u) << ssml.body;
+  EXPECT_TRUE(ssml.body.substr(44) == server->get(tts_target(doc, "voice=en-us")).body.substr(44));
+  EXPECT_GT(decode_wav(ssml.body).seconds(), audio.seconds() + 0.45);
+  EXPECT_EQ(get("/process?INPUT_TYPE=SSML&INPUT_TEXT=" + rtts::client::url_encode("<speak><audio src='x'/></speak>")).status, 400u);
 
   // POST with a form body and no Content-Type at all.
   auto post = raw_exchange(mary, "POST /process HTTP/1.1\r\nHost: x\r\nContent-Length: 53\r\nConnection: close\r\n\r\n"
