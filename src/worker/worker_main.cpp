@@ -96,7 +96,9 @@ struct shared_state {
       }
     word_timer timer(request.text, request.units, timing == "estimated", rate, send_audio, send_word);
     outcome = engine.synthesize(
-        request.text, request.params, [&](std::span<const std::int16_t> pcm) { return timer.audio(pcm); },
+        request.text, request.params,
+        // A cancel stops the engine at once even while the timer holds audio back.
+        [&](std::span<const std::int16_t> pcm) { return shared.cancel_job.load(std::memory_order_relaxed) != job && timer.audio(pcm); },
         [&](std::size_t begin, std::size_t length) { timer.word(begin, length); });
     if (outcome) timer.finish();
   }
