@@ -32,9 +32,10 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
     std::size_t from = 0, next_mark = 0;
     for (auto& piece : text::split_into_fragments(run.text, policy)) {
       auto located = text::locate_collapsed(run.text, from, piece);
-      if (!located.found) continue; // cannot happen: the segmenter only collapses white space
+      if (!located.found) continue; // cannot happen: the segmenter only collapses (or inserts) white space
       from = located.end;
-      speech_fragment f = run.settings;
+      speech_fragment f;
+      static_cast<fragment_settings&>(f) = run.settings;
       f.pause_before_s = std::exchange(pause, 0.0);
       f.marks = std::exchange(waiting, {});
       for (auto& m : f.marks) m.at = 0;

@@ -19,9 +19,8 @@ struct planned_mark {
   bool before_pause = false;     // comes before the fragment's pause (a mark, then a <break/>)
 };
 
-struct speech_fragment {
-  std::string text;     // plain text for the engine (normalized when asked)
-  std::string written;  // the same before normalization (markup-free; sentence events show it)
+// How a run of text is spoken (SSML gives these; plain text has the defaults).
+struct fragment_settings {
   std::string voice;    // a voice id of the stream's engine; empty = the stream's voice
   int sample_rate = 0;  // that voice's rate when it differs from the stream's (rtts resamples)
   double speed = 1.0;   // multiplies the stream's speed
@@ -29,6 +28,11 @@ struct speech_fragment {
   double gain = 1.0;    // applied to the audio by rtts
   double pause_before_s = 0; // silence rtts inserts before the fragment
   std::vector<planned_mark> marks;
+};
+
+struct speech_fragment : fragment_settings {
+  std::string text;     // plain text for the engine (normalized when asked)
+  std::string written;  // the same before normalization (markup-free; sentence events show it)
   text::source_map map; // bytes of `text` -> bytes of the source
 };
 
@@ -44,7 +48,7 @@ struct speech_plan {
 struct text_run {
   std::string text;
   text::source_map map; // text -> source
-  speech_fragment settings; // voice, speed, pitch, gain, pause_before_s, marks (text/map unused)
+  fragment_settings settings; // marks: `at` is a byte of `text`
 };
 
 // Splits runs into fragments (sentences, cut when long), normalizes them if asked, and keeps

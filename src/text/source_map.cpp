@@ -72,13 +72,6 @@ source_map source_map::then(const source_map& outer) const {
 
 void source_map::append(const text_span& span) { add_span(spans_, span); }
 
-void source_map::shift(std::size_t delta) {
-  for (auto& s : spans_) {
-    s.in_begin += delta;
-    s.in_end += delta;
-  }
-}
-
 std::vector<std::pair<std::size_t, std::size_t>> source_map::units() const {
   std::vector<std::pair<std::size_t, std::size_t>> out;
   for (const auto& s : spans_)

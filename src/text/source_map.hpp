@@ -28,8 +28,6 @@ public:
   source_map then(const source_map& outer) const;
   // Adds the next piece of output (out_begin == output_size()).
   void append(const text_span& span);
-  // Moves every original offset by `delta` bytes.
-  void shift(std::size_t delta);
 
   // Output ranges that are one unit each (rewrites): words starting in one are one word.
   std::vector<std::pair<std::size_t, std::size_t>> units() const;

@@ -68,7 +68,7 @@ struct shared_state {
 };
 
 // Runs in the forked job process: synthesizes, streams audio frames, never returns.
-[[noreturn]] void run_job(engines::engine& engine, channel& io, shared_state& shared, std::uint64_t job,
+[[noreturn]] void run_job(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared, std::uint64_t job,
                           const synthesize_request& request) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   bool lost = false;
@@ -87,14 +87,9 @@ struct shared_state {
       lost = !io.send(frame_type::word, job, to_json(w));
       return !lost;
     };
-    int rate = engine.sample_rate();
-    std::string timing = engine.capabilities().word_timing;
-    for (const auto& v : engine.voices())
-      if (v.id == request.params.voice) {
-        if (v.sample_rate > 0) rate = v.sample_rate;
-        if (!v.word_timing.empty()) timing = v.word_timing;
-      }
-    word_timer timer(request.text, request.units, timing == "estimated", rate, send_audio, send_word);
+    const auto& voice = request.params.voice;
+    word_timer timer(request.text, request.units, catalogue.word_timing_of(voice) == "estimated", catalogue.rate_of(voice), send_audio,
+                     send_word);
     outcome = engine.synthesize(
         request.text, request.params,
         // A cancel stops the engine at once even while the timer holds audio back.
@@ -114,13 +109,14 @@ struct shared_state {
 // was synthesized before it (eSpeak NG carries pitch-flutter and filter state from one utterance
 // to the next), and an engine crash costs one fragment, not the worker. False if the server is
 // gone.
-bool serve_job(engines::engine& engine, channel& io, shared_state& shared, std::deque<frame>& inbox, const frame& f) {
+bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared, std::deque<frame>& inbox,
+               const frame& f) {
   auto request = synthesize_request_from_json(f.payload);
   if (!request) return io.send(frame_type::failed, f.job, to_json(request.error()));
 
   pid_t child = ::fork();
   if (child < 0) return io.send(frame_type::failed, f.job, to_json(make_error(error_kind::engine_failure, "fork failed")));
-  if (child == 0) run_job(engine, io, shared, f.job, *request);
+  if (child == 0) run_job(engine, catalogue, io, shared, f.job, *request);
 
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
   bool connected = true;
@@ -177,7 +173,7 @@ int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
     frame f = std::move(inbox.front());
     inbox.pop_front();
     if (f.type != frame_type::synthesize) continue; // a cancel for a job already finished
-    if (!serve_job(**engine, io, *shared, inbox, f)) break;
+    if (!serve_job(**engine, hello, io, *shared, inbox, f)) break;
   }
   return 0;
 }

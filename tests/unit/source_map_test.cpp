@@ -55,12 +55,6 @@ TEST(SourceMap, NormalizedDateMapsEveryWordToTheWholeDate) {
   EXPECT_TRUE(date_is_a_unit);
 }
 
-TEST(SourceMap, ShiftMovesOrigins) {
-  auto m = source_map::identity(5);
-  m.shift(10);
-  EXPECT_EQ(m.origin(1, 3), (std::pair<std::size_t, std::size_t>{11, 13}));
-}
-
 TEST(TextPosition, CountsCodePointsUtf16AndBytes) {
   // "é" is 2 bytes, 1 UTF-16 unit; "😀" is 4 bytes, 2 UTF-16 units (a surrogate pair).
   std::string text = "é😀 x";
