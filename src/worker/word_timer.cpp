@@ -48,9 +48,12 @@ void word_timer::word(std::size_t begin, std::size_t length) {
     end = e;
   }
   std::size_t unit = unit_of(begin);
-  if (pending_ && unit < units_.size() && unit == pending_unit_) {
-    // Another spoken word of the same written unit: the unit goes on.
-    pending_word_.end = std::max(pending_word_.end, end);
+  bool same_unit = pending_ && unit < units_.size() && unit == pending_unit_;
+  // An engine's own expansion of a written word ("2026" read as "twenty twenty-six" when
+  // normalization is off) reports the later spoken words inside the first one's range.
+  bool inside_pending = pending_ && begin >= pending_word_.begin && begin < pending_word_.end;
+  if (same_unit || inside_pending) {
+    pending_word_.end = std::max(pending_word_.end, end); // the written word goes on
     return;
   }
   if (pending_ && !release_pending(received_, false)) return;

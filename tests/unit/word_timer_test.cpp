@@ -82,6 +82,27 @@ TEST(WordTimer, SpokenWordsOfOneUnitAreOneWord) {
   EXPECT_EQ(r.words[1].end_sample, 300u);
 }
 
+TEST(WordTimer, AnEnginesExpansionOfOneWrittenWordIsOneWord) {
+  recorder r;
+  std::string text = "on 2026 ok"; // eSpeak, normalization off: "2026" at 3, then "026" at 4 twice
+  word_timer t(text, {}, false, 1000, r.audio_out(), r.word_out());
+  t.word(0, 2);
+  t.audio(tone(100));
+  t.word(3, 4);
+  t.audio(tone(100));
+  t.word(4, 3);
+  t.audio(tone(100));
+  t.word(4, 3);
+  t.audio(tone(100));
+  t.word(8, 2);
+  t.audio(tone(100));
+  t.finish();
+  ASSERT_EQ(r.words.size(), 3u);
+  EXPECT_EQ(r.words[1].begin, 3u);
+  EXPECT_EQ(r.words[1].end, 7u);
+  EXPECT_EQ(r.words[1].end_sample, 400u);
+}
+
 TEST(WordTimer, EstimatesWordsWhenTheEngineReportsNone) {
   recorder r;
   std::string text = "aa bbbb, !! c";
