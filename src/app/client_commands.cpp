@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -49,6 +50,37 @@ std::string voice_query(const speak_options& o) {
   return q;
 }
 
+// Server-sent events as they arrive (timestamps on): audio deltas go to `audio`, words are
+// printed as "start<TAB>end<TAB>word".
+class sse_reader {
+public:
+  explicit sse_reader(std::function<void(std::string_view)> audio) : audio_(std::move(audio)) {}
+  void feed(std::string_view piece) {
+    pending_ += piece;
+    for (std::size_t end; (end = pending_.find("\n\n")) != std::string::npos; pending_.erase(0, end + 2)) {
+      std::string_view line(pending_.data(), end);
+      if (!line.starts_with("data: ")) continue;
+      boost::system::error_code ec;
+      auto v = json::parse(line.substr(6), ec);
+      if (ec || !v.is_object()) continue;
+      const auto& e = v.as_object();
+      auto* type = e.if_contains("type");
+      if (!type || !type->is_string()) continue;
+      if (*type == "speech.audio.delta") audio_(api::base64_decode(e.at("audio").as_string()));
+      else if (*type == "speech.word")
+        std::printf("%.3f\t%.3f\t%s\n", e.at("start").to_number<double>(), e.at("end").to_number<double>(),
+                    std::string(e.at("text").as_string()).c_str());
+      else if (*type == "error") failure = std::string(e.at("error").at("message").as_string());
+    }
+    std::fflush(stdout);
+  }
+  std::string failure; // the stream's error event, if any
+
+private:
+  std::function<void(std::string_view)> audio_;
+  std::string pending_;
+};
+
 void report(const char* what, double first_ms, std::size_t samples, int rate, double total_ms) {
   double seconds = rate ? static_cast<double>(samples) / rate : 0;
   std::fprintf(stderr, "%s: first audio after %.1f ms; %.2f s of audio in %.0f ms (%.0fx real time)\n", what, first_ms, seconds, total_ms,
@@ -72,6 +104,10 @@ int say(const say_options& o) {
     req.target = "/v1/audio/speech";
     req.headers["Content-Type"] = "application/json";
     json::object body{{"model", o.engine.empty() ? "tts-1" : o.engine}, {"input", text}, {"response_format", wire_format}, {"speed", o.speed}};
+    if (o.words) {
+      body["stream_format"] = "sse";
+      body["timestamps"] = "word";
+    }
     if (!o.voice.empty()) body["voice"] = o.voice;
     if (o.pitch != 1.0) body["pitch"] = o.pitch;
     if (o.sample_rate) body["sample_rate"] = o.sample_rate;
@@ -79,6 +115,7 @@ int say(const say_options& o) {
   } else {
     std::string q = voice_query(o);
     req.target = "/tts?text=" + client::url_encode(text) + "&format=" + wire_format + (q.empty() ? "" : "&" + q);
+    if (o.words) req.target += "&timestamps=word";
   }
 
   audio_output out;
@@ -88,6 +125,13 @@ int say(const say_options& o) {
   int rate = 0;
   double first_ms = 0;
   auto t0 = clock_type::now();
+  auto write_audio = [&](std::string_view bytes) {
+    if (bytes.empty()) return;
+    if (first_ms == 0) first_ms = ms_since(t0);
+    if (pcm) out.write_pcm_bytes(bytes);
+    else out.write_encoded(bytes);
+  };
+  sse_reader events(write_audio); // with --words the answer is server-sent events
   auto response = client::fetch(
       *at, req,
       [&](std::string_view piece) {
@@ -95,9 +139,8 @@ int say(const say_options& o) {
           error_body.append(piece);
           return true;
         }
-        if (first_ms == 0) first_ms = ms_since(t0);
-        if (pcm) out.write_pcm_bytes(piece);
-        else out.write_encoded(piece);
+        if (o.words) events.feed(piece);
+        else write_audio(piece);
         return true;
       },
       [&](const client::http_response& head) {
@@ -117,6 +160,7 @@ int say(const say_options& o) {
   }
   auto samples = out.close();
   if (!samples) return fail("say", samples.error().message);
+  if (!events.failure.empty()) return fail("say", "the stream failed: " + events.failure);
   if (!response->complete) return fail("say", "the stream broke off before the end (the server reported an engine failure)");
   if (pcm) report("say", first_ms, *samples, rate, ms_since(t0));
   else std::fprintf(stderr, "say: first audio after %.1f ms; %s written in %.0f ms\n", first_ms, o.format.c_str(), ms_since(t0));

@@ -18,6 +18,7 @@ struct say_options : speak_options {
   std::string text;          // empty = read stdin
   std::string format = "wav"; // wav and pcm are received as PCM; others are saved as sent
   bool openai = false;       // POST /v1/audio/speech instead of GET /tts
+  bool words = false;        // ask for word timestamps and print "start<TAB>end<TAB>word" lines to stdout
 };
 
 struct ws_options : speak_options {

@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
   speak_flags(say, say_options);
   say->add_option("--format", say_options.format, "wav, pcm, mp3, opus, aac, flac, ulaw, alaw")->capture_default_str();
   say->add_flag("--openai", say_options.openai, "Use POST /v1/audio/speech instead of GET /tts");
+  say->add_flag("--words", say_options.words, "Print each word's start and end time (seconds) and the word to stdout, as the audio arrives");
 
   rtts::app::ws_options ws_options;
   auto* ws = app.add_subcommand("ws", "Speak messages over the /ws WebSocket (or stream words with --stream)");

@@ -78,6 +78,30 @@ TEST_F(Cli, SayWritesAWavWithExactSizes) {
   EXPECT_EQ(wav.substr(44), server->get(tts_target("Hello from the command line.")).body.substr(44));
 }
 
+TEST_F(Cli, SayWordsPrintsEachWordWithItsTimes) {
+  for (const char* route : {"", " --openai --voice espeak:en-us --sample-rate 22050"}) {
+    SCOPED_TRACE(route);
+    auto path = file(".words.wav");
+    auto r = run(std::string("say 'Hello there, on 2026-11-29.' ") + url() + route + " --words -o " + path);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::vector<std::string> words;
+    double previous = -1;
+    for (std::string line; std::getline(lines, line);) {
+      double start = 0, end = 0;
+      char word[64] = {};
+      ASSERT_EQ(std::sscanf(line.c_str(), "%lf\t%lf\t%63[^\n]", &start, &end, word), 3) << line;
+      EXPECT_GT(start, previous);
+      EXPECT_LT(start, end);
+      previous = start;
+      words.emplace_back(word);
+    }
+    EXPECT_EQ(words, (std::vector<std::string>{"Hello", "there", "on", "2026-11-29"}));
+    // The audio is the same as without timestamps.
+    EXPECT_TRUE(slurp_and_remove(path).substr(44) == server->get(tts_target("Hello there, on 2026-11-29.")).body.substr(44));
+  }
+}
+
 TEST_F(Cli, SayReadsStdinAndHonoursOptions) {
   auto normal = file(".a.wav"), fast = file(".b.wav");
   ASSERT_EQ(run("say " + url() + " -o " + normal, "Text from standard input, read to the end.").status, 0);
