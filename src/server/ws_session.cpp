@@ -296,8 +296,11 @@ asio::awaitable<void> ws_session::speak(utterance u) {
     }
     if (piece.type == synth::encoded_piece::kind::timing) {
       std::string event = api::timing_json(piece.timing, "", time_offset);
-      if (piece.timing.type == synth::timing_event::kind::word)
+      if (piece.timing.type == synth::timing_event::kind::word) {
         words_.push_back({static_cast<std::uint64_t>(std::llround((piece.timing.end + time_offset) * rate)), event});
+        // Only the last word sent in full and those still in flight can matter to a cancel.
+        while (words_.size() > 1 && words_[1].end_sample <= samples_sent_) words_.pop_front();
+      }
       send(std::move(event));
       continue;
     }
