@@ -177,6 +177,19 @@ TEST_F(Ssml, MarksAndWordsPointIntoTheDocument) {
   EXPECT_LE(marks[1].at("start").to_number<double>(), words[2].at("start").to_number<double>() + 0.0011);
 }
 
+TEST_F(Ssml, ADocumentOfOnlyAPauseIsThatSilence) {
+  auto silence = pcm(R"(<speak><break time="1s"/></speak>)", "espeak", "en-us");
+  EXPECT_EQ(silence.size(), 22050u * 2);
+  EXPECT_EQ(rms(silence), 0.0);
+  auto r = server->get(tts_target(R"(<speak><break time="1s"/><mark name="after"/></speak>)", "timestamps=sentence&format=pcm"));
+  auto marks = read_sse(r.body).of_type("speech.mark");
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_DOUBLE_EQ(marks[0].at("start").to_number<double>(), 1.0);
+  auto empty = server->get(tts_target("<speak> </speak>"));
+  EXPECT_EQ(empty.status, 400u);
+  EXPECT_EQ(error_code(empty), "empty_text");
+}
+
 TEST_F(Ssml, EveryRouteTakesSsml) {
   const std::string doc = R"(<speak>Hello <break time="200ms"/>there.</speak>)";
   auto expected = pcm(doc, "espeak", "en-us");
