@@ -36,6 +36,15 @@ struct recorder {
 std::vector<std::int16_t> tone(std::size_t n) { return std::vector<std::int16_t>(n, 5000); }
 std::vector<std::int16_t> quiet(std::size_t n) { return std::vector<std::int16_t>(n, 0); }
 
+// An engine that says each word (begin, length) followed by 100 samples of sound, then ends.
+void speak_words(word_timer& t, std::initializer_list<std::pair<std::size_t, std::size_t>> words) {
+  for (auto [begin, length] : words) {
+    t.word(begin, length);
+    t.audio(tone(100));
+  }
+  t.finish();
+}
+
 } // namespace
 
 TEST(WordTimer, WordsPrecedeTheirAudioAndEndAtThePause) {
@@ -66,15 +75,7 @@ TEST(WordTimer, SpokenWordsOfOneUnitAreOneWord) {
   recorder r;
   std::string text = "on November twenty-ninth ok"; // [3, 24) is one rewrite
   word_timer t(text, {{3, 24}}, false, 1000, r.audio_out(), r.word_out());
-  t.word(0, 2);
-  t.audio(tone(100));
-  t.word(3, 8);
-  t.audio(tone(100));
-  t.word(12, 12);
-  t.audio(tone(100));
-  t.word(25, 2);
-  t.audio(tone(100));
-  t.finish();
+  speak_words(t, {{0, 2}, {3, 8}, {12, 12}, {25, 2}});
   ASSERT_EQ(r.words.size(), 3u);
   EXPECT_EQ(r.words[1].begin, 3u);
   EXPECT_EQ(r.words[1].end, 24u);
@@ -86,17 +87,7 @@ TEST(WordTimer, AnEnginesExpansionOfOneWrittenWordIsOneWord) {
   recorder r;
   std::string text = "on 2026 ok"; // eSpeak, normalization off: "2026" at 3, then "026" at 4 twice
   word_timer t(text, {}, false, 1000, r.audio_out(), r.word_out());
-  t.word(0, 2);
-  t.audio(tone(100));
-  t.word(3, 4);
-  t.audio(tone(100));
-  t.word(4, 3);
-  t.audio(tone(100));
-  t.word(4, 3);
-  t.audio(tone(100));
-  t.word(8, 2);
-  t.audio(tone(100));
-  t.finish();
+  speak_words(t, {{0, 2}, {3, 4}, {4, 3}, {4, 3}, {8, 2}});
   ASSERT_EQ(r.words.size(), 3u);
   EXPECT_EQ(r.words[1].begin, 3u);
   EXPECT_EQ(r.words[1].end, 7u);
