@@ -1,5 +1,6 @@
 #include "api/api_keys.hpp"
 
+#include <cctype>
 #include <fstream>
 
 namespace rtts::api {
@@ -24,12 +25,30 @@ result<void> check_api_key(std::string_view authorization, const std::vector<std
   if (keys.empty()) return {};
   constexpr std::string_view scheme = "Bearer ";
   auto unauthorized = [](std::string message) { return make_error(error_kind::unauthorized, std::move(message), "invalid_api_key"); };
-  if (authorization.size() <= scheme.size() || authorization.substr(0, scheme.size()) != scheme)
+  // The scheme is case-insensitive (RFC 9110 11.1): "bearer KEY" is as good as "Bearer KEY".
+  auto same_scheme = [&] {
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(authorization[i])) != std::tolower(static_cast<unsigned char>(scheme[i]))) return false;
+    return true;
+  };
+  if (authorization.size() <= scheme.size() || !same_scheme())
     return unauthorized("missing API key: send 'Authorization: Bearer <key>'");
   auto candidate = trim(authorization.substr(scheme.size()));
   bool match = false;
   for (const auto& key : keys) match |= equal_constant_time(key, candidate);
   if (!match) return unauthorized("invalid API key");
+  return {};
+}
+
+std::string key_from_subprotocols(std::string_view offered) {
+  constexpr std::string_view prefix = "bearer.";
+  while (!offered.empty()) {
+    auto comma = offered.find(',');
+    auto entry = trim(offered.substr(0, comma));
+    if (entry.size() > prefix.size() && entry.substr(0, prefix.size()) == prefix) return std::string(entry.substr(prefix.size()));
+    if (comma == std::string_view::npos) break;
+    offered.remove_prefix(comma + 1);
+  }
   return {};
 }
 

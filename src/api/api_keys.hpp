@@ -12,6 +12,11 @@ namespace rtts::api {
 // guess goes wrong. No keys = open server. 401 error otherwise.
 result<void> check_api_key(std::string_view authorization, const std::vector<std::string>& keys);
 
+// A browser cannot set headers on a WebSocket, and a key in the URL (?api_key=) ends up in
+// proxies' access logs: it may offer the subprotocols "rtts, bearer.KEY" instead. Returns KEY
+// ("" if none is offered).
+std::string key_from_subprotocols(std::string_view offered);
+
 // Keys from "a,b" (RTTS_API_KEYS style) or a file with one key per line ('#' comments).
 std::vector<std::string> split_keys(std::string_view list);
 result<std::vector<std::string>> read_key_file(const std::string& path);

@@ -8,6 +8,7 @@ unsigned http_status(error_kind kind) {
   switch (kind) {
   case error_kind::invalid_request: return 400;
   case error_kind::unauthorized: return 401;
+  case error_kind::forbidden: return 403;
   case error_kind::not_found: return 404;
   case error_kind::method_not_allowed: return 405;
   case error_kind::payload_too_large: return 413;
@@ -32,6 +33,7 @@ std::string error_type(error_kind kind) {
   case error_kind::method_not_allowed: return "invalid_request_error";
   case error_kind::not_found: return "not_found_error";
   case error_kind::unauthorized: return "authentication_error";
+  case error_kind::forbidden: return "permission_error";
   case error_kind::overloaded: return "rate_limit_error";
   case error_kind::unavailable: return "service_unavailable_error";
   case error_kind::engine_failure: return "engine_error";
@@ -45,6 +47,7 @@ std::string default_code(error_kind kind) {
   switch (kind) {
   case error_kind::invalid_request: return "invalid_request";
   case error_kind::unauthorized: return "invalid_api_key";
+  case error_kind::forbidden: return "forbidden";
   case error_kind::not_found: return "not_found";
   case error_kind::method_not_allowed: return "method_not_allowed";
   case error_kind::payload_too_large: return "payload_too_large";

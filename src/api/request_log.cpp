@@ -27,6 +27,26 @@ std::string utc_now() {
   return buf;
 }
 
+// A client-controlled field of the text format: as it is when it is one plain ASCII word, else
+// quoted with every other byte escaped, so that no value can end the line, start a forged one,
+// or pass for another field ("engine=x voice=y").
+std::string field(std::string_view v) {
+  bool plain = !v.empty();
+  for (unsigned char c : v) plain = plain && c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+  if (plain) return std::string(v);
+  std::string out = "\"";
+  for (unsigned char c : v) {
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    }
+  }
+  return out + "\"";
+}
+
 } // namespace
 
 void set_log_format(log_format f) { format_setting = f; }
@@ -70,9 +90,9 @@ std::string format_request(const request_record& r, log_format f, log_level l) {
   }
   char buf[160];
   std::snprintf(buf, sizeof buf, " %u %.1fms %zuB", r.status, duration_ms, r.bytes);
-  std::string line = utc_now() + " " + r.id + " " + r.method + " " + r.route + buf;
+  std::string line = utc_now() + " " + field(r.id) + " " + field(r.method) + " " + field(r.route) + buf;
   if (!r.engine.empty())
-    line += " engine=" + r.engine + " voice=" + r.voice + " format=" + r.format + " chars=" + std::to_string(r.text_chars);
+    line += " engine=" + field(r.engine) + " voice=" + field(r.voice) + " format=" + field(r.format) + " chars=" + std::to_string(r.text_chars);
   if (r.first_audio_ms >= 0) {
     std::snprintf(buf, sizeof buf, " first_audio=%.1fms", r.first_audio_ms);
     line += buf;

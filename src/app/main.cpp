@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   serve->add_option("--log-level", log_level, "info, or debug to log each request's text too")->envname("RTTS_LOG_LEVEL")->check(CLI::IsMember({"info", "debug"}))->capture_default_str();
   serve->add_option("--max-streams", config.max_streams, "Streams in flight per engine before new ones get 429")->envname("RTTS_MAX_STREAMS")->capture_default_str();
   serve->add_option("--max-text", config.max_text_chars, "Longest text accepted, in characters")->envname("RTTS_MAX_TEXT")->capture_default_str();
+  serve->add_option("--max-pause", config.max_pause_s, "Longest total of SSML pauses in one document, in seconds (413 above)")->envname("RTTS_MAX_PAUSE")->capture_default_str();
   serve->add_option("--max-request-line", config.max_request_line, "Longest request line, in bytes")->envname("RTTS_MAX_REQUEST_LINE")->capture_default_str();
   serve->add_option("--max-header-bytes", config.max_header_bytes, "Largest header block, in bytes")->envname("RTTS_MAX_HEADER_BYTES")->capture_default_str();
   serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body, in bytes")->envname("RTTS_MAX_BODY_BYTES")->capture_default_str();
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
   serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
   serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');
+  serve->add_option("--allowed-host", config.allowed_hosts, "Also serve requests whose Host is this name (repeatable; '*' = any). Loopback names and IP addresses always are")->envname("RTTS_ALLOWED_HOSTS")->delimiter(',');
+  serve->add_flag("--allow-no-auth", config.allow_no_auth, "Listen on a non-loopback address without an API key (anyone who reaches it may use it)")->envname("RTTS_ALLOW_NO_AUTH");
   serve->add_option("--openai-voice", openai_voices, "Map an OpenAI voice name: NAME=engine:voice (repeatable)");
   // The `openai` engine's upstream. Passed to the worker processes through the environment.
   std::string proxy_url, proxy_key, proxy_model, proxy_voices;

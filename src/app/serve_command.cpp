@@ -61,6 +61,9 @@ asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_p
     if (!bound) co_return fail(bound.error());
     s->wyoming.start();
     std::fprintf(stderr, "rtts: Wyoming on tcp://%s:%u (no authentication: trusted networks only)\n", host.c_str(), *bound);
+    if (!is_loopback_host(host))
+      std::fprintf(stderr, "rtts: WARNING: the Wyoming listener on %s has no authentication: anyone who can reach this address can use "
+                           "it. Keep it on a trusted network.\n", host.c_str());
   }
   if (!s->config.marytts.empty()) {
     auto [host, marytts_port] = split_host_port(s->config.marytts);
@@ -68,11 +71,13 @@ asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_p
     if (!bound) co_return fail(bound.error());
     s->marytts.start();
     std::fprintf(stderr, "rtts: MaryTTS on http://%s:%u\n", host.c_str(), *bound);
+    if (!is_loopback_host(host))
+      std::fprintf(stderr, "rtts: WARNING: the MaryTTS listener on %s has no authentication: anyone who can reach this address can use "
+                           "it. Keep it on a trusted network.\n", host.c_str());
   }
-  bool loopback = s->config.host == "127.0.0.1" || s->config.host == "::1" || s->config.host.starts_with("127.");
-  if (!loopback && s->config.api_keys.empty())
-    std::fprintf(stderr, "rtts: WARNING: listening on %s without an API key: anyone who can reach this address can use the "
-                         "server. Set --api-key or RTTS_API_KEYS.\n", s->config.host.c_str());
+  if (!is_loopback_host(s->config.host) && s->config.api_keys.empty()) // only with --allow-no-auth (validate_config)
+    std::fprintf(stderr, "rtts: WARNING: listening on %s without an API key (--allow-no-auth): anyone who can reach this address can "
+                         "use the server.\n", s->config.host.c_str());
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   // Tests and scripts read this line to learn the port.
   std::printf("rtts: listening on http://%s:%u (engine %s, voice %s, ready in %lld ms)\n", s->config.host.c_str(), *port,

@@ -2,14 +2,30 @@
 
 namespace rtts {
 
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "::ffff:127.0.0.1") return true;
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
+}
+
 result<void> validate_config(const server_config& c) {
   auto bad = [](std::string message) { return make_error(error_kind::invalid_request, std::move(message)); };
   if (c.host.empty()) return bad("--host must not be empty");
   if (c.port > 65535) return bad("--port must be 0..65535");
+  // Open by default only where nobody else can reach it.
+  if (!is_loopback_host(c.host) && c.api_keys.empty() && !c.allow_no_auth)
+    return bad("--host " + c.host + " can be reached from other machines, and no API key is set: set --api-key, --api-key-file or "
+               "RTTS_API_KEYS, or pass --allow-no-auth to serve it open on purpose");
   if (c.engine.empty()) return bad("--engine must not be empty");
   if (c.workers > 64) return bad("--workers must be 0..64");
   if (c.compute_threads > 64) return bad("--compute-threads must be 0..64");
   if (c.max_text_chars == 0) return bad("--max-text must be positive");
+  if (!(c.max_pause_s >= 0 && c.max_pause_s <= 3600)) return bad("--max-pause must be 0..3600 seconds");
   if (c.max_streams == 0) return bad("--max-streams must be positive");
   if (c.fragment_timeout_ms < 100) return bad("--fragment-timeout-ms must be at least 100");
   if (c.max_request_line < 1024) return bad("--max-request-line must be at least 1024 bytes");

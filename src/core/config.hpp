@@ -22,6 +22,7 @@ struct server_config {
   std::size_t max_request_line = 1 << 20;   // bytes; room for max_text_chars percent-encoded (414 above)
   std::size_t max_header_bytes = 16 * 1024; // bytes of header fields (431 above)
   std::size_t max_body_bytes = 1 << 20;     // bytes (413 above)
+  double max_pause_s = 60.0;                // SSML pauses (<break>) of one document together, in seconds (413 above)
   std::size_t stream_buffer_bytes = 256 * 1024; // native PCM a stream may buffer ahead of its client
   unsigned fragment_timeout_ms = 10000;     // watchdog: a worker stuck on one fragment longer is replaced
   std::size_t max_streams = 512;            // streams in flight per engine; more get 429 (admission control)
@@ -38,6 +39,8 @@ struct server_config {
   unsigned ws_idle_timeout_s = 300;         // a silent WebSocket is pinged, and closed if the ping goes unanswered
   std::vector<std::string> api_keys;        // empty = no authentication
   std::vector<std::string> cors_origins;    // extra browser origins allowed to call the API (localhost always is)
+  std::vector<std::string> allowed_hosts;   // Host names served besides loopback names and IP literals ("*" = any; DNS rebinding)
+  bool allow_no_auth = false;               // serve a non-loopback address without API keys
   std::string wyoming;                      // "HOST:PORT" of the Wyoming listener; empty = off
   std::string marytts;                      // "HOST:PORT" of the MaryTTS listener; empty = off
   // OpenAI voice names -> "engine:voice" (or a voice of the default engine). Defaults map the
@@ -50,6 +53,9 @@ struct server_config {
       {"shimmer", "espeak:en-029"},    {"verse", "espeak:en-us-nyc"},     {"marin", "espeak:en-us"},
       {"cedar", "espeak:en-gb"}};
 };
+
+// A loopback address or the name "localhost": only this machine can reach it.
+bool is_loopback_host(const std::string& host);
 
 result<void> validate_config(const server_config& config);
 

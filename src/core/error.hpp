@@ -10,6 +10,7 @@ namespace rtts {
 enum class error_kind {
   invalid_request,        // malformed or out-of-range input (400)
   unauthorized,           // missing or wrong API key (401)
+  forbidden,              // a browser request from a page or Host name rtts does not serve (403)
   not_found,              // unknown route, engine or voice (404)
   method_not_allowed,     // (405)
   payload_too_large,      // text or body over the configured limit (413)

@@ -11,6 +11,7 @@
 #include "api/marytts.hpp"
 #include "api/metrics_text.hpp"
 #include "api/cors.hpp"
+#include "api/cross_site.hpp"
 #include "api/request_log.hpp"
 #include "text/utf8.hpp"
 #include "metrics/registry.hpp"
@@ -316,6 +317,8 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     if (header_fields_bytes(req) > self->config.max_header_bytes)
       co_return co_await write_response(*self, stream, rec, error_response(make_error(error_kind::headers_too_large, "request header fields too large"), false));
 
+    if (!api::host_allowed(req[http::field::host], self->config.allowed_hosts))
+      co_return co_await write_response(*self, stream, rec, error_response(api::host_refusal(req[http::field::host]), false));
     if (self->routes_served == http_server::route_set::marytts) co_return co_await handle_marytts(self, stream, rec, std::move(req), keep_alive);
     auto target = api::parse_target(req.target());
     if (!target) co_return co_await reply(*self, stream, rec, keep_alive, target.error());
@@ -357,6 +360,11 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       co_return co_await write_response(*self, stream, rec, std::move(res));
     }
 
+    // Routes that change what every other client hears: never on behalf of another site's page.
+    if ((path == "/set_engine" || path == "/setvoice") &&
+        !api::origin_allowed(req[http::field::origin], req[http::field::host], self->config.cors_origins))
+      co_return co_await reply(*self, stream, rec, keep_alive, api::origin_refusal(req[http::field::origin]));
+
     auto& synth = self->synth;
     if (path == "/ws" || path == "/v1/audio/speech-stream")
       co_return co_await reply(*self, stream, rec, keep_alive, make_error(error_kind::invalid_request, path + " speaks WebSocket: send an Upgrade request", "websocket_required"));
@@ -366,14 +374,14 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       // A named job, not a temporary: g++ 12 double-frees temporaries in co_await expressions.
       // Timing events need a channel beside the audio: with timestamps, /tts answers in SSE.
       speech_job job{std::move(tts->text), tts->voice, tts->output.format, tts->output.sample_rate, 0,
-                     tts->timing.level != timestamp_level::none, false, tts->ssml, tts->timing};
+                     tts->timing.level != timestamp_level::none, false, tts->ssml, tts->timing, req.version() < 11};
       co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
     if (path == "/v1/audio/speech") {
       auto speech = api::parse_speech_request(req[http::field::content_type], req.body(), self->config, synth.engine_names());
       if (!speech) co_return co_await reply(*self, stream, rec, keep_alive, speech.error());
       speech_job job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true,
-                     speech->ssml, speech->timing};
+                     speech->ssml, speech->timing, req.version() < 11};
       co_return co_await stream_speech(self, stream, rec, std::move(job), keep_alive);
     }
     if (path == "/metrics") {
@@ -435,6 +443,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     bool body_params;   // options came in a JSON body: an unknown voice is a 400 there, not a 404
     bool ssml;
     timing_options timing;
+    bool http10; // HTTP/1.0 knows no chunked framing: the body ends when the connection closes
   };
 
   // Streams one utterance: raw encoded audio in HTTP chunks, or OpenAI's SSE events.
@@ -472,7 +481,10 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       head.set(http::field::access_control_allow_origin, rec.cors_origin);
       head.set(http::field::vary, "Origin");
     }
-    head.chunked(true);
+    // HTTP/1.0 clients (and proxies such as nginx by default) would read chunk sizes as audio.
+    const bool chunked = !job.http10;
+    if (!chunked) keep_alive = false;
+    head.chunked(chunked);
     head.keep_alive(keep_alive);
     http::response_serializer<http::empty_body> serializer{head};
     metrics::global().http_responses.inc({"200"});
@@ -501,11 +513,13 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       if (!wire.empty()) {
         if (rec.first_audio_ms < 0)
           rec.first_audio_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rec.started).count();
-        co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
+        if (chunked) co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
+        else co_await asio::async_write(stream, asio::buffer(wire), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return false;
         rec.bytes += wire.size();
       }
       if (last) {
+        if (!chunked) co_return false; // closing the connection ends the body
         co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
         co_return !ec && keep_alive;
       }

@@ -7,6 +7,7 @@
 #include "server/ws_session.hpp"
 
 #include "api/api_keys.hpp"
+#include "api/cross_site.hpp"
 #include "api/error_body.hpp"
 #include "api/openai_speech.hpp"
 #include "api/request_log.hpp"
@@ -467,6 +468,25 @@ http::response<http::string_body> upgrade_error(const error& e, unsigned version
 
 } // namespace
 
+namespace {
+// The subprotocol to answer: "rtts" if offered, else the first one offered that is not a key
+// ("" if none).
+std::string subprotocol_answer(std::string_view offered) {
+  std::string first;
+  while (!offered.empty()) {
+    auto comma = offered.find(',');
+    auto entry = offered.substr(0, comma);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (entry == "rtts") return "rtts";
+    if (first.empty() && !entry.starts_with("bearer.")) first = std::string(entry);
+    if (comma == std::string_view::npos) break;
+    offered.remove_prefix(comma + 1);
+  }
+  return first;
+}
+} // namespace
+
 asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::tcp_stream stream, http::request<http::string_body> req) {
   api::request_record rec;
   rec.id = api::request_id_from(req["X-Request-ID"]);
@@ -475,12 +495,18 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   std::optional<error> refusal;
   auto target = api::parse_target(req.target());
   std::optional<api::stream_config> config;
-  if (!target) refusal = target.error();
+  if (!api::host_allowed(req[http::field::host], ctx->config.allowed_hosts)) refusal = api::host_refusal(req[http::field::host]);
+  else if (!api::origin_allowed(req[http::field::origin], req[http::field::host], ctx->config.cors_origins))
+    refusal = api::origin_refusal(req[http::field::origin]); // a WebSocket is not bound by CORS: any page may open one
+  else if (!target) refusal = target.error();
   else if (target->path != "/ws" && target->path != "/v1/audio/speech-stream")
     refusal = make_error(error_kind::not_found, "no WebSocket route " + target->path, "unknown_route");
   else if (auto key = api::check_api_key(req[http::field::authorization], ctx->config.api_keys); !key) {
-    // Browsers cannot set headers on a WebSocket: the key may come as ?api_key= too.
-    if (!api::check_api_key("Bearer " + target->get("api_key").value_or(""), ctx->config.api_keys)) refusal = key.error();
+    // Browsers cannot set headers on a WebSocket: the key may come as a subprotocol
+    // "bearer.KEY", or as ?api_key= (which proxies log with the URL).
+    auto offered = api::key_from_subprotocols(req[http::field::sec_websocket_protocol]);
+    if (!api::check_api_key("Bearer " + (offered.empty() ? target->get("api_key").value_or("") : offered), ctx->config.api_keys))
+      refusal = key.error();
   }
   if (!refusal && ctx->websockets >= ctx->config.ws_max_connections)
     refusal = make_error(error_kind::unavailable, "too many WebSocket sessions; try again later", "too_many_connections");
@@ -510,7 +536,13 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.idle_timeout = std::chrono::seconds(ctx->config.ws_idle_timeout_s); // pings at half of it
   ws.set_option(timeouts);
-  ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) { res.set(http::field::server, "rtts"); }));
+  // A client that offers subprotocols must get one back (browsers fail the handshake otherwise):
+  // "rtts" when offered, never the key.
+  std::string chosen = subprotocol_answer(req[http::field::sec_websocket_protocol]);
+  ws.set_option(websocket::stream_base::decorator([chosen](websocket::response_type& res) {
+    res.set(http::field::server, "rtts");
+    if (!chosen.empty()) res.set(http::field::sec_websocket_protocol, chosen);
+  }));
   // A message carries at most one text of --max-text characters (4 bytes each, plus JSON).
   ws.read_message_max(ctx->config.max_text_chars * 4 + 4096);
   boost::system::error_code ec;

@@ -85,9 +85,16 @@ void speech_stream::push_timing(timing_event::kind kind, std::string text, std::
 }
 
 void speech_stream::push_silence(double seconds) {
-  if (seconds <= 0) return;
-  append_audio(std::vector<std::int16_t>(static_cast<std::size_t>(seconds * native_rate_ + 0.5)));
+  if (seconds <= 0 || cancelled() || finished_) return;
+  auto n = static_cast<std::uint64_t>(seconds * native_rate_ + 0.5);
+  if (n == 0) return;
+  buffered_bytes_ += n * sizeof(std::int16_t);
+  produced_samples_ += n;
+  stream_event e{stream_event::kind::audio, {}, {}, {}};
+  e.silence = n;
+  push(std::move(e));
 }
+
 
 asio::awaitable<stream_event> speech_stream::next() {
   while (events_.empty()) {
@@ -96,12 +103,22 @@ asio::awaitable<stream_event> speech_stream::next() {
     wakeup_.expires_at(asio::steady_timer::time_point::max());
     co_await wakeup_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  if (auto& front = events_.front(); front.type == stream_event::kind::audio && front.silence > 0) {
+    // A pause: one bounded chunk of it now, the rest when the client comes back for more.
+    auto n = std::min<std::uint64_t>(front.silence, max_merged_samples);
+    front.silence -= n;
+    if (front.silence == 0) events_.pop_front();
+    bool was_full = !wants_more();
+    buffered_bytes_ -= n * sizeof(std::int16_t);
+    if (was_full && wants_more() && on_drained) on_drained();
+    co_return stream_event{stream_event::kind::audio, std::vector<std::int16_t>(n), {}, {}};
+  }
   stream_event e = std::move(events_.front());
   events_.pop_front();
   // Hand over what has piled up in one piece (up to a bound): fewer, larger socket writes when
   // the engine runs ahead of the client.
   while (e.type == stream_event::kind::audio && !events_.empty() && events_.front().type == stream_event::kind::audio &&
-         e.samples.size() < max_merged_samples) {
+         events_.front().silence == 0 && e.samples.size() < max_merged_samples) {
     auto& more = events_.front().samples;
     e.samples.insert(e.samples.end(), more.begin(), more.end());
     events_.pop_front();

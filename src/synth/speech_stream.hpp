@@ -30,6 +30,7 @@ struct stream_event {
   std::vector<std::int16_t> samples; // native rate, for `audio`
   timing_event timing;               // for `timing`: always before the audio holding its start
   error failure;                     // for `failed`
+  std::uint64_t silence = 0;         // for `audio` while queued: this many zero samples, made as the client takes them
 };
 
 class speech_stream {
@@ -76,6 +77,9 @@ public:
 
 private:
   void push(stream_event e);
+  // Queues a pause without allocating it: next() hands it out in bounded chunks, and it counts
+  // against the buffer limit like audio (a <break time="10s"/> is 441 KB at 22 kHz; a thousand
+  // of them must not become one buffer).
   void push_silence(double seconds);
   void append_audio(std::vector<std::int16_t> samples); // at the stream's rate
   void push_timing(timing_event::kind kind, std::string text, std::size_t begin, std::size_t end, std::uint64_t start,

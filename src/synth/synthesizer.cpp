@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <thread>
 
@@ -171,6 +172,15 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_in
       return make_error(error_kind::payload_too_large,
                         "the SSML document says " + std::to_string(spoken) + " characters; the limit is " + std::to_string(config_.max_text_chars),
                         "text_too_long", "text");
+    // Pauses cost no text but take time and buffer space: a few bytes of <break time="10s"/>
+    // ask for seconds of audio each, so their sum has a limit of its own.
+    double pause = plan.pause_after_s;
+    for (const auto& f : plan.fragments) pause += f.pause_before_s;
+    if (pause > config_.max_pause_s + 1e-9)
+      return make_error(error_kind::payload_too_large,
+                        "the SSML document pauses for " + std::to_string(static_cast<long long>(std::ceil(pause))) +
+                            " s in all; the limit is " + std::to_string(static_cast<long long>(config_.max_pause_s)) + " s (--max-pause)",
+                        "pause_too_long", "text");
     if (plan.fragments.empty() && plan.pause_after_s <= 0 && plan.trailing_marks.empty())
       return make_error(error_kind::invalid_request, "the SSML document has nothing to say", "empty_text", "text");
   } else {

@@ -62,10 +62,31 @@ private:
   frame_decoder decoder_;
 };
 
-// Shared with job processes: the job the server asked to cancel.
+// Shared with job processes: the job the server asked to cancel, and whether the job process
+// is in the middle of writing a frame (the parent kills it only between frames, so the stream
+// to the server never holds half a frame).
 struct shared_state {
   std::atomic<std::uint64_t> cancel_job{0};
+  std::atomic<bool> writing{false};
 };
+
+// A frame from the job process, unless its job is cancelled. The flag and the check are
+// sequentially consistent: either the parent sees `writing` and waits, or this sees the cancel.
+bool send_from_job(channel& io, shared_state& shared, frame_type type, std::uint64_t job, std::string_view payload = {}) {
+  shared.writing.store(true);
+  bool ok = shared.cancel_job.load() != job && io.send(type, job, payload);
+  shared.writing.store(false);
+  return ok;
+}
+
+// Cancel is instant whatever the engine does (Festival calls back only once a whole sentence is
+// made): the job process is killed as soon as it is not writing, and the worker is free again.
+void kill_cancelled(pid_t child, shared_state& shared, std::uint64_t job) {
+  shared.cancel_job.store(job);
+  // A frame write takes microseconds; a job stuck in one for a second is killed anyway.
+  for (int i = 0; i < 1000 && shared.writing.load(); ++i) ::usleep(1000);
+  ::kill(child, SIGKILL);
+}
 
 // Runs in the forked job process: synthesizes, streams audio frames, never returns.
 [[noreturn]] void run_job(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared, std::uint64_t job,
@@ -75,7 +96,7 @@ struct shared_state {
   engines::audio_sink send_audio = [&](std::span<const std::int16_t> pcm) {
     if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
     std::string_view bytes(reinterpret_cast<const char*>(pcm.data()), pcm.size_bytes());
-    lost = !io.send(frame_type::audio, job, bytes);
+    lost = !send_from_job(io, shared, frame_type::audio, job, bytes);
     return !lost;
   };
   result<void> outcome;
@@ -84,7 +105,7 @@ struct shared_state {
   } else {
     auto send_word = [&](const timed_word& w) {
       if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
-      lost = !io.send(frame_type::word, job, to_json(w));
+      lost = !send_from_job(io, shared, frame_type::word, job, to_json(w));
       return !lost;
     };
     const auto& voice = request.params.voice;
@@ -98,8 +119,7 @@ struct shared_state {
     if (outcome) timer.finish();
   }
   if (!outcome && !lost && shared.cancel_job.load() != job) {
-    io.send(frame_type::failed, job, to_json(outcome.error()));
-    ::_exit(reported_failure);
+    if (send_from_job(io, shared, frame_type::failed, job, to_json(outcome.error()))) ::_exit(reported_failure);
   }
   ::_exit(0); // no destructors, no atexit: the parent owns the engine
 }
@@ -129,14 +149,15 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
       connected = io.receive(inbox);
       if (!connected) ::kill(child, SIGKILL);
       for (const auto& queued : inbox)
-        if (queued.type == frame_type::cancel && queued.job == f.job) shared.cancel_job.store(f.job);
+        if (queued.type == frame_type::cancel && queued.job == f.job && shared.cancel_job.load() != f.job) kill_cancelled(child, shared, f.job);
     }
     if (::waitpid(child, &status, WNOHANG) == child) break;
   }
   if (pidfd >= 0) ::close(pidfd);
   std::erase_if(inbox, [&](const frame& q) { return q.type == frame_type::cancel && q.job == f.job; });
   if (!connected) return false;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return io.send(frame_type::done, f.job);
+  // A cancelled job ends as done, however it ended: the server dropped its stream already.
+  if (shared.cancel_job.load() == f.job || (WIFEXITED(status) && WEXITSTATUS(status) == 0)) return io.send(frame_type::done, f.job);
   if (WIFEXITED(status) && WEXITSTATUS(status) == reported_failure) return true;
   std::string why = WIFSIGNALED(status) ? std::string("signal ") + ::strsignal(WTERMSIG(status)) : "exit " + std::to_string(WEXITSTATUS(status));
   return io.send(frame_type::failed, f.job, to_json(make_error(error_kind::engine_failure, "the " + engine.name() + " engine crashed (" + why + ")")));

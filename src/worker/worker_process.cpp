@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 extern char** environ;
 
@@ -26,6 +28,24 @@ worker_process::~worker_process() {
   }
 }
 
+namespace {
+
+// The server's environment minus the secrets this engine has no use for: the server's own API
+// keys never, the upstream's key (--proxy-key) only for the openai engine. An engine crash
+// dump or a library that logs its environment leaks nothing it did not need.
+std::vector<std::string> worker_environment(const std::string& engine) {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    if (entry.starts_with("RTTS_API_KEYS=") || entry.starts_with("RTTS_API_KEY_FILE=")) continue;
+    if (engine != "openai" && entry.starts_with("RTTS_PROXY_KEY=")) continue;
+    env.emplace_back(entry);
+  }
+  return env;
+}
+
+} // namespace
+
 result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_executor ex, const std::string& executable,
                                                               const std::string& engine, worker_listener& listener) {
   int fds[2];
@@ -40,8 +60,12 @@ result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_execu
   posix_spawn_file_actions_addclosefrom_np(&actions, 4);
   std::string arg0 = executable, arg1 = "worker", arg2 = "--engine", arg3 = engine, arg4 = "--fd", arg5 = "3";
   char* argv[] = {arg0.data(), arg1.data(), arg2.data(), arg3.data(), arg4.data(), arg5.data(), nullptr};
+  auto env = worker_environment(engine);
+  std::vector<char*> envp;
+  for (auto& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv, environ);
+  int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   if (rc != 0) {

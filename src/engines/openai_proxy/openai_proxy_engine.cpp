@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -101,14 +102,21 @@ result<void> openai_proxy_engine::synthesize(std::string_view text, const synthe
   };
   auto response = client::fetch(upstream_, request, on_body, on_head);
   if (stopped) return {};
-  if (!response)
-    return make_error(error_kind::unavailable, "the openai engine's upstream " + upstream_.host + ":" + std::to_string(upstream_.port) +
-                                                   " is unreachable: " + response.error().message, "upstream_unreachable");
+  // The upstream's own words (its address, a partly masked key in OpenAI's 401s) go to the
+  // server's log; the client gets what happened, not the details of rtts's set-up.
+  if (!response) {
+    std::fprintf(stderr, "rtts: openai engine: upstream %s:%u unreachable: %s\n", upstream_.host.c_str(), static_cast<unsigned>(upstream_.port),
+                 response.error().message.c_str());
+    return make_error(error_kind::unavailable, "the openai engine's upstream server is unreachable (the server log says why)",
+                      "upstream_unreachable");
+  }
   if (status != 200) {
-    std::string why = "upstream answered " + std::to_string(status) + ": " + upstream_message(error_body);
-    if (status == 401 || status == 403) return make_error(error_kind::engine_failure, "upstream refused the API key (" + why + ")", "upstream_auth");
-    if (status == 429) return make_error(error_kind::overloaded, why, "upstream_overloaded");
-    if (status >= 400 && status < 500) return make_error(error_kind::invalid_request, why, "upstream_rejected");
+    std::fprintf(stderr, "rtts: openai engine: upstream %s:%u answered %u: %s\n", upstream_.host.c_str(), static_cast<unsigned>(upstream_.port),
+                 status, upstream_message(error_body).c_str());
+    std::string why = "the openai engine's upstream server answered " + std::to_string(status);
+    if (status == 401 || status == 403) return make_error(error_kind::engine_failure, why + ": it refused rtts's --proxy-key", "upstream_auth");
+    if (status == 429) return make_error(error_kind::overloaded, why + ": it is overloaded", "upstream_overloaded");
+    if (status >= 400 && status < 500) return make_error(error_kind::invalid_request, why + ": it refused the request", "upstream_rejected");
     return make_error(error_kind::engine_failure, why, "upstream_failed");
   }
   if (!response->complete) return make_error(error_kind::engine_failure, "the upstream's audio stream was cut short", "upstream_failed");
