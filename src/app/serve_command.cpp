@@ -92,10 +92,13 @@ asio::awaitable<void> shut_down(serve_state* s) {
   // Let in-flight streams finish, up to the grace period; then cut the rest.
   asio::steady_timer timer(s->io);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s->config.shutdown_grace_ms);
-  while (s->http.active_requests() > 0 && std::chrono::steady_clock::now() < deadline) {
+  // Every listener drains alike: HTTP and WebSocket streams, MaryTTS answers, Wyoming sessions.
+  auto busy = [s] { return s->http.active_requests() + s->marytts.active_requests() + s->wyoming.busy_sessions(); };
+  while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
     timer.expires_after(20ms);
     co_await timer.async_wait(asio::use_awaitable);
   }
+  s->wyoming.close_all();
   s->synth.stop();
   s->io.stop();
 }
@@ -129,7 +132,7 @@ int serve(const server_config& config) {
   synth::synthesizer synth(io.get_executor(), config, executable.string());
   server::http_server http(io, compute, config, synth);
   server::http_server marytts(io, compute, config, synth, server::http_server::route_set::marytts);
-  wyoming::wyoming_server wyoming(io, compute, synth);
+  wyoming::wyoming_server wyoming(io, compute, config, synth);
   serve_state state{io, config, synth, http, marytts, wyoming};
 
   // First SIGTERM/SIGINT: drain (stop accepting, let streams finish up to the grace period).

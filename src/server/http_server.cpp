@@ -145,13 +145,17 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     auto started = synth::encoded_stream::start(self->synth, self->compute, input, parsed->voice, {audio_format::pcm, 0, 0});
     if (!started) co_return co_await reply(*self, stream, rec, keep_alive, started.error());
     std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
-    // MaryTTS answers a whole WAV file with exact sizes: collect it (bounded by --max-text).
+    // MaryTTS clients expect a whole WAV file with exact sizes: collected up to a bound that
+    // covers every usual answer (minutes of speech). A longer one streams on from there with a
+    // streaming header instead, so no answer holds more than the bound in memory.
     std::string pcm;
     for (;;) {
       auto piece = co_await speech->next();
       if (piece.type == synth::encoded_piece::kind::failed) co_return co_await reply(*self, stream, rec, keep_alive, piece.failure);
       pcm += piece.bytes;
       if (piece.type == synth::encoded_piece::kind::end) break;
+      if (pcm.size() > marytts_whole_file_bytes)
+        co_return co_await stream_marytts(self, stream, rec, std::move(speech), std::move(pcm), req.version() < 11 ? false : keep_alive, req.version() < 11);
     }
     auto header = audio::make_wav_header(static_cast<std::uint32_t>(speech->output_rate()), 1, static_cast<std::uint32_t>(pcm.size()));
     response res{http::status::ok, 11};
@@ -162,6 +166,56 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     res.body() += pcm;
     res.prepare_payload();
     co_return co_await write_response(*self, stream, rec, std::move(res));
+  }
+
+  // Audio collected in memory for one MaryTTS answer, at most (16 MiB: over 6 minutes at 22 kHz).
+  static constexpr std::size_t marytts_whole_file_bytes = 16u << 20;
+
+  // A MaryTTS answer too long to hold: what came so far, then the rest as it is made.
+  static asio::awaitable<bool> stream_marytts(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec,
+                                              std::unique_ptr<synth::encoded_stream> speech, std::string pcm, bool keep_alive, bool http10) {
+    auto header = audio::make_wav_header(static_cast<std::uint32_t>(speech->output_rate()));
+    pcm.insert(0, reinterpret_cast<const char*>(header.data()), header.size());
+    http::response<http::empty_body> head{http::status::ok, 11};
+    head.set(http::field::server, "rtts");
+    head.set(http::field::content_type, "audio/x-wav");
+    head.set("X-Request-ID", rec.id);
+    co_return co_await write_body(self, stream, rec, std::move(head), std::move(speech), std::move(pcm), keep_alive, http10);
+  }
+
+  // Sends `head`, then `first` and every later piece of audio of `speech` as the body: HTTP/1.1
+  // chunks, or for HTTP/1.0 raw bytes ended by closing the connection.
+  static asio::awaitable<bool> write_body(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec,
+                                          http::response<http::empty_body> head, std::unique_ptr<synth::encoded_stream> speech,
+                                          std::string first, bool keep_alive, bool http10) {
+    head.chunked(!http10);
+    head.keep_alive(keep_alive && !http10);
+    http::response_serializer<http::empty_body> serializer{head};
+    metrics::global().http_responses.inc({"200"});
+    rec.status = 200;
+    boost::system::error_code ec;
+    stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
+    co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    std::string wire = std::move(first);
+    for (bool ended = false;;) {
+      stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
+      if (!wire.empty()) {
+        if (http10) co_await asio::async_write(stream, asio::buffer(wire), asio::redirect_error(asio::use_awaitable, ec));
+        else co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return false;
+        rec.bytes += wire.size();
+      }
+      if (ended) {
+        if (http10) co_return false; // closing the connection ends the body
+        co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
+        co_return !ec && keep_alive;
+      }
+      auto piece = co_await speech->next();
+      if (piece.type == synth::encoded_piece::kind::failed) co_return false; // cut short: the client sees a truncated body
+      wire = std::move(piece.bytes);
+      ended = piece.type == synth::encoded_piece::kind::end;
+    }
   }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {

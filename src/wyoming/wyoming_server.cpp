@@ -58,15 +58,18 @@ event make_event(std::string type, json::object data, std::string payload) { ret
 } // namespace
 
 struct wyoming_server::impl : std::enable_shared_from_this<impl> {
+  struct session;
   asio::io_context& io;
   asio::thread_pool& compute;
+  server_config config;
   synth::synthesizer& synth;
   tcp::acceptor acceptor;
   std::size_t connections = 0;
   bool stopping = false;
+  std::vector<std::weak_ptr<session>> sessions; // for drain and close_all
 
-  impl(asio::io_context& io_, asio::thread_pool& compute_, synth::synthesizer& synth_)
-      : io(io_), compute(compute_), synth(synth_), acceptor(io_) {}
+  impl(asio::io_context& io_, asio::thread_pool& compute_, const server_config& config_, synth::synthesizer& synth_)
+      : io(io_), compute(compute_), config(config_), synth(synth_), acceptor(io_) {}
 
   // The voice a synthesize event asks for: "engine:voice", a voice id, or just a language.
   voice_options pick_voice(const json::object& data) const {
@@ -125,6 +128,13 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto s = std::make_shared<session>(self, std::move(socket));
+      if (self->connections > self->config.max_connections) {
+        // Over the limit: say why in the protocol's own terms, then hang up.
+        asio::co_spawn(self->io, session::run_refusal(s), asio::detached);
+        continue;
+      }
+      std::erase_if(self->sessions, [](const std::weak_ptr<session>& w) { return w.expired(); });
+      self->sessions.push_back(s);
       asio::co_spawn(self->io, session::run_speaker(s), asio::detached);
       asio::co_spawn(self->io, session::run_reader(s), asio::detached);
     }
@@ -132,26 +142,39 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
 
   // One connection: the reader parses events and answers describe/ping at once; the speaker
   // synthesizes queued jobs in order. Writes take turns (one at a time on the socket).
-  struct session {
+  struct session : std::enable_shared_from_this<session> {
     std::shared_ptr<impl> server;
     tcp::socket socket;
     asio::steady_timer write_done, todo_signal;
-    bool writing = false, closed = false;
+    asio::steady_timer write_deadline, read_deadline; // a client that takes or sends nothing is dropped
+    bool writing = false, closed = false, speaking = false;
     std::deque<job> todo;
     std::unique_ptr<synth::encoded_stream> current;
     // streaming request state
     bool streaming = false, stream_audio_started = false;
     voice_options stream_voice;
     text::incremental_segmenter segmenter;
+    std::size_t stream_chars = 0; // text of the streaming request so far, against --max-text
     // Each synthesis logs one line under "<connection id>-<n>".
     std::string log_id = api::request_id_from("");
     std::size_t spoken = 0;
 
     session(std::shared_ptr<impl> s, tcp::socket sock)
-        : server(std::move(s)), socket(std::move(sock)), write_done(socket.get_executor()), todo_signal(socket.get_executor()) {
+        : server(std::move(s)), socket(std::move(sock)), write_done(socket.get_executor()), todo_signal(socket.get_executor()),
+          write_deadline(socket.get_executor()), read_deadline(socket.get_executor()) {
       ++server->connections;
     }
     ~session() { --server->connections; }
+
+    bool busy() const { return !closed && (speaking || !todo.empty() || streaming); }
+
+    // Closes the socket when `timer` fires before it is cancelled (the operation it guards ended).
+    void arm(asio::steady_timer& timer, std::chrono::milliseconds limit) {
+      timer.expires_after(limit);
+      timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+        if (auto self = weak.lock(); self && !ec) self->close();
+      });
+    }
 
     asio::awaitable<bool> send(event e) {
       while (writing && !closed) co_await wait(write_done);
@@ -159,11 +182,32 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       writing = true;
       std::string bytes = encode(e);
       boost::system::error_code ec;
+      // Backpressure: the speaker waits here while the client is slow, and a client that takes
+      // nothing for --ws-stalled-ms is dropped (its engine time goes to others).
+      arm(write_deadline, std::chrono::milliseconds(server->config.ws_stalled_ms));
       co_await asio::async_write(socket, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
+      write_deadline.cancel();
       writing = false;
       write_done.cancel();
       if (ec) close();
-      co_return !ec;
+      co_return !ec && !closed;
+    }
+
+    static asio::awaitable<void> run_refusal(std::shared_ptr<session> self) {
+      {
+        event ev = make_event("error",
+                              json::object{{"text", "too many connections (limit " + std::to_string(self->server->config.max_connections) + ")"},
+                                           {"code", "too_many_connections"}},
+                              {});
+        co_await self->send(std::move(ev));
+      }
+      self->close();
+    }
+
+    // An error event for one request; the connection stays open.
+    asio::awaitable<void> send_error(const error& e) {
+      event ev = make_event("error", json::object{{"text", e.message}, {"code", e.code}}, {});
+      co_await send(std::move(ev));
     }
 
     void close() {
@@ -174,11 +218,20 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       socket.close(ignored);
       todo_signal.cancel();
       write_done.cancel();
+      write_deadline.cancel();
+      read_deadline.cancel();
     }
 
-    void queue(job j) {
+    // False (and the client told why) when the session's queue is full: a client may not pile
+    // up more speech than --ws-max-queued utterances ahead of what it hears.
+    asio::awaitable<bool> queue(job j) {
+      if (todo.size() >= server->config.ws_max_queued) {
+        co_await send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
+        co_return false;
+      }
       todo.push_back(std::move(j));
       todo_signal.cancel();
+      co_return true;
     }
 
     static asio::awaitable<void> run_reader(std::shared_ptr<session> self) { co_await self->reader(); }
@@ -189,7 +242,11 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       std::vector<char> buf(16384);
       while (!closed) {
         boost::system::error_code ec;
+        // A connection that says nothing for --ws-idle-timeout while nothing is spoken for it is
+        // closed (speech in progress keeps it open: the client is listening).
+        if (!busy()) arm(read_deadline, std::chrono::seconds(server->config.ws_idle_timeout_s));
         std::size_t n = co_await socket.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        read_deadline.cancel();
         if (ec) break;
         in.feed({buf.data(), n});
         for (;;) {
@@ -219,23 +276,41 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
           event ev = make_event("pong", e.data.contains("text") ? json::object{{"text", e.data.at("text")}} : json::object{}, {});
           co_await send(std::move(ev));
         }
-      } else if (e.type == "synthesize") {
-        // Inside a stream, Home Assistant also sends the whole text as `synthesize` for older
-        // servers: a copy to ignore.
-        if (!streaming) queue({json_string(e.data, "text"), server->pick_voice(e.data), false, false});
-      } else if (e.type == "synthesize-start") {
+      } else if ((e.type == "synthesize" && !streaming) || e.type == "synthesize-start") {
+        // (Inside a stream, Home Assistant also sends the whole text as `synthesize` for older
+        // servers: a copy to ignore.)
+        if (server->stopping) co_return co_await send_error(make_error(error_kind::unavailable, "the server is shutting down", "shutting_down"));
+        if (e.type == "synthesize") {
+          co_await queue({json_string(e.data, "text"), server->pick_voice(e.data), false, false});
+          co_return;
+        }
         streaming = true;
         stream_audio_started = false;
         stream_voice = server->pick_voice(e.data);
+        stream_chars = 0;
         segmenter.clear();
       } else if (e.type == "synthesize-chunk") {
         if (!streaming) co_return;
-        segmenter.push(json_string(e.data, "text"));
-        for (auto& sentence : segmenter.take_ready()) queue({std::move(sentence), stream_voice, true, false});
+        std::string chunk = json_string(e.data, "text");
+        stream_chars += chunk.size();
+        if (stream_chars > server->config.max_text_chars * 4) { // bytes; up to 4 per character
+          co_await send_error(make_error(error_kind::payload_too_large,
+                                         "the streamed text is longer than " + std::to_string(server->config.max_text_chars) + " characters",
+                                         "text_too_long", "text"));
+          close();
+          co_return;
+        }
+        segmenter.push(chunk);
+        for (auto& sentence : segmenter.take_ready())
+          if (!co_await queue({std::move(sentence), stream_voice, true, false})) co_return;
       } else if (e.type == "synthesize-stop") {
         if (!streaming) co_return;
-        for (auto& sentence : segmenter.flush()) queue({std::move(sentence), stream_voice, true, false});
-        queue({{}, stream_voice, true, true});
+        for (auto& sentence : segmenter.flush())
+          if (!co_await queue({std::move(sentence), stream_voice, true, false})) break;
+        // The stream's end is always queued (the queue may go one over its limit for it), so
+        // the client gets its audio-stop and synthesize-stopped.
+        todo.push_back({{}, stream_voice, true, true});
+        todo_signal.cancel();
         streaming = false;
       }
       // Anything else is not for a TTS service: ignored, the connection stays open.
@@ -244,14 +319,21 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     asio::awaitable<void> speaker() {
       while (!closed) {
         if (todo.empty()) {
+          if (server->stopping && !streaming) break; // drained: nothing more will be asked
           co_await wait(todo_signal);
           continue;
         }
         job j = std::move(todo.front());
         todo.pop_front();
+        speaking = true;
         co_await speak(std::move(j));
+        speaking = false;
       }
+      close();
     }
+
+    // Drain: wake the speaker so an idle session closes now and a busy one after its queue.
+    void drain() { todo_signal.cancel(); }
 
     asio::awaitable<void> speak(job j) {
       if (j.end_of_stream) {
@@ -333,8 +415,8 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
   };
 };
 
-wyoming_server::wyoming_server(asio::io_context& io, asio::thread_pool& compute, synth::synthesizer& synth)
-    : impl_(std::make_shared<impl>(io, compute, synth)) {}
+wyoming_server::wyoming_server(asio::io_context& io, asio::thread_pool& compute, const server_config& config, synth::synthesizer& synth)
+    : impl_(std::make_shared<impl>(io, compute, config, synth)) {}
 
 wyoming_server::~wyoming_server() { stop(); }
 
@@ -346,8 +428,22 @@ void wyoming_server::stop() {
   impl_->stopping = true;
   boost::system::error_code ignored;
   impl_->acceptor.close(ignored);
+  for (auto& w : impl_->sessions)
+    if (auto s = w.lock()) s->drain();
+}
+
+void wyoming_server::close_all() {
+  for (auto& w : impl_->sessions)
+    if (auto s = w.lock()) s->close();
 }
 
 std::size_t wyoming_server::active_connections() const { return impl_->connections; }
+
+std::size_t wyoming_server::busy_sessions() const {
+  std::size_t n = 0;
+  for (const auto& w : impl_->sessions)
+    if (auto s = w.lock(); s && s->busy()) ++n;
+  return n;
+}
 
 } // namespace rtts::wyoming
