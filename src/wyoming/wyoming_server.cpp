@@ -6,6 +6,7 @@
 #include "net/listen.hpp"
 #include "synth/encoded_stream.hpp"
 #include "text/incremental_segmenter.hpp"
+#include "text/utf8.hpp"
 #include "wyoming/framing.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -205,7 +206,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     }
 
     // An error event for one request; the connection stays open.
-    asio::awaitable<void> send_error(const error& e) {
+    asio::awaitable<void> send_error(error e) {
       event ev = make_event("error", json::object{{"text", e.message}, {"code", e.code}}, {});
       co_await send(std::move(ev));
     }
@@ -226,7 +227,8 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     // up more speech than --ws-max-queued utterances ahead of what it hears.
     asio::awaitable<bool> queue(job j) {
       if (todo.size() >= server->config.ws_max_queued) {
-        co_await send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
+        error full = make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full");
+        co_await send_error(std::move(full));
         co_return false;
       }
       todo.push_back(std::move(j));
@@ -279,9 +281,14 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       } else if ((e.type == "synthesize" && !streaming) || e.type == "synthesize-start") {
         // (Inside a stream, Home Assistant also sends the whole text as `synthesize` for older
         // servers: a copy to ignore.)
-        if (server->stopping) co_return co_await send_error(make_error(error_kind::unavailable, "the server is shutting down", "shutting_down"));
+        if (server->stopping) {
+          error refused = make_error(error_kind::unavailable, "the server is shutting down", "shutting_down");
+          co_return co_await send_error(std::move(refused));
+        }
         if (e.type == "synthesize") {
-          co_await queue({json_string(e.data, "text"), server->pick_voice(e.data), false, false});
+          // Named jobs, never braced temporaries, in co_await expressions (g++ 12 frees those twice).
+          job whole{json_string(e.data, "text"), server->pick_voice(e.data), false, false};
+          co_await queue(std::move(whole));
           co_return;
         }
         streaming = true;
@@ -292,21 +299,26 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       } else if (e.type == "synthesize-chunk") {
         if (!streaming) co_return;
         std::string chunk = json_string(e.data, "text");
-        stream_chars += chunk.size();
-        if (stream_chars > server->config.max_text_chars * 4) { // bytes; up to 4 per character
-          co_await send_error(make_error(error_kind::payload_too_large,
-                                         "the streamed text is longer than " + std::to_string(server->config.max_text_chars) + " characters",
-                                         "text_too_long", "text"));
+        stream_chars += text::count_code_points(chunk);
+        if (stream_chars > server->config.max_text_chars) { // the text of one request, as on every route
+          error too_long = make_error(error_kind::payload_too_large,
+                                      "the streamed text is longer than " + std::to_string(server->config.max_text_chars) + " characters",
+                                      "text_too_long", "text");
+          co_await send_error(std::move(too_long));
           close();
           co_return;
         }
         segmenter.push(chunk);
-        for (auto& sentence : segmenter.take_ready())
-          if (!co_await queue({std::move(sentence), stream_voice, true, false})) co_return;
+        for (auto& sentence : segmenter.take_ready()) {
+          job part{std::move(sentence), stream_voice, true, false};
+          if (!co_await queue(std::move(part))) co_return;
+        }
       } else if (e.type == "synthesize-stop") {
         if (!streaming) co_return;
-        for (auto& sentence : segmenter.flush())
-          if (!co_await queue({std::move(sentence), stream_voice, true, false})) break;
+        for (auto& sentence : segmenter.flush()) {
+          job part{std::move(sentence), stream_voice, true, false};
+          if (!co_await queue(std::move(part))) break;
+        }
         // The stream's end is always queued (the queue may go one over its limit for it), so
         // the client gets its audio-stop and synthesize-stopped.
         todo.push_back({{}, stream_voice, true, true});
