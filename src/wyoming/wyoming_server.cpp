@@ -340,6 +340,8 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         speaking = true;
         co_await speak(std::move(j));
         speaking = false;
+        // Idle again: the idle timeout runs from here (the reader's pending read has none).
+        if (!busy()) arm(read_deadline, std::chrono::seconds(server->config.ws_idle_timeout_s));
       }
       close();
     }

@@ -85,7 +85,7 @@ TEST(Limits, FiveHundredHalfOpenConnectionsDoNotBlockANormalClient) {
     idle.push_back(std::make_unique<raw_connection>(server.endpoint()));
     ASSERT_TRUE(idle.back()->connected()) << i;
     // Half of them begin a request and never finish its headers; the others say nothing.
-    if (i % 2 == 0) idle.back()->send("GET /tts?text=never HTTP/1.1\r\nHost: x\r\n");
+    if (i % 2 == 0) idle.back()->send("GET /tts?text=never HTTP/1.1\r\nHost: 127.0.0.1\r\n");
   }
   // The server has accepted them all (it counts them), and still serves a normal client at once.
   for (int i = 0; i < 100 && metric(server, "rtts_open_connections") < 501; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -115,7 +115,7 @@ TEST(Limits, SlowlorisHeadersAreCutAfterTheHeaderTimeout) {
 TEST(Limits, IdleKeepAliveConnectionsAreClosed) {
   rtts_server server({"--workers", "1", "--keepalive-timeout", "1"});
   raw_connection conn(server.endpoint());
-  ASSERT_TRUE(conn.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(conn.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
   std::string answer;
   EXPECT_TRUE(conn.read_until_closed(answer)) << "an idle keep-alive connection must be closed after --keepalive-timeout";
   EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << answer;
@@ -126,7 +126,7 @@ TEST(Limits, AReaderThatStopsReadingIsDisconnected) {
   std::string text;
   for (int i = 0; i < 300; ++i) text += "Sentence number " + std::to_string(i) + " of a story nobody listens to. ";
   raw_connection reader(server.endpoint(), 4096);
-  ASSERT_TRUE(reader.send("GET " + tts_target(text) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(reader.send("GET " + tts_target(text) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
   // The reader takes nothing; the server's writes stall, and after --write-timeout it gives up
   // and cancels the stream (which frees the worker).
   auto cancelled = [&] {
@@ -148,7 +148,7 @@ TEST(Limits, ConnectionsOverTheLimitGet503AndTheRestWork) {
   std::vector<std::unique_ptr<raw_connection>> held;
   for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<raw_connection>(server.endpoint()));
   // The listener accepts in arrival order: the three held connections take the slots.
-  std::string refused = raw_exchange(server.endpoint(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string refused = raw_exchange(server.endpoint(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   ASSERT_EQ(refused.substr(0, 12), "HTTP/1.1 503") << refused;
   EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos);
   auto body = boost::json::parse(refused.substr(refused.find("\r\n\r\n") + 4));

@@ -161,7 +161,7 @@ TEST(Resilience, SecondSignalExitsAtOnce) {
   auto c = rtts::client::fetch(server.endpoint(), {});
   ASSERT_TRUE(c);
   // An idle keep-alive connection would hold a drain open; a second signal ends it now.
-  std::thread holder([&] { raw_exchange(server.endpoint(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"); });
+  std::thread holder([&] { raw_exchange(server.endpoint(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ::kill(server.pid(), SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -108,9 +108,9 @@ TEST_F(Streaming, UnicodeTextIsSpoken) {
 }
 
 TEST_F(Streaming, KeepAliveServesSeveralRequestsOnOneConnection) {
-  auto answer = raw_exchange(server->endpoint(), "GET /engines HTTP/1.1\r\nHost: x\r\n\r\n"
-                                                 "GET /tts?text=Hi HTTP/1.1\r\nHost: x\r\n\r\n"
-                                                 "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto answer = raw_exchange(server->endpoint(), "GET /engines HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                                 "GET /tts?text=Hi HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                                 "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   EXPECT_NE(answer.find("[\"espeak\""), std::string::npos);
   EXPECT_NE(answer.find("audio/wav"), std::string::npos);
   EXPECT_NE(answer.find("\r\n0\r\n\r\n"), std::string::npos) << "the stream ends with the last chunk";

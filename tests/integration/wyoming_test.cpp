@@ -3,6 +3,7 @@
 #include "audio/wav.hpp"
 #include "audio_check.hpp"
 #include "server_fixture.hpp"
+#include "wyoming_client.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -20,80 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-
-struct wy_event {
-  std::string type;
-  json::object data;
-  std::string payload;
-};
-
-class wyoming_client {
-public:
-  explicit wyoming_client(unsigned port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{20, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
-  }
-  ~wyoming_client() { ::close(fd_); }
-
-  void send_raw(const std::string& bytes) { ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
-  void send(const std::string& type, const json::object& data = {}) {
-    std::string d = data.empty() ? "" : json::serialize(data);
-    json::object header{{"type", type}};
-    if (!d.empty()) header["data_length"] = d.size();
-    send_raw(json::serialize(header) + "\n" + d);
-  }
-  // Reads one byte at a time: the worst case for a framing that splits anywhere.
-  std::optional<wy_event> read() {
-    std::string line;
-    for (char c; (c = next()) != '\n';) {
-      if (c == 0 && closed_) return std::nullopt;
-      line.push_back(c);
-    }
-    auto header = json::parse(line).as_object();
-    wy_event e{std::string(header.at("type").as_string()), {}, {}};
-    if (auto* inline_data = header.if_contains("data")) e.data = inline_data->as_object();
-    if (auto* n = header.if_contains("data_length")) {
-      std::string d;
-      for (auto i = n->to_number<std::int64_t>(); i > 0; --i) d.push_back(next());
-      auto segment = json::parse(d);
-      for (auto& [k, v] : segment.as_object()) e.data[k] = v;
-    }
-    if (auto* n = header.if_contains("payload_length"))
-      for (auto i = n->to_number<std::int64_t>(); i > 0; --i) e.payload.push_back(next());
-    return e;
-  }
-  // Events until (and including) one of type `last`.
-  std::vector<wy_event> read_until(const std::string& last) {
-    std::vector<wy_event> events;
-    while (auto e = read()) {
-      events.push_back(*e);
-      if (e->type == last) break;
-    }
-    return events;
-  }
-
-private:
-  char next() {
-    char c = 0;
-    if (::recv(fd_, &c, 1, 0) != 1) closed_ = true;
-    return c;
-  }
-  int fd_ = -1;
-  bool closed_ = false;
-};
-
-std::string pcm_of(const std::vector<wy_event>& events) {
-  std::string pcm;
-  for (const auto& e : events)
-    if (e.type == "audio-chunk") pcm += e.payload;
-  return pcm;
-}
 
 class Wyoming : public ::testing::Test {
 protected:
@@ -264,11 +191,11 @@ TEST_F(Wyoming, MaryTtsRoutes) {
   EXPECT_EQ(get("/process?INPUT_TYPE=SSML&INPUT_TEXT=" + rtts::client::url_encode("<speak><audio src='x'/></speak>")).status, 400u);
 
   // POST with a form body and no Content-Type at all.
-  auto post = raw_exchange(mary, "POST /process HTTP/1.1\r\nHost: x\r\nContent-Length: 53\r\nConnection: close\r\n\r\n"
+  auto post = raw_exchange(mary, "POST /process HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 53\r\nConnection: close\r\n\r\n"
                                  "INPUT_TEXT=Guten+Tag&LOCALE=de&AUDIO=WAVE&OUTPUT_TYPE=AUD");
   EXPECT_NE(post.find("400"), std::string::npos) << "a cut-off OUTPUT_TYPE is refused";
   std::string body = "INPUT_TEXT=Guten+Tag&LOCALE=de&AUDIO=WAVE&OUTPUT_TYPE=AUDIO";
-  post = raw_exchange(mary, "POST /process HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+  post = raw_exchange(mary, "POST /process HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + std::to_string(body.size()) +
                                 "\r\nConnection: close\r\n\r\n" + body);
   ASSERT_NE(post.find("200 OK"), std::string::npos) << post.substr(0, 300);
   auto wav = post.substr(post.find("\r\n\r\n") + 4);
