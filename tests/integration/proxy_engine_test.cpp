@@ -114,17 +114,31 @@ TEST_F(ProxyEngine, UpstreamRefusalsBecomeClearErrors) {
   auto rejected = proxy->get(tts_target("Hello.", "engine=openai&voice=nosuch"));
   EXPECT_EQ(rejected.status, 400u) << rejected.body;
   EXPECT_EQ(error_code(rejected), "upstream_rejected");
-  EXPECT_NE(rejected.body.find("nosuch"), std::string::npos) << "the upstream's own message is passed on";
+  // The upstream's own words (its address, its view of the key) go to rtts's log, not to clients.
+  const std::string upstream_port = std::to_string(upstream->endpoint().port);
+  EXPECT_EQ(rejected.body.find(upstream_port), std::string::npos) << rejected.body;
+  EXPECT_EQ(rejected.body.find("nosuch"), std::string::npos) << "the upstream's message is not relayed: " << rejected.body;
 
-  rtts_server wrong_key(proxy_args(base_url(*upstream), "not-the-key"));
-  auto refused = wrong_key.get(tts_target("Hello.", "engine=openai&voice=alloy"));
-  EXPECT_EQ(refused.status, 500u) << refused.body;
-  EXPECT_EQ(error_code(refused), "upstream_auth");
+  std::string log = "/tmp/rtts-proxy-log-" + std::to_string(::getpid()) + ".txt";
+  {
+    rtts_server wrong_key(proxy_args(base_url(*upstream), "not-the-key"), log);
+    auto refused = wrong_key.get(tts_target("Hello.", "engine=openai&voice=alloy"));
+    EXPECT_EQ(refused.status, 500u) << refused.body;
+    EXPECT_EQ(error_code(refused), "upstream_auth");
+    EXPECT_EQ(refused.body.find(upstream_port), std::string::npos) << refused.body;
+    EXPECT_EQ(refused.body.find("not-the-key"), std::string::npos) << refused.body;
+  }
+  std::ifstream in(log);
+  std::string logged((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(log.c_str());
+  EXPECT_NE(logged.find("127.0.0.1:" + upstream_port + " answered 401"), std::string::npos) << "the operator learns why:\n" << logged;
 
-  rtts_server nowhere(proxy_args("http://127.0.0.1:" + std::to_string(free_port()) + "/v1", "x"));
+  auto nowhere_port = std::to_string(free_port());
+  rtts_server nowhere(proxy_args("http://127.0.0.1:" + nowhere_port + "/v1", "x"));
   auto unreachable = nowhere.get(tts_target("Hello.", "engine=openai&voice=alloy"));
   EXPECT_EQ(unreachable.status, 503u) << unreachable.body;
   EXPECT_EQ(error_code(unreachable), "upstream_unreachable");
+  EXPECT_EQ(unreachable.body.find(nowhere_port), std::string::npos) << unreachable.body;
   EXPECT_EQ(nowhere.get(tts_target("Hello.")).status, 200u) << "the other engines are unaffected";
 }
 
@@ -201,8 +215,15 @@ TEST_F(ProxyEngine, HttpsUpstreamWithCertificateVerification) {
   EXPECT_EQ(mismatch.status, 503u) << "the certificate names localhost, not 127.0.0.1";
   EXPECT_EQ(error_code(mismatch), "upstream_unreachable");
 
-  rtts_server default_store(proxy_args(url, "upstream-secret"));
-  auto untrusted = default_store.get(tts_target(sentence, "engine=openai&voice=echo"));
-  EXPECT_EQ(untrusted.status, 503u) << "the system CA store does not know our test CA";
-  EXPECT_NE(untrusted.body.find("certificate verify failed"), std::string::npos) << untrusted.body;
+  std::string log = "/tmp/rtts-tls-log-" + std::to_string(::getpid()) + ".txt";
+  {
+    rtts_server default_store(proxy_args(url, "upstream-secret"), log);
+    auto untrusted = default_store.get(tts_target(sentence, "engine=openai&voice=echo"));
+    EXPECT_EQ(untrusted.status, 503u) << "the system CA store does not know our test CA";
+    EXPECT_EQ(error_code(untrusted), "upstream_unreachable");
+  }
+  std::ifstream in(log);
+  std::string logged((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(log.c_str());
+  EXPECT_NE(logged.find("certificate verify failed"), std::string::npos) << "the log says why:\n" << logged;
 }
