@@ -9,8 +9,32 @@ const ui = {
   engine: $("engine"), voice: $("voice"), rate: $("rate"), speed: $("speed"), pitch: $("pitch"),
   speedValue: $("speed-value"), pitchValue: $("pitch-value"), text: $("text"), speak: $("speak"),
   stop: $("stop"), download: $("download"), status: $("status"), error: $("error"),
-  firstAudio: $("first-audio"), audioSeconds: $("audio-seconds"), rtf: $("rtf"), karaoke: $("karaoke"),
+  firstAudio: $("first-audio"), audioSeconds: $("audio-seconds"), rtf: $("rtf"), karaoke: $("karaoke"), apiKey: $("api-key"),
 };
+
+// ---------- the API key, when the server wants one ----------
+// Kept in this tab's session storage only: it goes when the tab does, and no other site sees it.
+
+ui.apiKey.value = sessionStorage.getItem("rtts-api-key") || "";
+
+function apiKey() { return ui.apiKey.value.trim(); }
+
+// fetch() with the key, if one is set.
+function api(path, init = {}) {
+  const key = apiKey();
+  if (!key) return fetch(path, init);
+  return fetch(path, { ...init, headers: { ...(init.headers || {}), Authorization: "Bearer " + key } });
+}
+
+// A WebSocket with the key: browsers cannot set headers on one, so it travels as the subprotocol
+// "bearer.KEY" beside "rtts" (never in the URL, where proxies would log it). A key that is not a
+// valid subprotocol token falls back to ?api_key=.
+function openSocket(url) {
+  const key = apiKey();
+  if (!key) return new WebSocket(url);
+  if (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key)) return new WebSocket(url, ["rtts", "bearer." + key]);
+  return new WebSocket(url + (url.includes("?") ? "&" : "?") + "api_key=" + encodeURIComponent(key));
+}
 
 // What the page has played, for people (the stats panel) and for the browser test.
 const stats = (window.rttsStats = {
@@ -179,15 +203,17 @@ function options() {
 // ---------- pickers ----------
 
 async function loadEngines() {
-  const response = await fetch("/engines");
+  const response = await api("/engines");
+  if (response.status === 401) return showError("This server wants an API key: enter it in the API key field.");
   if (!response.ok) return showError("Could not load engines: " + (await errorMessage(response)));
+  showError("");
   const engines = await response.json();
   ui.engine.replaceChildren(...engines.map((e) => new Option(e, e)));
   await loadVoices();
 }
 
 async function loadVoices() {
-  const response = await fetch("/voices?detail=1&engine=" + encodeURIComponent(ui.engine.value));
+  const response = await api("/voices?detail=1&engine=" + encodeURIComponent(ui.engine.value));
   if (!response.ok) return showError("Could not load voices: " + (await errorMessage(response)));
   const voices = await response.json();
   ui.voice.replaceChildren(...voices.map((v) => new Option(v.name + " (" + v.id + ")", v.id)));
@@ -264,7 +290,7 @@ async function speakHttp() {
   httpAbort = new AbortController();
   setState("playing", "Speaking…");
   try {
-    const response = await fetch("/tts?" + query, { signal: httpAbort.signal });
+    const response = await api("/tts?" + query, { signal: httpAbort.signal });
     if (!response.ok) {
       setState("idle", "Ready.");
       return showError(await errorMessage(response));
@@ -305,7 +331,7 @@ function openLive() {
   resetStats();
   const o = options();
   const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/audio/speech-stream";
-  socket = new WebSocket(url);
+  socket = openSocket(url);
   socket.binaryType = "arraybuffer";
   socket.onopen = () => {
     const config = { type: "config", engine: o.engine, voice: o.voice, speed: Number(o.speed), pitch: Number(o.pitch), format: "pcm", binary: true };
@@ -401,5 +427,10 @@ for (const input of document.querySelectorAll("input[name=mode]")) {
 for (const [input, output] of [[ui.speed, ui.speedValue], [ui.pitch, ui.pitchValue]]) {
   input.addEventListener("input", () => (output.textContent = Number(input.value).toFixed(2)));
 }
+
+ui.apiKey.addEventListener("change", () => {
+  sessionStorage.setItem("rtts-api-key", apiKey());
+  loadEngines().catch((e) => showError("Could not reach the server: " + e.message));
+});
 
 loadEngines().catch((e) => showError("Could not reach the server: " + e.message));

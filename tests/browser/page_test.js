@@ -9,9 +9,10 @@ const path = require("path");
 const [binary, outputDir] = process.argv.slice(2);
 fs.mkdirSync(outputDir, { recursive: true });
 
-function startServer() {
+function startServer(extraArgs = []) {
   return new Promise((resolve, reject) => {
-    const server = spawn(binary, ["serve", "--port", "0", "--workers", "2", "--max-text", "2000"], { stdio: ["ignore", "pipe", "inherit"] });
+    const server = spawn(binary, ["serve", "--port", "0", "--workers", "2", "--max-text", "2000", ...extraArgs],
+                         { stdio: ["ignore", "pipe", "inherit"] });
     let line = "";
     server.stdout.on("data", (chunk) => {
       line += chunk;
@@ -115,9 +116,45 @@ async function main() {
     check((await page.evaluate(() => document.activeElement.id)) === "speak", "keyboard reaches Speak after the text box");
 
     check(problems.length === 0, "no console errors" + (problems.length ? ": " + problems.join("; ") : ""));
+    await checkApiKey(browser);
     console.log("all checks passed");
   } finally {
     await browser.close();
+    server.kill("SIGTERM");
+  }
+}
+
+// A server with an API key: the page says so, and once the key is typed in, both modes work
+// (HTTP with the Authorization header, live with the key as a WebSocket subprotocol).
+async function checkApiKey(browser) {
+  const { server, url } = await startServer(["--api-key", "page-key-1"]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const problems = [];
+    page.on("console", (m) => m.type() === "error" && !/status of 401/.test(m.text()) && problems.push("console error: " + m.text()));
+    page.on("pageerror", (e) => problems.push("page error: " + e.message));
+    await page.goto(url + "/");
+    await waitFor(page, () => !document.getElementById("error").hidden, "the page to ask for a key");
+    check((await page.textContent("#error")).includes("API key"), "a keyed server asks for the key: " + (await page.textContent("#error")));
+    check(await page.$eval("#api-key", (i) => i.type === "password" && i.labels.length > 0), "the key field is a labelled password field");
+    await page.fill("#api-key", "page-key-1");
+    await page.dispatchEvent("#api-key", "change");
+    await waitFor(page, () => document.getElementById("voice").options.length > 50, "the voice picker, with the key");
+    check(await page.isHidden("#error"), "the error is gone once the key is set");
+    check(await page.evaluate(() => sessionStorage.getItem("rtts-api-key") === "page-key-1"), "the key is kept for this tab only");
+    await page.fill("#text", "The key opens the door.");
+    await page.click("#speak");
+    await waitFor(page, () => window.rttsStats.state === "done", "HTTP playback with the key");
+    check((await page.evaluate(() => window.rttsStats.samples)) > 0, "HTTP mode speaks with the key");
+    await page.fill("#text", "");
+    await page.check("input[value=ws]");
+    await waitFor(page, () => window.rttsStats.state === "live", "the live session with the key");
+    await page.type("#text", "Live speech with a key. ", { delay: 2 });
+    await waitFor(page, () => window.rttsStats.samples > 0, "live audio with the key");
+    check(true, "live mode speaks with the key (subprotocol)");
+    check(problems.length === 0, "no console errors with a key" + (problems.length ? ": " + problems.join("; ") : ""));
+    await page.close();
+  } finally {
     server.kill("SIGTERM");
   }
 }
