@@ -21,6 +21,9 @@ def main(deploy_dir):
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     assert container["lifecycle"]["preStop"]["exec"]["command"]
     env = {e["name"]: e.get("value") for e in container["env"]}
+    keys = next(e for e in container["env"] if e["name"] == "RTTS_API_KEYS")
+    assert keys["valueFrom"]["secretKeyRef"]["optional"] is False, "a pod on 0.0.0.0 must have its API keys"
+    assert env["RTTS_HOST"] != "0.0.0.0" or "RTTS_ALLOW_NO_AUTH" not in env, "not open by default"
     drain_s = int(env["RTTS_SHUTDOWN_GRACE_MS"]) / 1000
     assert pod["terminationGracePeriodSeconds"] > drain_s + 5, "grace period must cover preStop + drain"
     assert container["resources"]["requests"]["cpu"] and container["resources"]["limits"]["memory"]

@@ -1,5 +1,6 @@
 // The eSpeak NG engine in-process (one thread: eSpeak is not thread-safe).
 #include "engine_test_support.hpp"
+#include "pitch.hpp"
 #include "engines/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -10,12 +11,12 @@
 using namespace rtts;
 using namespace rtts::engines;
 using rtts::testing::rms;
+using rtts::testing::median_f0;
 
 namespace {
 
 engine& espeak() {
-  static std::unique_ptr<engine> e = create_engine("espeak").value();
-  return *e;
+  return *rtts::testing::shared_engine("espeak").value();
 }
 
 std::vector<std::int16_t> say(std::string_view text, synthesis_params p) { return rtts::testing::synthesize_all(espeak(), text, p); }
@@ -50,9 +51,13 @@ TEST(EspeakEngine, HonoursSpeed) {
 }
 
 TEST(EspeakEngine, HonoursPitch) {
-  auto low = say("Pitch test.", {"en-us", 1.0, 0.5});
-  auto high = say("Pitch test.", {"en-us", 1.0, 2.0});
-  EXPECT_NE(low, high);
+  const char* text = "The pitch of this sentence goes where it is told.";
+  double low = median_f0(say(text, {"en-us", 1.0, 0.5}), 22050);
+  double normal = median_f0(say(text, {"en-us", 1.0, 1.0}), 22050);
+  double high = median_f0(say(text, {"en-us", 1.0, 2.0}), 22050);
+  EXPECT_GT(low, 0);
+  EXPECT_LT(low * 1.15, normal) << low << " Hz, " << normal << " Hz, " << high << " Hz";
+  EXPECT_LT(normal * 1.15, high) << low << " Hz, " << normal << " Hz, " << high << " Hz";
 }
 
 TEST(EspeakEngine, SinkCanStopAtOnce) {
@@ -70,7 +75,11 @@ TEST(EspeakEngine, UnknownVoiceIsNotFound) {
 }
 
 TEST(EspeakEngine, MarkupIsSpokenNotObeyed) {
-  // Client text never reaches eSpeak in SSML mode: an <audio> tag must not run anything.
-  auto pcm = say("<speak><audio src=\"/etc/passwd\"/>hi</speak>", {"en-us", 1.0, 1.0});
-  EXPECT_GT(pcm.size(), 0u);
+  // Client text never reaches eSpeak in SSML mode: an <audio> tag must not run anything, and its
+  // words are read out like any other (in SSML mode only "hi" would be heard).
+  auto markup = say("<speak><audio src=\"/etc/passwd\"/>hi</speak>", {"en-us", 1.0, 1.0});
+  auto hi = say("hi", {"en-us", 1.0, 1.0});
+  auto words = say("speak audio source etc password hi speak", {"en-us", 1.0, 1.0});
+  EXPECT_GT(markup.size(), hi.size() * 4) << "the markup's words were spoken";
+  EXPECT_GT(static_cast<double>(markup.size()), words.size() * 0.6);
 }

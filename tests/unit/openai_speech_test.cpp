@@ -96,6 +96,9 @@ TEST(ApiKeys, BearerCheck) {
   EXPECT_FALSE(check_api_key("Bearer alphaa", keys));
   EXPECT_FALSE(check_api_key("Basic alpha", keys));
   EXPECT_EQ(split_keys(" a, b ,,c"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(check_api_key("bearer alpha", keys)) << "the scheme is case-insensitive (RFC 9110)";
+  EXPECT_TRUE(check_api_key("BEARER alpha", keys));
+  EXPECT_FALSE(check_api_key("bearer", keys));
 }
 
 TEST(OpenAiSpeech, NormalizeExtension) {
@@ -117,4 +120,12 @@ TEST(OpenAiSpeech, TimestampsNeedSseAndSsmlIsDetected) {
   EXPECT_FALSE(parse(R"({"input":"<speak>Hi</speak>","ssml":false})")->ssml);
   EXPECT_TRUE(parse(R"({"input":"Hi","ssml":true})")->ssml);
   EXPECT_FALSE(parse(R"({"input":"Hi","ssml":"yes"})"));
+}
+
+TEST(ApiKeys, KeyFromWebSocketSubprotocols) {
+  EXPECT_EQ(key_from_subprotocols("rtts, bearer.k-123"), "k-123");
+  EXPECT_EQ(key_from_subprotocols("bearer.abc,rtts"), "abc");
+  EXPECT_EQ(key_from_subprotocols("rtts"), "");
+  EXPECT_EQ(key_from_subprotocols("bearer."), "");
+  EXPECT_EQ(key_from_subprotocols(""), "");
 }

@@ -20,9 +20,11 @@ public:
   int sample_rate() const override { return 16000; }
   std::vector<voice_info> voices() const override;
   std::string default_voice() const override { return "slt"; }
-  // Thread-safe with per-utterance settings; clustergen voices use rand(); a missing feature
-  // read exits the process; its SSML mode hangs and crashes on some input.
-  engine_capabilities capabilities() const override { return {true, false, true, true, true, "exact"}; }
+  // Not thread-safe as used here: a voice is one shared object and the streaming callback is a
+  // feature of it, so two syntheses on one voice at once call each other's sink (measured in
+  // tests/unit/capabilities_test.cpp: a use-after-free). Clustergen voices use rand(); a missing
+  // feature read exits the process; its SSML mode hangs and crashes on some input.
+  engine_capabilities capabilities() const override { return {false, false, true, true, true, "exact"}; }
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
 

@@ -20,8 +20,10 @@ public:
   int sample_rate() const override { return 16000; }
   std::vector<voice_info> voices() const override;
   std::string default_voice() const override { return "en-us"; }
-  // One system and engine per thread is safe; output repeats; no word events.
-  engine_capabilities capabilities() const override { return {true, true, false, true, false, "estimated"}; }
+  // Pico itself allows one system and engine per thread, but this engine keeps one of each, so
+  // syntheses at once fail ("could not start an engine"; measured in
+  // tests/unit/capabilities_test.cpp). Output repeats; no word events.
+  engine_capabilities capabilities() const override { return {false, true, false, true, false, "estimated"}; }
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
 
