@@ -9,7 +9,6 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,27 +28,6 @@ std::string file_text(const std::string& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// The processes whose parent is `parent` (from /proc/*/stat).
-std::vector<pid_t> children_of(pid_t parent) {
-  std::vector<pid_t> found;
-  if (DIR* dir = ::opendir("/proc")) {
-    while (auto* e = ::readdir(dir)) {
-      pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-      if (pid <= 0) continue;
-      auto stat = file_text("/proc/" + std::to_string(pid) + "/stat");
-      auto close = stat.rfind(')');
-      if (close == std::string::npos) continue;
-      std::istringstream rest(stat.substr(close + 2));
-      char state;
-      pid_t ppid = 0;
-      rest >> state >> ppid;
-      if (ppid == parent) found.push_back(pid);
-    }
-    ::closedir(dir);
-  }
-  return found;
 }
 
 // Runs `rtts serve ARGS` to its end (it is expected not to start); its exit code and stderr.

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <dirent.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace rtts::testing {
@@ -71,6 +73,27 @@ std::string raw_exchange(const client::endpoint& to, const std::string& bytes) {
   }
   ::close(fd);
   return answer;
+}
+
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> found;
+  if (DIR* dir = ::opendir("/proc")) {
+    while (auto* e = ::readdir(dir)) {
+      pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+      if (pid <= 0) continue;
+      std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+      std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      auto close = stat.rfind(')'); // the command name may hold spaces and parentheses
+      if (close == std::string::npos || close + 2 > stat.size()) continue;
+      std::istringstream rest(stat.substr(close + 2));
+      char state = 0;
+      pid_t ppid = 0;
+      rest >> state >> ppid;
+      if (ppid == parent) found.push_back(pid);
+    }
+    ::closedir(dir);
+  }
+  return found;
 }
 
 std::vector<boost::json::object> read_json_log(const std::string& path) {

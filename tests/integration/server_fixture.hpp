@@ -28,6 +28,9 @@ std::string raw_exchange(const client::endpoint& to, const std::string& bytes);
 
 std::string tts_target(const std::string& text, const std::string& extra = {});
 
+// The processes whose parent is `parent` right now (a worker's job processes).
+std::vector<pid_t> children_of(pid_t parent);
+
 // A loopback port that was free a moment ago (for listeners whose port the test must choose).
 unsigned free_port();
 
