@@ -92,8 +92,15 @@ TEST(Bench, EngineOnlyNeedsNoServer) {
 }
 
 TEST(Bench, RefusesRemoteServersByDefault) {
-  int raw = std::system((std::string(RTTS_BINARY) + " bench --url http://192.0.2.1:8000 > /dev/null 2>&1").c_str());
+  // Refused before any connection is tried: 192.0.2.1 (TEST-NET-1) is never reached either way,
+  // so only the refusal itself can make the message.
+  std::string err = "/tmp/rtts-bench-remote-" + std::to_string(::getpid()) + ".txt";
+  int raw = std::system((std::string(RTTS_BINARY) + " bench --url http://192.0.2.1:8000 > /dev/null 2> " + err).c_str());
+  std::ifstream in(err);
+  std::string said((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(err.c_str());
   EXPECT_EQ(WEXITSTATUS(raw), 1);
+  EXPECT_NE(said.find("refusing to load a non-loopback server without --allow-remote"), std::string::npos) << said;
 }
 
 TEST(Bench, MeasuresAnyEngineAndItsVoices) {
