@@ -121,8 +121,7 @@ TEST(Hardening, CancelFreesTheWorkerEvenWhenTheEngineIsNotCallingBack) {
   for (int i = 0; i < 2000 && frozen == 0; ++i) {
     auto m = c->read(); // keep the audio flowing so that jobs keep starting
     ASSERT_TRUE(m);
-    for (pid_t job : children_of(worker[0]))
-      if (::kill(job, SIGSTOP) == 0) frozen = job;
+    frozen = freeze_a_job(worker[0], 1);
   }
   ASSERT_NE(frozen, 0) << "no job process seen";
   ASSERT_TRUE(c->send_text(R"({"type":"cancel"})"));

@@ -68,13 +68,9 @@ TEST(Resilience, KilledWorkerEndsOnlyItsRequest) {
   // truncated, at once, and nothing else is lost.
   bool killed = false;
   auto r = server.get(tts_target(long_text()), [&](std::string_view) {
-    for (int tries = 0; !killed && tries < 100; ++tries) {
-      for (pid_t job : children_of(before[0]))
-        if (::kill(job, SIGSTOP) == 0) {
-          ::kill(before[0], SIGKILL);
-          killed = true;
-          break;
-        }
+    if (!killed && freeze_a_job(before[0], 1) != 0) {
+      ::kill(before[0], SIGKILL);
+      killed = true;
     }
     return true;
   });

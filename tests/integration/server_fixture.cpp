@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace rtts::testing {
 
@@ -75,14 +78,26 @@ std::string raw_exchange(const client::endpoint& to, const std::string& bytes) {
   return answer;
 }
 
+namespace {
+// /proc/PID/stat, or "" when the process is gone (also while reading: a read error then).
+std::string proc_stat(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  char buf[1024];
+  auto n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+} // namespace
+
 std::vector<pid_t> children_of(pid_t parent) {
   std::vector<pid_t> found;
   if (DIR* dir = ::opendir("/proc")) {
     while (auto* e = ::readdir(dir)) {
       pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
       if (pid <= 0) continue;
-      std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-      std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::string stat = proc_stat(pid);
       auto close = stat.rfind(')'); // the command name may hold spaces and parentheses
       if (close == std::string::npos || close + 2 > stat.size()) continue;
       std::istringstream rest(stat.substr(close + 2));
@@ -94,6 +109,30 @@ std::vector<pid_t> children_of(pid_t parent) {
     ::closedir(dir);
   }
   return found;
+}
+
+namespace {
+// The state letter of /proc/PID/stat ('R', 'S', 'T' stopped, 'Z' zombie...), or 0.
+char process_state(pid_t pid) {
+  std::string stat = proc_stat(pid);
+  auto close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
+}
+} // namespace
+
+pid_t freeze_a_job(pid_t worker, int tries) {
+  for (int i = 0; i < tries; ++i) {
+    for (pid_t job : children_of(worker)) {
+      if (::kill(job, SIGSTOP) != 0) continue;
+      for (int wait = 0; wait < 100; ++wait) {
+        char state = process_state(job);
+        if (state == 'T' || state == 't') return job;
+        if (state == 'Z' || state == 0) break; // it had ended: not at work
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
+  }
+  return 0;
 }
 
 std::vector<boost::json::object> read_json_log(const std::string& path) {

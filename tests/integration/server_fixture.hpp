@@ -31,6 +31,10 @@ std::string tts_target(const std::string& text, const std::string& extra = {});
 // The processes whose parent is `parent` right now (a worker's job processes).
 std::vector<pid_t> children_of(pid_t parent);
 
+// Stops a job process of `worker` that is at work right now (SIGSTOP, then checked: a process
+// that already ended, a zombie, does not count); its pid, or 0 if none was caught in `tries`.
+pid_t freeze_a_job(pid_t worker, int tries = 100);
+
 // A loopback port that was free a moment ago (for listeners whose port the test must choose).
 unsigned free_port();
 
