@@ -3,10 +3,11 @@
 #   make test  installs what is missing, builds with ASan+UBSan, and runs every test
 BUILD      ?= build
 TEST_BUILD ?= build-test
+TSAN_BUILD ?= build-tsan
 JOBS       ?= 2
 ARGS       ?=
 
-.PHONY: run test deps deps-run build build-test clean
+.PHONY: run test test-tsan deps deps-run build build-test clean
 
 deps:
 	./scripts/install-deps
@@ -28,5 +29,11 @@ build-test: deps
 test: build-test
 	cd $(TEST_BUILD) && ctest --output-on-failure --timeout 600
 
+# The unit and integration tests again under ThreadSanitizer (CI runs it after `make test`).
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRTTS_TSAN=ON
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target unit_tests integration_tests rtts rtts-festival
+	cd $(TSAN_BUILD) && ctest --output-on-failure --timeout 1800 -R '^(unit|integration)$$'
+
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(TSAN_BUILD)

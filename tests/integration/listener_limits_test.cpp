@@ -188,3 +188,19 @@ TEST(MaryTtsLimits, SigtermLetsAnAnswerInProgressFinish) {
   ASSERT_TRUE(exit_code.valid());
   EXPECT_EQ(exit_code.get(), 0);
 }
+
+TEST(MaryTtsLimits, AReaderThatStopsReadingIsDropped) {
+  auto port = free_port();
+  rtts_server server({"--engines", "espeak", "--workers", "1", "--marytts", "127.0.0.1:" + std::to_string(port), "--write-timeout", "1"});
+  // A long answer (it streams) to a client with a small receive buffer that never reads.
+  wyoming_client raw(port, 4096); // any TCP client will do: this one only sends
+  raw.send_raw("GET /process?INPUT_TYPE=TEXT&OUTPUT_TYPE=AUDIO&AUDIO=WAVE_FILE&LOCALE=en_US&INPUT_TEXT=" + rtts::client::url_encode(sentences(160)) +
+               " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  auto cancelled = [&] {
+    return server.get("/metrics").body.find("rtts_streams_total{engine=\"espeak\",outcome=\"cancelled\"} 1") != std::string::npos;
+  };
+  bool gone = false;
+  for (int i = 0; i < 300 && !(gone = cancelled()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(gone) << "after --write-timeout the answer is given up and its synthesis cancelled";
+  EXPECT_EQ(server.get(tts_target("Others are served.")).status, 200u);
+}
