@@ -183,34 +183,51 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     co_return co_await write_body(self, stream, rec, std::move(head), std::move(speech), std::move(pcm), keep_alive, http10);
   }
 
-  // Sends `head`, then `first` and every later piece of audio of `speech` as the body: HTTP/1.1
-  // chunks, or for HTTP/1.0 raw bytes ended by closing the connection.
-  static asio::awaitable<bool> write_body(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec,
-                                          http::response<http::empty_body> head, std::unique_ptr<synth::encoded_stream> speech,
-                                          std::string first, bool keep_alive, bool http10) {
-    head.chunked(!http10);
-    head.keep_alive(keep_alive && !http10);
+  // The status line and headers of a streamed answer: chunked for HTTP/1.1; for HTTP/1.0, which
+  // has no chunks, a body that ends when the connection closes. False if the client is gone.
+  static asio::awaitable<bool> write_stream_head(const impl& self, beast::tcp_stream& stream, api::request_record& rec,
+                                                 http::response<http::empty_body>& head, bool chunked, bool keep_alive) {
+    head.chunked(chunked);
+    head.keep_alive(keep_alive && chunked);
     http::response_serializer<http::empty_body> serializer{head};
     metrics::global().http_responses.inc({"200"});
     rec.status = 200;
     boost::system::error_code ec;
-    stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
+    stream.expires_after(std::chrono::seconds(self.config.write_timeout_s));
     co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return false;
+    co_return !ec;
+  }
+
+  // One piece of a streamed body (a chunk, or raw bytes for HTTP/1.0). False if the client is gone.
+  static asio::awaitable<bool> write_stream_piece(const impl& self, beast::tcp_stream& stream, api::request_record& rec, const std::string& wire,
+                                                  bool chunked) {
+    if (wire.empty()) co_return true;
+    boost::system::error_code ec;
+    stream.expires_after(std::chrono::seconds(self.config.write_timeout_s));
+    if (chunked) co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
+    else co_await asio::async_write(stream, asio::buffer(wire), asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) rec.bytes += wire.size();
+    co_return !ec;
+  }
+
+  // Ends a streamed body; true if the connection may serve another request.
+  static asio::awaitable<bool> write_stream_end(const impl& self, beast::tcp_stream& stream, bool chunked, bool keep_alive) {
+    if (!chunked) co_return false; // closing the connection ends the body
+    boost::system::error_code ec;
+    stream.expires_after(std::chrono::seconds(self.config.write_timeout_s));
+    co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec && keep_alive;
+  }
+
+  // Sends `head`, then `first` and every later piece of audio of `speech` as the body.
+  static asio::awaitable<bool> write_body(std::shared_ptr<impl> self, beast::tcp_stream& stream, api::request_record& rec,
+                                          http::response<http::empty_body> head, std::unique_ptr<synth::encoded_stream> speech,
+                                          std::string first, bool keep_alive, bool http10) {
+    if (!co_await write_stream_head(*self, stream, rec, head, !http10, keep_alive)) co_return false;
     std::string wire = std::move(first);
     for (bool ended = false;;) {
-      stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
-      if (!wire.empty()) {
-        if (http10) co_await asio::async_write(stream, asio::buffer(wire), asio::redirect_error(asio::use_awaitable, ec));
-        else co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return false;
-        rec.bytes += wire.size();
-      }
-      if (ended) {
-        if (http10) co_return false; // closing the connection ends the body
-        co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
-        co_return !ec && keep_alive;
-      }
+      if (!co_await write_stream_piece(*self, stream, rec, wire, !http10)) co_return false;
+      if (ended) co_return co_await write_stream_end(*self, stream, !http10, keep_alive);
       auto piece = co_await speech->next();
       if (piece.type == synth::encoded_piece::kind::failed) co_return false; // cut short: the client sees a truncated body
       wire = std::move(piece.bytes);
@@ -537,16 +554,7 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
     }
     // HTTP/1.0 clients (and proxies such as nginx by default) would read chunk sizes as audio.
     const bool chunked = !job.http10;
-    if (!chunked) keep_alive = false;
-    head.chunked(chunked);
-    head.keep_alive(keep_alive);
-    http::response_serializer<http::empty_body> serializer{head};
-    metrics::global().http_responses.inc({"200"});
-    rec.status = 200;
-    boost::system::error_code ec;
-    stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
-    co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return false;
+    if (!co_await write_stream_head(*self, stream, rec, head, chunked, keep_alive)) co_return false;
 
     for (;;) {
       std::string wire;
@@ -563,20 +571,10 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
         audio.clear();
         if (sse && last) wire += api::sse_audio_done(job.text);
       }
-      stream.expires_after(std::chrono::seconds(self->config.write_timeout_s));
-      if (!wire.empty()) {
-        if (rec.first_audio_ms < 0)
-          rec.first_audio_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rec.started).count();
-        if (chunked) co_await asio::async_write(stream, http::make_chunk(asio::buffer(wire)), asio::redirect_error(asio::use_awaitable, ec));
-        else co_await asio::async_write(stream, asio::buffer(wire), asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) co_return false;
-        rec.bytes += wire.size();
-      }
-      if (last) {
-        if (!chunked) co_return false; // closing the connection ends the body
-        co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
-        co_return !ec && keep_alive;
-      }
+      if (!wire.empty() && rec.first_audio_ms < 0)
+        rec.first_audio_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rec.started).count();
+      if (!co_await write_stream_piece(*self, stream, rec, wire, chunked)) co_return false;
+      if (last) co_return co_await write_stream_end(*self, stream, chunked, keep_alive);
       piece = co_await speech->next();
     }
   }
