@@ -90,8 +90,11 @@ void kill_cancelled(pid_t child, shared_state& shared, std::uint64_t job) {
 
 // Runs in the forked job process: synthesizes, streams audio frames, never returns.
 [[noreturn]] void run_job(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared, std::uint64_t job,
-                          const synthesize_request& request) {
+                          const synthesize_request& request, pid_t worker) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // A worker that died between fork and prctl sends no signal: then this job must not live on
+  // (it would hold the server's socket to the dead worker open).
+  if (::getppid() != worker) ::_exit(0);
   bool lost = false;
   engines::audio_sink send_audio = [&](std::span<const std::int16_t> pcm) {
     if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
@@ -134,9 +137,10 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
   auto request = synthesize_request_from_json(f.payload);
   if (!request) return io.send(frame_type::failed, f.job, to_json(request.error()));
 
+  pid_t worker = ::getpid();
   pid_t child = ::fork();
   if (child < 0) return io.send(frame_type::failed, f.job, to_json(make_error(error_kind::engine_failure, "fork failed")));
-  if (child == 0) run_job(engine, catalogue, io, shared, f.job, *request);
+  if (child == 0) run_job(engine, catalogue, io, shared, f.job, *request, worker);
 
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
   bool connected = true;

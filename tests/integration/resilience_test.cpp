@@ -68,7 +68,10 @@ TEST(Resilience, KilledWorkerEndsOnlyItsRequest) {
   // truncated, at once, and nothing else is lost.
   bool killed = false;
   auto r = server.get(tts_target(long_text()), [&](std::string_view) {
-    if (!killed && freeze_a_job(before[0], 1) != 0) {
+    if (pid_t job = killed ? 0 : freeze_a_job(before[0], 1); job != 0) {
+      // Both die, as when the kernel kills a worker: its job would follow it (PR_SET_PDEATHSIG),
+      // unless it was frozen before it could ask for that.
+      ::kill(job, SIGKILL);
       ::kill(before[0], SIGKILL);
       killed = true;
     }
