@@ -167,7 +167,11 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     }
     ~session() { --server->connections; }
 
+    // What a drain waits for: speech in progress or asked for.
     bool busy() const { return !closed && (speaking || !todo.empty() || streaming); }
+    // Nothing being spoken or waiting: the idle timeout runs (a streaming request that sends no
+    // text counts as idle too).
+    bool idle() const { return !speaking && todo.empty(); }
 
     // Closes the socket when `timer` fires before it is cancelled (the operation it guards ended).
     void arm(asio::steady_timer& timer, std::chrono::milliseconds limit) {
@@ -246,7 +250,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         boost::system::error_code ec;
         // A connection that says nothing for --ws-idle-timeout while nothing is spoken for it is
         // closed (speech in progress keeps it open: the client is listening).
-        if (!busy()) arm(read_deadline, std::chrono::seconds(server->config.ws_idle_timeout_s));
+        if (idle()) arm(read_deadline, std::chrono::seconds(server->config.ws_idle_timeout_s));
         std::size_t n = co_await socket.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
         read_deadline.cancel();
         if (ec) break;
@@ -341,7 +345,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         co_await speak(std::move(j));
         speaking = false;
         // Idle again: the idle timeout runs from here (the reader's pending read has none).
-        if (!busy()) arm(read_deadline, std::chrono::seconds(server->config.ws_idle_timeout_s));
+        if (idle()) arm(read_deadline, std::chrono::seconds(server->config.ws_idle_timeout_s));
       }
       close();
     }

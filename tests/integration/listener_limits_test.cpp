@@ -69,6 +69,10 @@ TEST(WyomingLimits, SilentConnectionsAreClosedAfterTheIdleTimeout) {
   rtts_server server(with_wyoming(port, {"--ws-idle-timeout", "1"}));
   wyoming_client silent(port);
   EXPECT_TRUE(silent.hung_up(15000)) << "a connection that says nothing is closed";
+  // A streaming request that then says nothing is idle too.
+  wyoming_client opened(port);
+  opened.send("synthesize-start", {{"voice", json::object{{"name", "espeak:en-us"}}}});
+  EXPECT_TRUE(opened.hung_up(15000));
   // After speech the timeout starts again from the end of it.
   wyoming_client talker(port);
   talker.send("synthesize", {{"text", "Then silence."}});
