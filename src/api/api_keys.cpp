@@ -42,14 +42,18 @@ result<void> check_api_key(std::string_view authorization, const std::vector<std
 
 std::string key_from_subprotocols(std::string_view offered) {
   constexpr std::string_view prefix = "bearer.";
-  while (!offered.empty()) {
-    auto comma = offered.find(',');
-    auto entry = trim(offered.substr(0, comma));
-    if (entry.size() > prefix.size() && entry.substr(0, prefix.size()) == prefix) return std::string(entry.substr(prefix.size()));
-    if (comma == std::string_view::npos) break;
-    offered.remove_prefix(comma + 1);
-  }
+  for (const auto& entry : split_keys(offered))
+    if (entry.size() > prefix.size() && entry.starts_with(prefix)) return entry.substr(prefix.size());
   return {};
+}
+
+std::string subprotocol_answer(std::string_view offered) {
+  std::string first;
+  for (auto& entry : split_keys(offered)) {
+    if (entry == "rtts") return entry;
+    if (first.empty() && !entry.starts_with("bearer.")) first = entry;
+  }
+  return first;
 }
 
 std::vector<std::string> split_keys(std::string_view list) {

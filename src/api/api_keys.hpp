@@ -16,8 +16,11 @@ result<void> check_api_key(std::string_view authorization, const std::vector<std
 // proxies' access logs: it may offer the subprotocols "rtts, bearer.KEY" instead. Returns KEY
 // ("" if none is offered).
 std::string key_from_subprotocols(std::string_view offered);
+// The subprotocol to answer (a client that offers some must get one back, or browsers fail the
+// handshake): "rtts" if offered, else the first offered that is not a key, "" if none.
+std::string subprotocol_answer(std::string_view offered);
 
-// Keys from "a,b" (RTTS_API_KEYS style) or a file with one key per line ('#' comments).
+// Keys from "a,b" (RTTS_API_KEYS style; also any comma-separated list of tokens) or a file with one key per line ('#' comments).
 std::vector<std::string> split_keys(std::string_view list);
 result<std::vector<std::string>> read_key_file(const std::string& path);
 

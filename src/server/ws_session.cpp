@@ -468,25 +468,6 @@ http::response<http::string_body> upgrade_error(const error& e, unsigned version
 
 } // namespace
 
-namespace {
-// The subprotocol to answer: "rtts" if offered, else the first one offered that is not a key
-// ("" if none).
-std::string subprotocol_answer(std::string_view offered) {
-  std::string first;
-  while (!offered.empty()) {
-    auto comma = offered.find(',');
-    auto entry = offered.substr(0, comma);
-    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
-    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
-    if (entry == "rtts") return "rtts";
-    if (first.empty() && !entry.starts_with("bearer.")) first = std::string(entry);
-    if (comma == std::string_view::npos) break;
-    offered.remove_prefix(comma + 1);
-  }
-  return first;
-}
-} // namespace
-
 asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::tcp_stream stream, http::request<http::string_body> req) {
   api::request_record rec;
   rec.id = api::request_id_from(req["X-Request-ID"]);
@@ -538,7 +519,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   ws.set_option(timeouts);
   // A client that offers subprotocols must get one back (browsers fail the handshake otherwise):
   // "rtts" when offered, never the key.
-  std::string chosen = subprotocol_answer(req[http::field::sec_websocket_protocol]);
+  std::string chosen = api::subprotocol_answer(req[http::field::sec_websocket_protocol]);
   ws.set_option(websocket::stream_base::decorator([chosen](websocket::response_type& res) {
     res.set(http::field::server, "rtts");
     if (!chosen.empty()) res.set(http::field::sec_websocket_protocol, chosen);

@@ -7,6 +7,7 @@
 #include "synth/encoded_stream.hpp"
 #include "text/incremental_segmenter.hpp"
 #include "text/utf8.hpp"
+#include "wyoming/catalogue.hpp"
 #include "wyoming/framing.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -31,12 +32,6 @@ asio::awaitable<void> wait(asio::steady_timer& t) {
   boost::system::error_code ignored;
   t.expires_at(asio::steady_timer::time_point::max());
   co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::replace(s.begin(), s.end(), '_', '-');
-  return s;
 }
 
 std::string json_string(const json::object& o, std::string_view key) {
@@ -71,53 +66,6 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
 
   impl(asio::io_context& io_, asio::thread_pool& compute_, const server_config& config_, synth::synthesizer& synth_)
       : io(io_), compute(compute_), config(config_), synth(synth_), acceptor(io_) {}
-
-  // The voice a synthesize event asks for: "engine:voice", a voice id, or just a language.
-  voice_options pick_voice(const json::object& data) const {
-    voice_options v;
-    auto* voice = data.if_contains("voice");
-    if (!voice || !voice->is_object()) return v;
-    std::string name = json_string(voice->as_object(), "name");
-    std::string language = lower(json_string(voice->as_object(), "language"));
-    if (auto colon = name.find(':'); colon != std::string::npos) {
-      v.engine = name.substr(0, colon);
-      v.voice = name.substr(colon + 1);
-    } else {
-      v.voice = name;
-    }
-    if (v.voice.empty() && !language.empty()) {
-      if (auto info = synth.engine_info(v.engine)) {
-        for (const auto& candidate : (*info)->voices)
-          if (candidate.language == language || (v.voice.empty() && candidate.language.starts_with(language))) v.voice = candidate.id;
-      }
-    }
-    return v;
-  }
-
-  event info_event() const {
-    json::array voices;
-    for (const auto& engine : synth.engine_names()) {
-      auto info = synth.engine_info(engine);
-      if (!info) continue;
-      for (const auto& v : (*info)->voices)
-        voices.push_back(json::object{{"name", engine + ":" + v.id},
-                                      {"description", v.name},
-                                      {"attribution", json::object{{"name", engine == "espeak" ? "eSpeak NG" : engine}, {"url", ""}}},
-                                      {"installed", true},
-                                      {"version", nullptr},
-                                      {"languages", json::array{json::value(v.language)}},
-                                      {"speakers", nullptr}});
-    }
-    json::object program{{"name", "rtts"},
-                         {"description", "rtts real-time text-to-speech"},
-                         {"attribution", json::object{{"name", "rtts"}, {"url", ""}}},
-                         {"installed", true},
-                         {"version", "0.1.0"},
-                         {"supports_synthesize_streaming", true},
-                         {"voices", std::move(voices)}};
-    return {"info", json::object{{"tts", json::array{std::move(program)}}, {"asr", json::array{}}, {"wake", json::array{}},
-                                 {"handle", json::array{}}, {"intent", json::array{}}}, {}};
-  }
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<impl> self) {
     while (!self->stopping) {
@@ -275,7 +223,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
 
     asio::awaitable<void> handle(event e) {
       if (e.type == "describe") {
-        event info = server->info_event();
+        event info = info_event(server->synth);
         co_await send(std::move(info));
       } else if (e.type == "ping") {
         {
@@ -291,13 +239,13 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         }
         if (e.type == "synthesize") {
           // Named jobs, never braced temporaries, in co_await expressions (g++ 12 frees those twice).
-          job whole{json_string(e.data, "text"), server->pick_voice(e.data), false, false};
+          job whole{json_string(e.data, "text"), pick_voice(server->synth, e.data), false, false};
           co_await queue(std::move(whole));
           co_return;
         }
         streaming = true;
         stream_audio_started = false;
-        stream_voice = server->pick_voice(e.data);
+        stream_voice = pick_voice(server->synth, e.data);
         stream_chars = 0;
         segmenter.clear();
       } else if (e.type == "synthesize-chunk") {

@@ -129,3 +129,10 @@ TEST(ApiKeys, KeyFromWebSocketSubprotocols) {
   EXPECT_EQ(key_from_subprotocols("bearer."), "");
   EXPECT_EQ(key_from_subprotocols(""), "");
 }
+
+TEST(ApiKeys, SubprotocolAnswerNeverEchoesTheKey) {
+  EXPECT_EQ(subprotocol_answer("bearer.k, rtts"), "rtts");
+  EXPECT_EQ(subprotocol_answer("bearer.k, chat"), "chat");
+  EXPECT_EQ(subprotocol_answer("bearer.k"), "");
+  EXPECT_EQ(subprotocol_answer(""), "");
+}

@@ -1,0 +1,72 @@
+#include "wyoming/catalogue.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace rtts::wyoming {
+namespace json = boost::json;
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::replace(s.begin(), s.end(), '_', '-');
+  return s;
+}
+
+std::string json_string(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+} // namespace
+
+voice_options pick_voice(const synth::synthesizer& synth, const json::object& data) {
+  voice_options v;
+  auto* voice = data.if_contains("voice");
+  if (!voice || !voice->is_object()) return v;
+  std::string name = json_string(voice->as_object(), "name");
+  std::string language = lower(json_string(voice->as_object(), "language"));
+  if (auto colon = name.find(':'); colon != std::string::npos) {
+    v.engine = name.substr(0, colon);
+    v.voice = name.substr(colon + 1);
+  } else {
+    v.voice = name;
+  }
+  if (v.voice.empty() && !language.empty()) {
+    if (auto info = synth.engine_info(v.engine)) {
+      for (const auto& candidate : (*info)->voices)
+        if (candidate.language == language || (v.voice.empty() && candidate.language.starts_with(language))) v.voice = candidate.id;
+    }
+  }
+  return v;
+}
+
+event info_event(const synth::synthesizer& synth) {
+  json::array voices;
+  for (const auto& engine : synth.engine_names()) {
+    auto info = synth.engine_info(engine);
+    if (!info) continue;
+    for (const auto& v : (*info)->voices)
+      voices.push_back(json::object{{"name", engine + ":" + v.id},
+                                    {"description", v.name},
+                                    {"attribution", json::object{{"name", engine == "espeak" ? "eSpeak NG" : engine}, {"url", ""}}},
+                                    {"installed", true},
+                                    {"version", nullptr},
+                                    {"languages", json::array{json::value(v.language)}},
+                                    {"speakers", nullptr}});
+  }
+  json::object program{{"name", "rtts"},
+                       {"description", "rtts real-time text-to-speech"},
+                       {"attribution", json::object{{"name", "rtts"}, {"url", ""}}},
+                       {"installed", true},
+                       {"version", "0.1.0"},
+                       {"supports_synthesize_streaming", true},
+                       {"voices", std::move(voices)}};
+  return {"info", json::object{{"tts", json::array{std::move(program)}}, {"asr", json::array{}}, {"wake", json::array{}},
+                               {"handle", json::array{}}, {"intent", json::array{}}}, {}};
+}
+
+} // namespace rtts::wyoming
