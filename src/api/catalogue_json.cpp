@@ -37,7 +37,7 @@ std::string engines_detail_json(const std::vector<worker::worker_hello>& engines
   return json::serialize(a);
 }
 
-std::string voices_json(const worker::worker_hello& engine, bool detail) {
+std::string voices_json(const worker::worker_hello& engine, bool detail, const std::vector<engines::voice_info>& broken) {
   json::array a;
   for (const auto& v : engine.voices) {
     if (!detail) {
@@ -50,8 +50,19 @@ std::string voices_json(const worker::worker_hello& engine, bool detail) {
                              {"gender", v.gender.empty() ? json::value(nullptr) : json::value(v.gender)},
                              {"engine", engine.engine},
                              {"sample_rate", engine.rate_of(v.id)},
-                             {"word_timing", engine.word_timing_of(v.id)}});
+                             {"word_timing", engine.word_timing_of(v.id)},
+                             {"status", "ok"}});
   }
+  if (detail)
+    for (const auto& v : broken)
+      a.push_back(json::object{{"id", v.id},
+                               {"name", v.name},
+                               {"language", v.language},
+                               {"gender", v.gender.empty() ? json::value(nullptr) : json::value(v.gender)},
+                               {"engine", engine.engine},
+                               {"sample_rate", v.sample_rate},
+                               {"status", "broken"},
+                               {"reason", v.broken}});
   return json::serialize(a);
 }
 

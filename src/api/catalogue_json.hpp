@@ -13,7 +13,8 @@ std::string engines_json(const std::vector<std::string>& engines);
 std::string engines_detail_json(const std::vector<worker::worker_hello>& engines);
 // ["en-us", ...] as the RealtimeTTS example returns, or, with detail, objects with id, name,
 // language, gender, engine and sample_rate.
-std::string voices_json(const worker::worker_hello& engine, bool detail);
+// With `detail`, each voice's fields and status; broken voices (detail only) say why.
+std::string voices_json(const worker::worker_hello& engine, bool detail, const std::vector<engines::voice_info>& broken = {});
 std::string message_json(const std::string& message);
 
 // GET /v1/models: OpenAI's list shape; the OpenAI model ids plus one model per engine.

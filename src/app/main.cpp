@@ -92,6 +92,13 @@ int main(int argc, char** argv) {
   serve->add_option("--proxy-key", proxy_key, "API key for --proxy-url")->envname("RTTS_PROXY_KEY");
   serve->add_option("--proxy-model", proxy_model, "Model the openai engine asks for (default tts-1)")->envname("RTTS_PROXY_MODEL");
   serve->add_option("--proxy-voices", proxy_voices, "Voices the openai engine offers, comma-separated (default: OpenAI's)")->envname("RTTS_PROXY_VOICES");
+  // The neural engines' voices and runtime, passed to their workers through the environment.
+  std::vector<std::string> voices_dirs;
+  std::string neural_memory, neural_runtime, cache_dir;
+  serve->add_option("--voices-dir", voices_dirs, "Folder of neural voices (repeatable; default ~/.local/share/rtts/voices)")->envname("RTTS_VOICES_DIRS")->delimiter(':');
+  serve->add_option("--neural-memory", neural_memory, "MiB of neural models one worker keeps loaded (least recently used leave first; default 1024)")->envname("RTTS_NEURAL_MEMORY")->check(CLI::PositiveNumber);
+  serve->add_option("--neural-runtime", neural_runtime, "The sherpa-onnx C API library (default: the one installed with rtts)")->envname("RTTS_NEURAL_RUNTIME");
+  serve->add_option("--cache-dir", cache_dir, "Where converted Piper voices are kept (default ~/.cache/rtts)")->envname("RTTS_CACHE_DIR");
   std::string config_file;
   serve->add_option("--config", config_file, "JSON file of flag names and values (flags and environment win)")->envname("RTTS_CONFIG");
 
@@ -168,6 +175,11 @@ int main(int argc, char** argv) {
     // Flags and config-file values reach the openai engine's workers as their environment.
     for (const auto& [name, value] : {std::pair{"RTTS_PROXY_URL", &proxy_url}, std::pair{"RTTS_PROXY_KEY", &proxy_key},
                                       std::pair{"RTTS_PROXY_MODEL", &proxy_model}, std::pair{"RTTS_PROXY_VOICES", &proxy_voices}})
+      if (!value->empty()) ::setenv(name, value->c_str(), 1);
+    std::string folders;
+    for (const auto& f : voices_dirs) folders += (folders.empty() ? "" : ":") + f;
+    for (const auto& [name, value] : {std::pair{"RTTS_VOICES_DIRS", &folders}, std::pair{"RTTS_NEURAL_MEMORY", &neural_memory},
+                                      std::pair{"RTTS_NEURAL_RUNTIME", &neural_runtime}, std::pair{"RTTS_CACHE_DIR", &cache_dir}})
       if (!value->empty()) ::setenv(name, value->c_str(), 1);
     rtts::api::set_log_format(log_format == "json" ? rtts::api::log_format::json : rtts::api::log_format::text);
     rtts::api::set_log_level(log_level == "debug" ? rtts::api::log_level::debug : rtts::api::log_level::info);

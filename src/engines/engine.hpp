@@ -20,6 +20,7 @@ struct voice_info {
   std::string gender;   // "male", "female" or "" when the engine does not say
   int sample_rate = 0;  // Hz of this voice's audio; 0 = the engine's sample_rate()
   std::string word_timing; // "" = the engine's (engine_capabilities::word_timing)
+  std::string broken;      // why this installed voice cannot be used; "" = usable
 };
 
 struct synthesis_params {
@@ -64,6 +65,15 @@ public:
   // Loads what synthesizing with `voice` needs (dictionaries, voice data) ahead of time. Workers
   // call it once before forking job processes, so those start warm.
   virtual void prepare(const std::string& voice) { (void)voice; }
+  // Makes `voice` ready in this process before a job process is forked from it, for engines
+  // whose voices do not all fit in memory at once (they load on first use). An error means the
+  // voice cannot be used (e.g. it turned out broken).
+  virtual result<void> load(const std::string& voice) {
+    (void)voice;
+    return {};
+  }
+  // The voices loaded in this process, most recently used first; empty for engines that hold all.
+  virtual std::vector<std::string> resident_voices() const { return {}; }
   // Plain text only: engines never see client text in a markup mode. `words` may be empty (no
   // timing wanted); engines without word events ignore it.
   virtual result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,

@@ -2,6 +2,7 @@
 
 #include "engines/espeak/espeak_engine.hpp"
 #include "engines/flite/flite_engine.hpp"
+#include "engines/neural/neural_engine.hpp"
 #include "engines/openai_proxy/openai_proxy_engine.hpp"
 #ifdef RTTS_HAVE_PICO
 #include "engines/pico/pico_engine.hpp"
@@ -9,6 +10,9 @@
 #ifdef RTTS_HAVE_RHVOICE
 #include "engines/rhvoice/rhvoice_engine.hpp"
 #endif
+
+#include <algorithm>
+#include <map>
 
 namespace rtts::engines {
 
@@ -21,7 +25,26 @@ std::vector<std::string> known_engines() {
   names.push_back("rhvoice");
 #endif
   if (openai_proxy_engine::configured()) names.push_back("openai"); // only with --proxy-url
+  for (auto f : {neural::family::piper, neural::family::kokoro, neural::family::matcha, neural::family::kitten}) names.push_back(neural::family_name(f));
   return names;
+}
+
+bool installed(const std::string& name) {
+  neural::family f;
+  if (!neural::family_from_name(name, f)) return true;
+  auto families = neural::installed_families(neural::neural_settings::from_environment().voice_folders);
+  return std::find(families.begin(), families.end(), f) != families.end();
+}
+
+std::string neural_summary() {
+  auto settings = neural::neural_settings::from_environment();
+  std::string folders, found;
+  for (const auto& f : settings.voice_folders) folders += (folders.empty() ? "" : ", ") + f;
+  std::map<std::string, int> per_family;
+  for (const auto& v : neural::scan_voice_folders(settings.voice_folders, neural::system_espeak_data())) ++per_family[neural::family_name(v.kind)];
+  for (const auto& [family, n] : per_family) found += (found.empty() ? "" : ", ") + family + " " + std::to_string(n);
+  if (found.empty()) return "no neural voices in " + (folders.empty() ? std::string("(no --voices-dir)") : folders);
+  return "neural voices in " + folders + ": " + found;
 }
 
 std::string worker_program(const std::string& name, const std::string& server_executable) {
@@ -34,6 +57,7 @@ result<std::unique_ptr<engine>> create_engine(const std::string& name) {
   if (name == "espeak") return espeak_engine::create();
   if (name == "flite") return flite_engine::create();
   if (name == "openai") return openai_proxy_engine::create();
+  if (neural::family f; neural::family_from_name(name, f)) return neural::neural_engine::create(f, neural::neural_settings::from_environment());
 #ifdef RTTS_HAVE_PICO
   if (name == "pico") return pico_engine::create();
 #endif

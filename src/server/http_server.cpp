@@ -487,7 +487,9 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       auto info = synth.engine_info(target->get("engine").value_or(""));
       if (!info) co_return co_await reply(*self, stream, rec, keep_alive, info.error());
       auto detail = target->get("detail").value_or("0");
-      co_return co_await reply(*self, stream, rec, keep_alive, api::voices_json(**info, detail == "1" || detail == "true"));
+      auto broken = synth.broken_voices(target->get("engine").value_or(""));
+      std::string body = api::voices_json(**info, detail == "1" || detail == "true", broken);
+      co_return co_await reply(*self, stream, rec, keep_alive, std::move(body));
     }
     if (path == "/set_engine") {
       auto name = target->get("engine_name");

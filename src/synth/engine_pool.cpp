@@ -48,6 +48,11 @@ bool engine_pool::has_voice(const std::string& id) const {
   return std::any_of(info_.voices.begin(), info_.voices.end(), [&](const auto& v) { return v.id == id; });
 }
 
+const engines::voice_info* engine_pool::broken_voice(const std::string& id) const {
+  auto it = std::find_if(broken_voices_.begin(), broken_voices_.end(), [&](const auto& v) { return v.id == id; });
+  return it == broken_voices_.end() ? nullptr : &*it;
+}
+
 std::vector<pid_t> engine_pool::worker_pids() const {
   std::vector<pid_t> pids;
   for (const auto& w : workers_)
@@ -176,6 +181,11 @@ std::size_t engine_pool::slot_of(const worker::worker_process& w) const {
 void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& hello) {
   if (!have_info_) {
     info_ = hello;
+    // Broken voices (neural models that fail their checks) are kept apart: no catalogue offers
+    // them, /voices?detail=1 shows them with the reason, and a request naming one says why.
+    auto broken = std::stable_partition(info_.voices.begin(), info_.voices.end(), [](const auto& v) { return v.broken.empty(); });
+    broken_voices_.assign(broken, info_.voices.end());
+    info_.voices.erase(broken, info_.voices.end());
     have_info_ = true;
   }
   // start() returns once every worker is up (they start in parallel, so this costs little).

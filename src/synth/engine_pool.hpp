@@ -41,7 +41,10 @@ public:
 
   // The catalogue the workers reported.
   const worker::worker_hello& info() const { return info_; }
-  bool has_voice(const std::string& id) const;
+  bool has_voice(const std::string& id) const; // usable voices only
+  // Installed voices that cannot be used, with the reason (voice_info::broken).
+  const std::vector<engines::voice_info>& broken_voices() const { return broken_voices_; }
+  const engines::voice_info* broken_voice(const std::string& id) const;
   std::vector<pid_t> worker_pids() const;
 
   struct stats {
@@ -81,6 +84,7 @@ private:
   std::vector<std::shared_ptr<worker::worker_process>> workers_; // null while a slot restarts
   std::vector<unsigned> crashes_;                                // quick successive deaths per slot
   worker::worker_hello info_;
+  std::vector<engines::voice_info> broken_voices_;
   bool have_info_ = false;
   bool stopping_ = false;
   std::deque<std::weak_ptr<speech_stream>> waiting_;

@@ -33,6 +33,10 @@ asio::awaitable<result<void>> synthesizer::start() {
     if (std::find(known.begin(), known.end(), name) == known.end())
       co_return make_error(error_kind::not_found, "--engines: unknown engine '" + name + "'; known: " + join(known));
   auto wanted = config_.engines.empty() ? known : config_.engines;
+  std::fprintf(stderr, "rtts: %s\n", engines::neural_summary().c_str());
+  // Unasked-for neural families without voices are not started (named ones are, and fail loudly).
+  if (config_.engines.empty())
+    std::erase_if(wanted, [&](const std::string& name) { return name != config_.engine && !engines::installed(name); });
   if (std::find(wanted.begin(), wanted.end(), config_.engine) == wanted.end())
     co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; " + (config_.engines.empty() ? "known: " : "started: ") + join(wanted));
   // Every engine's workers start at once; then each is waited for (start-up = the slowest).
@@ -90,6 +94,11 @@ result<const worker::worker_hello*> synthesizer::engine_info(const std::string& 
   return &it->second->info();
 }
 
+std::vector<engines::voice_info> synthesizer::broken_voices(const std::string& engine) const {
+  auto it = pools_.find(engine.empty() ? default_engine_ : engine);
+  return it == pools_.end() ? std::vector<engines::voice_info>{} : it->second->broken_voices();
+}
+
 std::vector<pid_t> synthesizer::worker_pids() const {
   std::vector<pid_t> pids;
   for (const auto& [name, pool] : pools_) {
@@ -133,6 +142,9 @@ result<voice_options> synthesizer::resolve(voice_options v) const {
     return make_error(error_kind::not_found, "unknown engine '" + v.engine + "'; available engines: " + join(engine_names()),
                       "unknown_engine", "engine");
   if (v.voice.empty()) v.voice = default_voice(v.engine);
+  if (const auto* broken = pool->second->broken_voice(v.voice))
+    return make_error(error_kind::unavailable, "voice '" + v.voice + "' of engine '" + v.engine + "' is broken: " + broken->broken, "voice_broken",
+                      "voice");
   if (!pool->second->has_voice(v.voice))
     return make_error(error_kind::not_found,
                       "engine '" + v.engine + "' has no voice '" + v.voice + "'; GET /voices?engine=" + v.engine + " lists them",

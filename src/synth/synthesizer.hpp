@@ -32,6 +32,8 @@ public:
   std::vector<std::string> engine_names() const;
   // Catalogue of an engine ("" = the default engine).
   result<const worker::worker_hello*> engine_info(const std::string& engine) const;
+  // Its installed voices that cannot be used, with the reason ("" = the default engine).
+  std::vector<engines::voice_info> broken_voices(const std::string& engine) const;
   std::vector<pid_t> worker_pids() const;
   std::map<std::string, engine_pool::stats> pool_stats() const;
 

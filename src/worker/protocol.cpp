@@ -117,7 +117,8 @@ std::string to_json(const worker_hello& h) {
   json::array voices;
   for (const auto& v : h.voices)
     voices.push_back(json::object{
-        {"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}, {"sample_rate", v.sample_rate}, {"word_timing", v.word_timing}});
+        {"id", v.id}, {"name", v.name}, {"language", v.language}, {"gender", v.gender}, {"sample_rate", v.sample_rate}, {"word_timing", v.word_timing},
+        {"broken", v.broken}});
   const auto& c = h.capabilities;
   json::object capabilities{{"thread_safe", c.thread_safe},
                             {"repeatable_in_process", c.repeatable_in_process},
@@ -145,7 +146,7 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
       const auto& vo = v.as_object();
       auto rate = get_number(vo, "sample_rate", 0);
       h.voices.push_back({get_string(vo, "id"), get_string(vo, "name"), get_string(vo, "language"), get_string(vo, "gender"),
-                          rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0, get_string(vo, "word_timing")});
+                          rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0, get_string(vo, "word_timing"), get_string(vo, "broken")});
     }
   }
   if (auto* c = o->if_contains("capabilities"); c && c->is_object()) {

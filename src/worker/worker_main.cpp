@@ -136,6 +136,9 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
                const frame& f) {
   auto request = synthesize_request_from_json(f.payload);
   if (!request) return io.send(frame_type::failed, f.job, to_json(request.error()));
+  // A voice too large to keep loaded with all others is loaded here, so the job starts warm and
+  // the next job of this voice finds it.
+  if (auto loaded = engine.load(request->params.voice); !loaded) return io.send(frame_type::failed, f.job, to_json(loaded.error()));
 
   pid_t worker = ::getpid();
   pid_t child = ::fork();

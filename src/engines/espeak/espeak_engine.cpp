@@ -119,7 +119,7 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
     if (e->identifier_by_id_.contains(id)) continue;
     e->identifier_by_id_.emplace(id, v.identifier);
     const char* gender = v.gender == 1 ? "male" : v.gender == 2 ? "female" : "";
-    e->voices_.push_back(voice_info{id, v.name.empty() ? id : v.name, v.language, gender, voice_rate, timing});
+    e->voices_.push_back(voice_info{id, v.name.empty() ? id : v.name, v.language, gender, voice_rate, timing, {}});
   }
   if (!e->identifier_by_id_.contains(e->default_voice()))
     return make_error(error_kind::engine_failure, "eSpeak NG has no en-us voice");

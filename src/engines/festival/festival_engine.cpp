@@ -74,7 +74,7 @@ result<std::unique_ptr<engine>> festival_engine::create() {
   festival_initialize(1, 1000000);
   std::unique_ptr<festival_engine> e(new festival_engine());
   for (const auto& spec : voice_specs)
-    if (e->select(spec.id)) e->voices_.push_back(voice_info{spec.id, spec.name, "en-us", spec.gender, spec.rate, {}});
+    if (e->select(spec.id)) e->voices_.push_back(voice_info{spec.id, spec.name, "en-us", spec.gender, spec.rate, {}, {}});
   if (e->voices_.empty())
     return make_error(error_kind::engine_failure, "Festival has no voice (install festvox-kallpc16k or festvox-us-slt-hts)");
   return std::unique_ptr<engine>(std::move(e));

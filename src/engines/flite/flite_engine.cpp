@@ -100,7 +100,7 @@ flite_engine::~flite_engine() = default;
 std::vector<voice_info> flite_engine::voices() const {
   std::vector<voice_info> out;
   for (const auto& spec : voice_specs)
-    if (api_->voices.contains(spec.id)) out.push_back(voice_info{spec.id, spec.name, "en-us", spec.gender, spec.rate, {}});
+    if (api_->voices.contains(spec.id)) out.push_back(voice_info{spec.id, spec.name, "en-us", spec.gender, spec.rate, {}, {}});
   return out;
 }
 

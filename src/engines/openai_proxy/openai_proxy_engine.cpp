@@ -64,7 +64,7 @@ result<std::unique_ptr<engine>> openai_proxy_engine::create() {
   e->key_ = env("RTTS_PROXY_KEY");
   e->model_ = env("RTTS_PROXY_MODEL", "tts-1");
   for (const auto& id : split(env("RTTS_PROXY_VOICES", "alloy,ash,ballad,coral,echo,fable,nova,onyx,sage,shimmer,verse")))
-    e->voices_.push_back(voice_info{id, id + " (" + e->upstream_.host + ")", "", "", 0, {}});
+    e->voices_.push_back(voice_info{id, id + " (" + e->upstream_.host + ")", "", "", 0, {}, {}});
   if (e->voices_.empty()) return bad("--proxy-voices is empty");
   return std::unique_ptr<engine>(std::move(e));
 }

@@ -89,7 +89,7 @@ pico_engine::~pico_engine() = default;
 
 std::vector<voice_info> pico_engine::voices() const {
   std::vector<voice_info> out;
-  for (const auto* spec : api_->voices) out.push_back(voice_info{spec->id, spec->name, spec->id, "female", 0, {}});
+  for (const auto* spec : api_->voices) out.push_back(voice_info{spec->id, spec->name, spec->id, "female", 0, {}, {}});
   return out;
 }
 

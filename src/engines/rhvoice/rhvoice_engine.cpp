@@ -88,7 +88,7 @@ result<std::unique_ptr<engine>> rhvoice_engine::create() {
     std::string language = lower(infos[i].language ? infos[i].language : "");
     if (infos[i].country && *infos[i].country) language += "-" + lower(infos[i].country);
     const char* gender = infos[i].gender == RHVoice_voice_gender_male ? "male" : infos[i].gender == RHVoice_voice_gender_female ? "female" : "";
-    e->voices_.push_back(voice_info{lower(name), "RHVoice " + name, language, gender, 0, {}});
+    e->voices_.push_back(voice_info{lower(name), "RHVoice " + name, language, gender, 0, {}, {}});
     e->api_->profiles.push_back(name);
   }
   if (e->voices_.empty()) return missing("no voices installed (rhvoice-english)");

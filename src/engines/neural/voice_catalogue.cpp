@@ -1,0 +1,452 @@
+#include "engines/neural/voice_catalogue.hpp"
+
+#include "text/utf8.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+namespace rtts::engines::neural {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const char* family_name(family f) {
+  switch (f) {
+  case family::piper: return "piper";
+  case family::kokoro: return "kokoro";
+  case family::matcha: return "matcha";
+  case family::kitten: return "kitten";
+  }
+  return "piper";
+}
+
+bool family_from_name(const std::string& name, family& out) {
+  for (auto f : {family::piper, family::kokoro, family::matcha, family::kitten})
+    if (name == family_name(f)) {
+      out = f;
+      return true;
+    }
+  return false;
+}
+
+std::string system_espeak_data() {
+  for (const char* dir : {"/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/lib/aarch64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data",
+                          "/usr/local/share/espeak-ng-data"}) {
+    std::error_code ec;
+    if (fs::exists(fs::path(dir) / "phontab", ec)) return dir;
+  }
+  return {};
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(s);
+  while (std::getline(in, item, sep)) {
+    auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
+    out.push_back(b == std::string::npos ? std::string() : item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+std::uint64_t size_of(const fs::path& p) {
+  std::error_code ec;
+  auto n = fs::file_size(p, ec);
+  return ec ? 0 : n;
+}
+
+bool has_all(const onnx_metadata& m, std::initializer_list<const char*> keys, std::string& missing) {
+  for (const char* k : keys)
+    if (!m.contains(k)) {
+      missing += (missing.empty() ? "" : ", ") + std::string(k);
+    }
+  return missing.empty();
+}
+
+int to_int(const onnx_metadata& m, const char* key, int fallback = 0) {
+  auto it = m.find(key);
+  if (it == m.end()) return fallback;
+  try {
+    return std::stoi(it->second);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+std::vector<std::string> numbered_speakers(int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < std::max(1, n); ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
+// Speaker names from a comma-separated metadata entry, if it names exactly n speakers.
+std::vector<std::string> speakers_from(const onnx_metadata& m, const char* key, int n) {
+  auto it = m.find(key);
+  if (it != m.end()) {
+    auto names = split(it->second, ',');
+    std::set<std::string> unique(names.begin(), names.end());
+    if (static_cast<int>(names.size()) == n && unique.size() == names.size() && !unique.contains("")) return names;
+  }
+  return numbered_speakers(n);
+}
+
+// The static checks of one voice; the first fault found becomes `broken`.
+void check_voice(neural_voice& v, const onnx_metadata& m) {
+  std::string missing;
+  switch (v.kind) {
+  case family::piper:
+    if (!has_all(m, {"sample_rate", "n_speakers", "language", "comment"}, missing)) {
+      v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
+      return;
+    }
+    if (auto t = check_tokens_file(v.tokens, "_^$"); !t) v.broken = t.error().message;
+    break;
+  case family::kokoro: {
+    if (!has_all(m, {"sample_rate", "n_speakers", "has_espeak", "style_dim"}, missing)) {
+      v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
+      return;
+    }
+    auto dims = split(m.at("style_dim"), ',');
+    std::uint64_t floats = 0;
+    try {
+      if (dims.size() == 3 && std::stoi(dims[1]) == 1)
+        floats = std::stoull(dims[0]) * std::stoull(dims[2]) * static_cast<std::uint64_t>(std::max(0, to_int(m, "n_speakers")));
+    } catch (...) {
+    }
+    if (floats == 0) {
+      v.broken = "the model's style_dim metadata is not 'L,1,D'";
+      return;
+    }
+    if (v.voices.empty() || size_of(v.voices) != floats * 4) {
+      v.broken = "voices.bin does not hold n_speakers x style_dim floats (" + std::to_string(floats * 4) + " bytes)";
+      return;
+    }
+    if (auto t = check_tokens_file(v.tokens, ""); !t) v.broken = t.error().message;
+    break;
+  }
+  case family::kitten:
+    if (!has_all(m, {"sample_rate"}, missing)) {
+      v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
+      return;
+    }
+    if (v.voices.empty()) {
+      v.broken = "a Kitten voice needs its voices.bin";
+      return;
+    }
+    if (auto t = check_tokens_file(v.tokens, ""); !t) v.broken = t.error().message;
+    break;
+  case family::matcha:
+    if (!has_all(m, {"sample_rate"}, missing)) {
+      v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
+      return;
+    }
+    if (v.vocoder.empty()) {
+      v.broken = "a Matcha voice needs a vocoder model (e.g. vocos-22khz-univ.onnx) in its folder";
+      return;
+    }
+    if (auto t = check_tokens_file(v.tokens, "^$"); !t) v.broken = t.error().message;
+    break;
+  }
+  if (v.data_dir.empty() && v.broken.empty()) v.broken = "no espeak-ng-data: neither in the voice's folder nor on this system";
+}
+
+family family_of(const onnx_metadata& m, bool has_voices_bin, bool has_vocoder) {
+  auto type = lower(m.contains("model_type") ? m.at("model_type") : "");
+  if (type.find("kokoro") != std::string::npos) return family::kokoro;
+  if (type.find("kitten") != std::string::npos) return family::kitten;
+  if (type.find("matcha") != std::string::npos) return family::matcha;
+  if (has_voices_bin) return m.contains("style_dim") ? family::kokoro : family::kitten;
+  if (has_vocoder) return family::matcha;
+  return family::piper;
+}
+
+// A voice from a folder of sherpa-onnx's layout; nothing if the folder holds no model.
+std::optional<neural_voice> voice_from_folder(const fs::path& dir, const std::string& data_dir) {
+  std::vector<fs::path> onnx;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.is_regular_file(ec) && entry.path().extension() == ".onnx") onnx.push_back(entry.path());
+  std::sort(onnx.begin(), onnx.end());
+  if (onnx.empty()) return std::nullopt;
+  // Models carry a sample rate; a vocoder (Matcha) does not. Prefer model.onnx, then full
+  // precision over int8 (int8 is slower than fp32 on x86: ../shared/NOTES.md).
+  std::vector<std::pair<fs::path, onnx_metadata>> models;
+  fs::path vocoder;
+  for (const auto& p : onnx) {
+    auto m = read_onnx_metadata(p.string());
+    if (m && m->contains("sample_rate")) models.emplace_back(p, *m);
+    else if (vocoder.empty()) vocoder = p;
+  }
+  neural_voice v;
+  v.id = dir.filename().string();
+  v.source = dir.string();
+  onnx_metadata m;
+  if (models.empty()) {
+    // No model says its rate: judged as a Piper voice, broken for the missing metadata.
+    v.model = onnx.front().string();
+    vocoder.clear();
+    if (auto read = read_onnx_metadata(v.model)) m = *read;
+  } else {
+    auto best = std::min_element(models.begin(), models.end(), [](const auto& a, const auto& b) {
+      auto rank = [](const fs::path& p) { return p.filename() == "model.onnx" ? 0 : p.filename().string().find("int8") == std::string::npos ? 1 : 2; };
+      return rank(a.first) < rank(b.first);
+    });
+    v.model = best->first.string();
+    m = best->second;
+  }
+  auto voices_bin = dir / "voices.bin";
+  bool has_voices_bin = fs::exists(voices_bin, ec);
+  v.kind = family_of(m, has_voices_bin, !vocoder.empty());
+  if (has_voices_bin) v.voices = voices_bin.string();
+  if (v.kind == family::matcha && !vocoder.empty()) v.vocoder = vocoder.string();
+  v.tokens = (dir / "tokens.txt").string();
+  if (fs::exists(dir / "espeak-ng-data" / "phontab", ec)) v.data_dir = (dir / "espeak-ng-data").string();
+  else v.data_dir = data_dir;
+  // Multi-language Kokoro packages bring lexicons for the languages espeak-ng does not cover.
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    auto name = entry.path().filename().string();
+    if (name.starts_with("lexicon") && entry.path().extension() == ".txt") v.lexicon += (v.lexicon.empty() ? "" : ",") + entry.path().string();
+  }
+  v.sample_rate = to_int(m, "sample_rate");
+  int n = std::max(1, to_int(m, "n_speakers", 1));
+  v.speakers = speakers_from(m, "speaker_names", n);
+  v.espeak_voice = m.contains("voice") ? m.at("voice") : "en-us";
+  v.language = language_tag(m);
+  v.bytes = size_of(v.model) + (v.voices.empty() ? 0 : size_of(v.voices)) + (v.vocoder.empty() ? 0 : size_of(v.vocoder));
+  if (!fs::exists(v.tokens, ec)) v.broken = "tokens.txt is missing";
+  else check_voice(v, m);
+  return v;
+}
+
+bool one_character(const std::string& s) { return text::is_valid_utf8(s) && text::count_code_points(s) == 1; }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// An upstream Piper voice: X.onnx beside X.onnx.json.
+neural_voice upstream_piper_voice(const fs::path& model, const std::string& id, const std::string& data_dir) {
+  neural_voice v;
+  v.id = id;
+  v.kind = family::piper;
+  v.source = model.string();
+  v.model = model.string();
+  v.piper_json = model.string() + ".json";
+  v.data_dir = data_dir;
+  v.bytes = size_of(model);
+  v.speakers = {"0"};
+  auto converted = convert_piper_json(read_text(v.piper_json));
+  if (!converted) {
+    v.broken = converted.error().message;
+    return v;
+  }
+  v.sample_rate = to_int(converted->metadata, "sample_rate");
+  v.speakers = converted->speakers;
+  v.espeak_voice = converted->metadata.at("voice");
+  v.language = language_tag(converted->metadata);
+  if (v.data_dir.empty()) v.broken = "no espeak-ng-data on this system (Debian package espeak-ng-data)";
+  return v;
+}
+
+} // namespace
+
+std::string language_tag(const onnx_metadata& m) {
+  if (auto it = m.find("voice"); it != m.end() && !it->second.empty()) {
+    auto tag = lower(it->second);
+    std::replace(tag.begin(), tag.end(), '_', '-');
+    return tag;
+  }
+  static const std::map<std::string, std::string> names = {
+      {"english", "en"}, {"german", "de"},  {"french", "fr"},     {"spanish", "es"},   {"italian", "it"},   {"dutch", "nl"},
+      {"polish", "pl"},  {"russian", "ru"}, {"portuguese", "pt"}, {"chinese", "zh"},   {"japanese", "ja"},  {"ukrainian", "uk"},
+      {"czech", "cs"},   {"swedish", "sv"}, {"finnish", "fi"},    {"norwegian", "no"}, {"danish", "da"},    {"turkish", "tr"}};
+  if (auto it = m.find("language"); it != m.end()) {
+    auto found = names.find(lower(it->second));
+    if (found != names.end()) return found->second;
+    return lower(it->second);
+  }
+  return "";
+}
+
+result<void> check_tokens_file(const std::string& path, const std::string& required) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(error_kind::not_found, "cannot read " + path);
+  std::set<std::string> seen;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::istringstream fields(line);
+    std::string symbol, id, extra;
+    fields >> symbol >> id >> extra;
+    if (symbol.empty()) continue;
+    if (id.empty()) { // a line holding only an id stands for the space
+      id = symbol;
+      symbol = " ";
+    }
+    if (!extra.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+      return make_error(error_kind::invalid_request, "tokens.txt line " + std::to_string(number) + " is not 'SYMBOL ID'");
+    if (symbol == "<BLNK>") continue; // coqui's blank: sherpa-onnx skips it
+    if (!one_character(symbol))
+      return make_error(error_kind::invalid_request, "tokens.txt line " + std::to_string(number) + ": a symbol must be one character");
+    if (!seen.insert(symbol).second)
+      return make_error(error_kind::invalid_request, "tokens.txt names '" + symbol + "' twice (line " + std::to_string(number) + ")");
+  }
+  for (char c : required)
+    if (!seen.contains(std::string(1, c)))
+      return make_error(error_kind::invalid_request, std::string("tokens.txt lacks the symbol '") + c + "'");
+  return {};
+}
+
+result<piper_conversion> convert_piper_json(const std::string& json_text) {
+  auto bad = [](const std::string& why) { return make_error(error_kind::invalid_request, "the voice's .onnx.json " + why); };
+  boost::system::error_code ec;
+  auto doc = json::parse(json_text, ec);
+  if (ec || !doc.is_object()) return bad("is not JSON");
+  const auto& o = doc.as_object();
+  auto at = [&](std::initializer_list<const char*> path) -> const json::value* {
+    const json::value* v = &doc;
+    for (const char* key : path) {
+      if (!v->is_object()) return nullptr;
+      v = v->as_object().if_contains(key);
+      if (!v) return nullptr;
+    }
+    return v;
+  };
+  piper_conversion out;
+  const auto* rate = at({"audio", "sample_rate"});
+  if (!rate || !rate->is_int64() || rate->as_int64() < 8000 || rate->as_int64() > 192000) return bad("has no audio.sample_rate");
+  if (const auto* type = o.if_contains("phoneme_type"); type && (!type->is_string() || type->as_string() != "espeak"))
+    return bad("uses phoneme_type '" + (type->is_string() ? std::string(type->as_string()) : std::string("?")) +
+               "'; rtts runs espeak-phonemized Piper voices");
+  const auto* espeak = at({"espeak", "voice"});
+  std::string voice = espeak && espeak->is_string() ? std::string(espeak->as_string()) : "";
+  if (voice.empty()) return bad("has no espeak.voice");
+  const auto* map = o.if_contains("phoneme_id_map");
+  if (!map || !map->is_object() || map->as_object().empty()) return bad("has no phoneme_id_map");
+  int speakers = 1;
+  if (const auto* n = o.if_contains("num_speakers"); n && n->is_int64()) speakers = static_cast<int>(std::clamp<std::int64_t>(n->as_int64(), 1, 100000));
+  std::map<std::int64_t, std::string> by_id;
+  std::set<std::string> symbols;
+  for (const auto& [symbol, ids] : map->as_object()) {
+    std::string s(symbol);
+    if (!one_character(s)) return bad("maps '" + s + "', which is not one character");
+    if (!symbols.insert(s).second) return bad("maps '" + s + "' twice");
+    if (!ids.is_array() || ids.as_array().empty() || !ids.as_array()[0].is_int64()) return bad("maps '" + s + "' to no id");
+    // Piper maps a symbol to a list of ids; every released voice has one id per symbol.
+    by_id.emplace(ids.as_array()[0].as_int64(), s);
+    out.tokens += (s == " " ? std::string() : s) + " " + std::to_string(ids.as_array()[0].as_int64()) + "\n";
+  }
+  for (const char* needed : {"_", "^", "$"})
+    if (!symbols.contains(needed)) return bad(std::string("maps no '") + needed + "'");
+  out.speakers = numbered_speakers(speakers);
+  if (const auto* ids = o.if_contains("speaker_id_map"); ids && ids->is_object() && speakers > 1) {
+    std::vector<std::string> names(static_cast<std::size_t>(speakers));
+    for (const auto& [name, id] : ids->as_object())
+      if (id.is_int64() && id.as_int64() >= 0 && id.as_int64() < speakers && !name.empty()) names[static_cast<std::size_t>(id.as_int64())] = name;
+    if (std::none_of(names.begin(), names.end(), [](const std::string& s) { return s.empty(); }) &&
+        std::set<std::string>(names.begin(), names.end()).size() == names.size())
+      out.speakers = names;
+  }
+  const auto* language = at({"language", "name_english"});
+  out.metadata = {{"model_type", "vits"},
+                  {"comment", "piper"},
+                  {"language", language && language->is_string() ? std::string(language->as_string()) : "English"},
+                  {"voice", voice},
+                  {"has_espeak", "1"},
+                  {"n_speakers", std::to_string(speakers)},
+                  {"sample_rate", std::to_string(rate->as_int64())}};
+  return out;
+}
+
+result<void> materialize_piper_voice(neural_voice& voice, const std::string& cache_dir) {
+  if (voice.piper_json.empty()) return {};
+  std::error_code ec;
+  auto source = fs::path(voice.model);
+  auto stamp = fs::last_write_time(source, ec).time_since_epoch().count();
+  // The copy is named by the source's path, size and time: a changed voice is converted again.
+  auto key = std::to_string(std::hash<std::string>{}(fs::absolute(source, ec).string() + "|" + std::to_string(size_of(source)) + "|" +
+                                                      std::to_string(stamp) + "|" + read_text(voice.piper_json)));
+  auto dir = fs::path(cache_dir) / "piper" / (voice.id + "-" + key);
+  auto model = dir / "model.onnx";
+  auto tokens = dir / "tokens.txt";
+  if (!fs::exists(model, ec) || !fs::exists(tokens, ec)) {
+    auto converted = convert_piper_json(read_text(voice.piper_json));
+    if (!converted) return converted.error();
+    fs::create_directories(dir, ec);
+    if (ec) return make_error(error_kind::engine_failure, "cannot create the voice cache " + dir.string() + ": " + ec.message());
+    auto suffix = ".tmp" + std::to_string(::getpid());
+    {
+      std::ofstream t(tokens.string() + suffix, std::ios::binary);
+      t << converted->tokens;
+      if (!t) return make_error(error_kind::engine_failure, "cannot write " + tokens.string());
+    }
+    fs::copy_file(source, model.string() + suffix, fs::copy_options::overwrite_existing, ec);
+    if (ec) return make_error(error_kind::engine_failure, "cannot copy " + source.string() + " into the voice cache: " + ec.message());
+    {
+      std::ofstream m(model.string() + suffix, std::ios::binary | std::ios::app);
+      m << encode_onnx_metadata(converted->metadata);
+      if (!m) return make_error(error_kind::engine_failure, "cannot write " + model.string());
+    }
+    fs::rename(tokens.string() + suffix, tokens, ec);
+    if (!ec) fs::rename(model.string() + suffix, model, ec);
+    if (ec) return make_error(error_kind::engine_failure, "cannot write the voice cache " + dir.string() + ": " + ec.message());
+  }
+  voice.model = model.string();
+  voice.tokens = tokens.string();
+  voice.piper_json.clear();
+  return {};
+}
+
+std::vector<neural_voice> scan_voice_folders(const std::vector<std::string>& folders, const std::string& data_dir) {
+  std::vector<neural_voice> out;
+  std::set<std::string> ids;
+  auto add = [&](neural_voice v) {
+    // The first folder named wins a clash, as with PATH.
+    if (ids.insert(std::string(family_name(v.kind)) + "/" + v.id).second) out.push_back(std::move(v));
+  };
+  for (const auto& folder : folders) {
+    std::error_code ec;
+    std::vector<fs::path> entries;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) entries.push_back(entry.path());
+    std::sort(entries.begin(), entries.end());
+    for (const auto& p : entries) {
+      auto name = p.filename().string();
+      if (name.starts_with(".")) continue; // hidden, and where downloads are assembled
+      if (fs::is_directory(p, ec)) {
+        // An upstream Piper voice in a folder of its own, or a sherpa-onnx package.
+        std::optional<fs::path> upstream;
+        for (const auto& inner : fs::directory_iterator(p, ec))
+          if (inner.path().extension() == ".onnx" && fs::exists(inner.path().string() + ".json", ec)) upstream = inner.path();
+        if (upstream) add(upstream_piper_voice(*upstream, name, data_dir));
+        else if (auto v = voice_from_folder(p, data_dir)) add(std::move(*v));
+      } else if (p.extension() == ".onnx" && fs::exists(p.string() + ".json", ec)) {
+        add(upstream_piper_voice(p, p.stem().string(), data_dir));
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const neural_voice& a, const neural_voice& b) { return a.id < b.id; });
+  return out;
+}
+
+} // namespace rtts::engines::neural
