@@ -33,7 +33,7 @@ asio::awaitable<result<void>> engine_pool::wait_ready(std::chrono::milliseconds 
   boost::system::error_code ec;
   if (!unusable_ && current_stats().ready < workers_.size()) co_await hello_wait_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   if (!have_info_)
-    co_return make_error(error_kind::unavailable, "engine '" + settings_.engine + "' did not start (no worker said hello)");
+    co_return make_error(error_kind::unavailable, start_error_.empty() ? "engine '" + settings_.engine + "' did not start (no worker said hello)" : start_error_);
   co_return result<void>{};
 }
 
@@ -204,6 +204,11 @@ void engine_pool::on_word(worker::worker_process&, std::uint64_t id, const worke
 }
 
 void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const result<void>& outcome) {
+  // Job 0 failed: the worker could not create its engine, and says why once, here.
+  if (id == 0 && !outcome) {
+    start_error_ = outcome.error().message;
+    return;
+  }
   auto it = jobs_.find(id);
   if (it != jobs_.end()) {
     auto stream = std::move(it->second.stream);
@@ -238,7 +243,7 @@ void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
   if (slot >= workers_.size() || stopping_) return;
   if (!have_info_) {
     // It died before any worker of this engine came up: the engine is not usable on this
-    // machine (missing libraries or data; the worker said why on stderr). Give up at once
+    // machine (missing libraries or data; the worker said why in a `failed` frame). Give up at once
     // instead of restarting it until start() times out.
     workers_[slot].reset();
     unusable_ = true; // for a wait_ready that has not begun yet

@@ -91,6 +91,7 @@ private:
   std::map<std::uint64_t, job> jobs_;
   std::uint64_t next_job_ = 1;
   bool unusable_ = false; // a worker died before any said hello: the engine cannot run here
+  std::string start_error_; // why, as the worker said
   boost::asio::steady_timer hello_wait_;
   std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
 };

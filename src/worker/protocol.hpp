@@ -26,7 +26,7 @@ enum class frame_type : std::uint8_t {
   hello = 10,     // job 0; payload: worker_hello as JSON; sent once after start-up
   audio = 11,     // payload: s16le PCM
   done = 12,      // job finished (or was cancelled)
-  failed = 13,    // payload: {"kind","message","code"}
+  failed = 13,    // payload: {"kind","message","code"}; job 0: the engine could not start (then the worker exits)
   word = 14,      // payload: timed_word as JSON; sent before the audio that holds the word's start
 };
 

@@ -181,7 +181,9 @@ int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
   std::signal(SIGPIPE, SIG_IGN);
 
   if (!engine) {
-    std::fprintf(stderr, "rtts worker: %s\n", engine.error().message.c_str());
+    // The server says it, once for the engine, not once per worker.
+    channel io(fd);
+    if (!io.send(frame_type::failed, 0, to_json(engine.error()))) std::fprintf(stderr, "rtts worker: %s\n", engine.error().message.c_str());
     return 1;
   }
   void* mem = ::mmap(nullptr, sizeof(shared_state), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

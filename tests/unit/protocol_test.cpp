@@ -90,7 +90,7 @@ TEST(Protocol, SynthesizeRequestJson) {
 }
 
 TEST(Protocol, HelloJson) {
-  worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0, ""}, {"kal", "CMU US KAL", "en-us", "", 8000, "estimated"}},
+  worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0, "", ""}, {"kal", "CMU US KAL", "en-us", "", 8000, "estimated", "no model"}},
                  {true, false, true, true, false, "exact"}};
   auto back = worker_hello_from_json(to_json(h));
   ASSERT_TRUE(back);
@@ -101,6 +101,8 @@ TEST(Protocol, HelloJson) {
   ASSERT_EQ(back->voices.size(), 2u);
   EXPECT_EQ(back->voices[0].name, "CMU US SLT");
   EXPECT_EQ(back->voices[1].gender, "");
+  EXPECT_EQ(back->voices[0].broken, "");
+  EXPECT_EQ(back->voices[1].broken, "no model") << "a broken voice says why";
   EXPECT_EQ(back->rate_of("slt"), 16000) << "a voice without its own rate has the engine's";
   EXPECT_EQ(back->rate_of("kal"), 8000);
   EXPECT_EQ(back->rate_of("unknown"), 16000);

@@ -1,0 +1,329 @@
+// Neural voices (sherpa-onnx) on the real binary, with the voices tests/voices/make_test_voices.py
+// generates: tone voices with the signatures of real Piper and Kokoro models. No network.
+#include "audio_check.hpp"
+#include "server_fixture.hpp"
+#include "test_voices.hpp"
+#include "wyoming_client.hpp"
+
+#include "client/ws_client.hpp"
+
+#include <boost/json.hpp>
+#include <espeak-ng/speak_lib.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+using namespace rtts::testing;
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string tones = "en_US-tones-low"; // decodable, 16 kHz, 800 samples per token
+const std::string alice = "en_US-duo-medium/alice", bob = "en_US-duo-medium/bob"; // upstream Piper layout, 22050 Hz, noise
+
+std::vector<std::string> neural_args(std::vector<std::string> more = {}, const std::string& workers = "2", const std::string& engines = "piper,kokoro") {
+  static const std::string cache = [] {
+    char pattern[] = "/tmp/rtts-test-cache-XXXXXX";
+    return std::string(::mkdtemp(pattern));
+  }();
+  std::vector<std::string> args{"--engine", "piper", "--engines", engines, "--workers", workers, "--voices-dir", test_voices() + "/voices",
+                                "--voices-dir", test_voices() + "/broken", "--cache-dir", cache};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+// eSpeak NG's own IPA for `text` (one clause), as Piper voices are fed.
+std::string espeak_ipa(const std::string& text) {
+  static bool ready = [] {
+    espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, 0);
+    return espeak_SetVoiceByName("en-us") == EE_OK;
+  }();
+  EXPECT_TRUE(ready);
+  const void* p = text.c_str();
+  const char* out = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0x02 /* IPA */);
+  return out ? out : "";
+}
+
+class NeuralVoices : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    wy_port = free_port();
+    mary_port = free_port();
+    server = new rtts_server(neural_args({"--wyoming", "127.0.0.1:" + std::to_string(wy_port), "--marytts", "127.0.0.1:" + std::to_string(mary_port)}));
+  }
+  static void TearDownTestSuite() {
+    delete server;
+    server = nullptr;
+  }
+  static std::vector<std::int16_t> pcm(const std::string& voice, const std::string& text, const std::string& extra = {}) {
+    auto r = server->get(tts_target(text, "engine=piper&format=pcm&voice=" + voice + (extra.empty() ? "" : "&" + extra)));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return samples_of_pcm(r.body);
+  }
+  static rtts_server* server;
+  static unsigned wy_port, mary_port;
+};
+rtts_server* NeuralVoices::server = nullptr;
+unsigned NeuralVoices::wy_port = 0, NeuralVoices::mary_port = 0;
+
+} // namespace
+
+TEST_F(NeuralVoices, EnginesAndVoicesAreListedFromTheVoiceFolders) {
+  auto engines = json::parse(server->get("/engines").body).as_array();
+  EXPECT_NE(std::find(engines.begin(), engines.end(), json::value("piper")), engines.end());
+  EXPECT_NE(std::find(engines.begin(), engines.end(), json::value("kokoro")), engines.end());
+  auto piper = json::parse(server->get("/voices?engine=piper").body).as_array();
+  std::set<std::string> ids;
+  for (const auto& v : piper) ids.insert(std::string(v.as_string()));
+  EXPECT_EQ(ids, (std::set<std::string>{alice, bob, "en_US-heavy", tones})) << "speakers are voices, named from the voice's metadata";
+  auto kokoro = json::parse(server->get("/voices?engine=kokoro").body).as_array();
+  EXPECT_EQ(kokoro, json::parse(R"(["kokoro-tones/af_tone","kokoro-tones/am_tone"])").as_array());
+  // RealtimeTTS's engine switch works for the neural engines too.
+  EXPECT_EQ(server->get("/set_engine?engine_name=kokoro").status, 200u);
+  auto r = server->get(tts_target("Hello there."));
+  EXPECT_EQ(server->get("/set_engine?engine_name=piper").status, 200u);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(decode_wav(r.body).sample_rate, 24000) << "the Kokoro voice's own rate";
+}
+
+TEST_F(NeuralVoices, BrokenVoicesAreReportedAndTheOthersKeepWorking) {
+  auto detail = json::parse(server->get("/voices?engine=piper&detail=1").body).as_array();
+  std::map<std::string, json::object> by_id;
+  for (const auto& v : detail) by_id[std::string(v.at("id").as_string())] = v.as_object();
+  ASSERT_TRUE(by_id.contains("no-metadata") && by_id.contains("duplicate-tokens"));
+  EXPECT_EQ(by_id["no-metadata"].at("status"), "broken");
+  EXPECT_NE(std::string(by_id["no-metadata"].at("reason").as_string()).find("sample_rate"), std::string::npos);
+  EXPECT_EQ(by_id["duplicate-tokens"].at("status"), "broken");
+  EXPECT_NE(std::string(by_id["duplicate-tokens"].at("reason").as_string()).find("twice"), std::string::npos);
+  EXPECT_EQ(by_id[tones].at("status"), "ok");
+  auto refused = server->get(tts_target("Hello.", "engine=piper&voice=no-metadata"));
+  EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(json::parse(refused.body).at("error").at("code"), "voice_broken");
+  EXPECT_EQ(server->get(tts_target("Hello.", "engine=piper&voice=" + tones)).status, 200u);
+  EXPECT_EQ(server->get(tts_target("Hello.", "engine=piper&voice=nonexistent")).status, 404u);
+}
+
+TEST_F(NeuralVoices, TheModelReceivesEspeakPhonemesOfTheText) {
+  // Piper's input: ^, then the pad _ after it and after every phoneme, then $.
+  auto symbols = read_tokens(test_voices() + "/voices/" + tones + "/tokens.txt");
+  auto ids = decode_tone_ids(pcm(tones, "Hello world."), 16000, 800);
+  ASSERT_GT(ids.size(), 4u);
+  ASSERT_EQ(ids.size() % 2, 1u);
+  EXPECT_EQ(symbols[ids.front()], "^");
+  EXPECT_EQ(symbols[ids.back()], "$");
+  std::string phonemes;
+  for (std::size_t i = 1; i + 1 < ids.size(); i += 2) {
+    ASSERT_GE(ids[i + 1], 0) << "a clear tone at token " << i + 1;
+    EXPECT_EQ(symbols[ids[i]], "_") << i;
+    if (i + 2 < ids.size()) phonemes += symbols[ids[i + 1]];
+  }
+  EXPECT_EQ(phonemes, espeak_ipa("Hello world") + ".");
+}
+
+TEST_F(NeuralVoices, SpeedIsExact) {
+  auto normal = pcm(tones, "Speed test.");
+  auto slow = pcm(tones, "Speed test.", "speed=0.5");
+  auto fast = pcm(tones, "Speed test.", "speed=2");
+  ASSERT_FALSE(normal.empty());
+  EXPECT_EQ(slow.size(), 2 * normal.size()) << "speed 0.5: each token twice as long";
+  EXPECT_EQ(fast.size(), normal.size() / 2);
+  EXPECT_EQ(normal.size() % 800, 0u);
+}
+
+TEST_F(NeuralVoices, SpeakersAreVoicesAndSoundDifferent) {
+  auto a = pcm(alice, "Two speakers, one model.");
+  auto b = pcm(bob, "Two speakers, one model.");
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a.size(), b.size());
+  EXPECT_NE(a, b);
+  // Bob speaks 1.5 times higher in this model: every token's tone moves up.
+  auto crossings = [](const std::vector<std::int16_t>& x) {
+    std::size_t n = 0;
+    for (std::size_t i = 1; i < x.size(); ++i) n += (x[i - 1] < 0) != (x[i] < 0);
+    return static_cast<double>(n);
+  };
+  EXPECT_NEAR(crossings(b) / crossings(a), 1.5, 0.1);
+}
+
+TEST_F(NeuralVoices, EveryRouteSpeaksAtTheVoicesRate) {
+  const std::string text = "Every route speaks.";
+  auto reference = pcm(tones, text);
+  ASSERT_GT(reference.size(), 16000u / 2);
+  // /tts as WAV
+  auto wav = decode_wav(server->get(tts_target(text, "engine=piper&voice=" + tones)).body);
+  EXPECT_EQ(wav.sample_rate, 16000);
+  EXPECT_EQ(wav.samples, reference);
+  // OpenAI
+  auto openai = server->post("/v1/audio/speech", json::serialize(json::object{{"model", "piper"}, {"voice", tones}, {"input", text}, {"response_format", "pcm"}}));
+  ASSERT_EQ(openai.status, 200u) << openai.body;
+  EXPECT_EQ(openai.header("x-audio-sample-rate"), "24000") << "OpenAI's pcm is 24 kHz: resampled from the voice's 16 kHz";
+  EXPECT_NEAR(static_cast<double>(samples_of_pcm(openai.body).size()) * 16000 / 24000, static_cast<double>(reference.size()), 16.0);
+  // /ws (RealtimeTTS)
+  {
+    auto c = rtts::client::ws_client::connect(server->endpoint(), "/ws?engine=piper&voice=" + tones).value();
+    ASSERT_TRUE(c->send_text(text));
+    std::string audio;
+    for (;;) {
+      auto m = c->read();
+      ASSERT_TRUE(m);
+      auto v = json::parse(m->data).as_object();
+      if (v.contains("finalOutput")) break;
+      const auto& a = v.at("audioOutput").as_object();
+      EXPECT_EQ(a.at("sampleRate"), 16000);
+      if (!a.contains("isHeader")) audio += base64_decode(a.at("audio").as_string());
+    }
+    EXPECT_EQ(samples_of_pcm(audio), reference);
+  }
+  // speech-stream
+  {
+    auto c = rtts::client::ws_client::connect(server->endpoint(), "/v1/audio/speech-stream").value();
+    ASSERT_TRUE(c->send_text(R"({"type":"config","engine":"piper","voice":")" + tones + R"(","binary":true,"format":"pcm","sample_rate":16000})"));
+    ASSERT_TRUE(c->send_text(json::serialize(json::object{{"type", "text"}, {"text", text}})));
+    ASSERT_TRUE(c->send_text(R"({"type":"end"})"));
+    std::string audio;
+    for (;;) {
+      auto m = c->read();
+      if (!m) break;
+      if (m->binary) audio += m->data;
+    }
+    EXPECT_EQ(samples_of_pcm(audio), reference);
+  }
+  // Wyoming
+  {
+    wyoming_client c(wy_port);
+    c.send("synthesize", {{"text", text}, {"voice", json::object{{"name", "piper:" + tones}}}});
+    auto events = c.read_until("audio-stop");
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.front().data.at("rate"), 16000);
+    EXPECT_EQ(samples_of_pcm(pcm_of(events)), reference);
+  }
+  // MaryTTS (the default engine's voices)
+  {
+    rtts::client::http_request request;
+    request.target = "/process?INPUT_TYPE=TEXT&OUTPUT_TYPE=AUDIO&AUDIO=WAVE_FILE&VOICE=" + tones + "&INPUT_TEXT=" + rtts::client::url_encode(text);
+    auto r = rtts::client::fetch({"127.0.0.1", mary_port}, request);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200u) << r->body;
+    auto m = decode_wav(r->body);
+    EXPECT_EQ(m.sample_rate, 16000);
+    EXPECT_EQ(m.samples, reference);
+  }
+}
+
+namespace {
+
+// Every stream complete and byte for byte the same request made alone.
+void concurrent_streams_match_alone(const rtts_server& server, const std::vector<std::string>& voices, int streams) {
+  std::vector<std::string> targets, alone;
+  for (int i = 0; i < streams; ++i) {
+    const auto& voice = voices[static_cast<std::size_t>(i) % voices.size()];
+    auto engine = voice.starts_with("kokoro") ? "kokoro" : "piper";
+    targets.push_back(tts_target("Stream " + std::to_string(i) + " of many. It has two sentences.", std::string("format=pcm&engine=") + engine + "&voice=" + voice));
+    alone.push_back(server.get(targets.back()).body);
+  }
+  std::vector<std::future<rtts::client::http_response>> answers;
+  for (const auto& t : targets) answers.push_back(std::async(std::launch::async, [&server, t] { return server.get(t); }));
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    auto r = answers[i].get();
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_GT(r.body.size(), 16000u);
+    EXPECT_TRUE(r.body == alone[i]) << "stream " << i << " differs from the same request alone";
+  }
+}
+
+} // namespace
+
+TEST_F(NeuralVoices, ConcurrentStreamsMatchTheSameRequestAlone) {
+  concurrent_streams_match_alone(*server, {tones, "en_US-heavy", "kokoro-tones/am_tone"}, 32);
+}
+
+TEST(NeuralNoise, AVoiceThatSamplesNoiseRepeatsWithinAWorker) {
+  // VITS samples noise (Piper voices do): each job forks from the warm worker, so it starts from
+  // the same random state. ONNX Runtime seeds that state from the clock when a process loads it,
+  // so two workers differ: here one worker serves them all.
+  rtts_server server(neural_args({}, "1", "piper"));
+  concurrent_streams_match_alone(server, {alice, bob}, 12);
+}
+
+TEST_F(NeuralVoices, AWorkerKilledMidStreamCostsOneRequest) {
+  rtts_server server(neural_args({}, "1", "piper"));
+  auto workers = server.worker_pids();
+  ASSERT_EQ(workers.size(), 1u);
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += "Sentence " + std::to_string(i) + " of a long text for the heavy voice. ";
+  std::atomic<bool> killed{false};
+  auto r = server.get(tts_target(text, "engine=piper&format=pcm&voice=en_US-heavy"), [&](std::string_view) {
+    if (!killed.exchange(true)) ::kill(workers[0], SIGKILL);
+    return true;
+  });
+  EXPECT_TRUE(killed);
+  // The answer ended early (or in error), and the replacement worker serves the next one.
+  auto next = server.get(tts_target("After the crash.", "engine=piper&format=pcm&voice=" + tones));
+  for (int i = 0; i < 100 && next.status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    next = server.get(tts_target("After the crash.", "engine=piper&format=pcm&voice=" + tones));
+  }
+  EXPECT_EQ(next.status, 200u) << next.body;
+  EXPECT_GT(samples_of_pcm(next.body).size(), 8000u);
+}
+
+TEST_F(NeuralVoices, CancelStopsWithinOneFragment) {
+  auto c = rtts::client::ws_client::connect(server->endpoint(), "/v1/audio/speech-stream").value();
+  ASSERT_TRUE(c->send_text(R"({"type":"config","engine":"piper","voice":")" + tones + R"(","binary":true,"format":"pcm"})"));
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += "Sentence number " + std::to_string(i) + " is here. ";
+  ASSERT_TRUE(c->send_text(json::serialize(json::object{{"type", "text"}, {"text", text}})));
+  ASSERT_TRUE(c->send_text(R"({"type":"flush"})"));
+  auto first = c->read();
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(c->send_text(R"({"type":"cancel"})"));
+  std::size_t after = 0;
+  bool cancelled = false;
+  for (int i = 0; i < 100000 && !cancelled; ++i) {
+    auto m = c->read();
+    ASSERT_TRUE(m);
+    if (m->binary) after += m->data.size();
+    else cancelled = m->data.find("\"cancelled\"") != std::string::npos;
+  }
+  EXPECT_TRUE(cancelled);
+  // One sentence of this voice is ~40 tokens x 800 samples x 2 bytes: what was in flight (two
+  // workers' fragments and the stream's buffer) at most, never the 30 sentences.
+  EXPECT_LT(after, 30u * 64000u / 4) << "audio after the cancel";
+}
+
+TEST(NeuralRuntime, MissingLibraryMeansNoNeuralEnginesAndAHealthyServer) {
+  char pattern[] = "/tmp/rtts-neural-log-XXXXXX";
+  int fd = ::mkstemp(pattern);
+  ::close(fd);
+  std::string log = pattern;
+  {
+    // Every engine (named ones must start: --engines piper would refuse to start without it).
+    rtts_server server({"--workers", "1", "--voices-dir", test_voices() + "/voices", "--neural-runtime",
+                        "/nonexistent/libsherpa-onnx-c-api.so"},
+                       log);
+    auto engines = json::parse(server.get("/engines").body).as_array();
+    for (const char* family : {"piper", "kokoro"}) EXPECT_EQ(std::find(engines.begin(), engines.end(), json::value(family)), engines.end());
+    EXPECT_NE(std::find(engines.begin(), engines.end(), json::value("espeak")), engines.end());
+    EXPECT_EQ(server.get("/health").status, 200u);
+    EXPECT_EQ(server.get(tts_target("Still speaking.")).status, 200u);
+  }
+  std::ifstream in(log);
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  fs::remove(log);
+  EXPECT_NE(all.find("engine piper unavailable: the neural runtime"), std::string::npos) << all;
+  EXPECT_EQ(all.find("rtts worker:"), std::string::npos) << "one line from the server, not one per worker: " << all;
+}
+
+TEST(NeuralRuntime, NoVoicesMeansNoNeuralEngines) {
+  rtts_server server({"--workers", "1", "--engines", "espeak,flite", "--voices-dir", "/nonexistent"});
+  auto engines = json::parse(server.get("/engines").body).as_array();
+  EXPECT_EQ(std::find(engines.begin(), engines.end(), json::value("piper")), engines.end());
+  rtts_server all({"--workers", "1", "--voices-dir", "/nonexistent"});
+  auto every = json::parse(all.get("/engines").body).as_array();
+  for (const char* family : {"piper", "kokoro", "matcha", "kitten"}) EXPECT_EQ(std::find(every.begin(), every.end(), json::value(family)), every.end());
+}
