@@ -32,7 +32,8 @@ std::string engines_detail_json(const std::vector<worker::worker_hello>& engines
                                                            {"may_exit_process", c.may_exit_process},
                                                            {"streams_within_sentence", c.streams_within_sentence},
                                                            {"ssml", c.ssml},
-                                                           {"word_timing", c.word_timing}}}});
+                                                           {"word_timing", c.word_timing},
+                                                           {"pitch", c.pitch ? "engine" : "shifted"}}}});
   }
   return json::serialize(a);
 }

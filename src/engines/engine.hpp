@@ -43,6 +43,8 @@ struct engine_capabilities {
   // engine's events, on its chunk boundaries), "estimated" (rtts spreads the words over the
   // speech: the engine reports none).
   std::string word_timing = "estimated";
+  // Has a pitch control of its own; without one, rtts shifts the audio (src/audio/pitch_shifter.hpp).
+  bool pitch = true;
 };
 
 // Receives audio as it is produced. Returning false stops the synthesis at once.

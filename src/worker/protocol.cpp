@@ -125,7 +125,8 @@ std::string to_json(const worker_hello& h) {
                             {"may_exit_process", c.may_exit_process},
                             {"streams_within_sentence", c.streams_within_sentence},
                             {"ssml", c.ssml},
-                            {"word_timing", c.word_timing}};
+                            {"word_timing", c.word_timing},
+                            {"pitch", c.pitch}};
   return json::serialize(json::object{{"engine", h.engine},
                                       {"sample_rate", h.sample_rate},
                                       {"default_voice", h.default_voice},
@@ -156,7 +157,7 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
       return v && v->is_bool() && v->as_bool();
     };
     h.capabilities = {flag("thread_safe"), flag("repeatable_in_process"), flag("may_exit_process"), flag("streams_within_sentence"),
-                      flag("ssml"), get_string(co, "word_timing")};
+                      flag("ssml"), get_string(co, "word_timing"), flag("pitch")};
   }
   if (h.engine.empty() || h.sample_rate <= 0 || h.voices.empty()) return protocol_error("incomplete hello");
   return h;

@@ -1,5 +1,6 @@
 #include "worker/worker_main.hpp"
 
+#include "audio/pitch_shifter.hpp"
 #include "engines/registry.hpp"
 #include "worker/protocol.hpp"
 
@@ -96,12 +97,22 @@ void kill_cancelled(pid_t child, shared_state& shared, std::uint64_t job) {
   // (it would hold the server's socket to the dead worker open).
   if (::getppid() != worker) ::_exit(0);
   bool lost = false;
-  engines::audio_sink send_audio = [&](std::span<const std::int16_t> pcm) {
+  engines::audio_sink send_pcm = [&](std::span<const std::int16_t> pcm) {
     if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
     std::string_view bytes(reinterpret_cast<const char*>(pcm.data()), pcm.size_bytes());
     lost = !send_from_job(io, shared, frame_type::audio, job, bytes);
     return !lost;
   };
+  // An engine without a pitch control of its own gets its audio shifted on the way out.
+  std::unique_ptr<audio::pitch_shifter> shifter;
+  if (!catalogue.capabilities.pitch && request.params.pitch != 1.0)
+    shifter = std::make_unique<audio::pitch_shifter>(catalogue.rate_of(request.params.voice), request.params.pitch);
+  std::vector<std::int16_t> shifted;
+  engines::audio_sink send_audio = !shifter ? send_pcm : engines::audio_sink([&](std::span<const std::int16_t> pcm) {
+    shifted.clear();
+    shifter->process(pcm, shifted);
+    return shifted.empty() || send_pcm(shifted);
+  });
   result<void> outcome;
   if (!request.words) {
     outcome = engine.synthesize(request.text, request.params, send_audio);
@@ -120,6 +131,11 @@ void kill_cancelled(pid_t child, shared_state& shared, std::uint64_t job) {
         [&](std::span<const std::int16_t> pcm) { return shared.cancel_job.load(std::memory_order_relaxed) != job && timer.audio(pcm); },
         [&](std::size_t begin, std::size_t length) { timer.word(begin, length); });
     if (outcome) timer.finish();
+  }
+  if (outcome && shifter && !lost) {
+    shifted.clear();
+    shifter->finish(shifted);
+    if (!shifted.empty()) send_pcm(shifted);
   }
   if (!outcome && !lost && shared.cancel_job.load() != job) {
     if (send_from_job(io, shared, frame_type::failed, job, to_json(outcome.error()))) ::_exit(reported_failure);

@@ -49,6 +49,33 @@ std::string espeak_ipa(const std::string& text) {
   return out ? out : "";
 }
 
+// How high a tone voice speaks: its zero crossings.
+double crossings(const std::vector<std::int16_t>& x) {
+  std::size_t n = 0;
+  for (std::size_t i = 1; i < x.size(); ++i) n += (x[i - 1] < 0) != (x[i] < 0);
+  return static_cast<double>(n);
+}
+
+// The strongest frequency in the middle half of each `n`-sample window (a tone voice's tokens).
+std::vector<double> token_frequencies(const std::vector<std::int16_t>& x, int rate, std::size_t n) {
+  std::vector<double> out;
+  for (std::size_t at = 0; at + n <= x.size(); at += n) {
+    double best = 0, best_f = 0;
+    for (double f = 60; f < rate / 2.0 - 100; f += 5) {
+      double w = 2 * M_PI * f / rate, c = 2 * std::cos(w), s1 = 0, s2 = 0;
+      for (std::size_t i = at + n / 4; i < at + 3 * n / 4; ++i) {
+        double s0 = x[i] + c * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+      }
+      double power = s1 * s1 + s2 * s2 - c * s1 * s2;
+      if (power > best) best = power, best_f = f;
+    }
+    out.push_back(best_f);
+  }
+  return out;
+}
+
 class NeuralVoices : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
@@ -135,6 +162,26 @@ TEST_F(NeuralVoices, SpeedIsExact) {
   EXPECT_EQ(normal.size() % 800, 0u);
 }
 
+TEST_F(NeuralVoices, PitchIsShiftedWithoutChangingTheLength) {
+  // The models have no pitch control: rtts shifts their audio (Rubber Band) and says so.
+  auto detail = json::parse(server->get("/engines?detail=1").body).as_array();
+  for (const auto& e : detail)
+    if (e.at("name") == "piper") {
+      EXPECT_EQ(e.at("capabilities").at("pitch"), "shifted");
+    }
+  auto normal = pcm(tones, "Pitch test.");
+  auto before = token_frequencies(normal, 16000, 800);
+  for (double pitch : {1.5, 0.75}) {
+    auto shifted = pcm(tones, "Pitch test.", "pitch=" + std::to_string(pitch));
+    EXPECT_EQ(shifted.size(), normal.size()) << "the length stays";
+    auto after = token_frequencies(shifted, 16000, 800);
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < before.size(); ++i) ratios.push_back(after[i] / before[i]);
+    std::nth_element(ratios.begin(), ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2), ratios.end());
+    EXPECT_NEAR(ratios[ratios.size() / 2], pitch, pitch * 0.03) << "each token's tone moves by the pitch factor";
+  }
+}
+
 TEST_F(NeuralVoices, SpeakersAreVoicesAndSoundDifferent) {
   auto a = pcm(alice, "Two speakers, one model.");
   auto b = pcm(bob, "Two speakers, one model.");
@@ -142,11 +189,6 @@ TEST_F(NeuralVoices, SpeakersAreVoicesAndSoundDifferent) {
   EXPECT_EQ(a.size(), b.size());
   EXPECT_NE(a, b);
   // Bob speaks 1.5 times higher in this model: every token's tone moves up.
-  auto crossings = [](const std::vector<std::int16_t>& x) {
-    std::size_t n = 0;
-    for (std::size_t i = 1; i < x.size(); ++i) n += (x[i - 1] < 0) != (x[i] < 0);
-    return static_cast<double>(n);
-  };
   EXPECT_NEAR(crossings(b) / crossings(a), 1.5, 0.1);
 }
 

@@ -91,7 +91,7 @@ TEST(Protocol, SynthesizeRequestJson) {
 
 TEST(Protocol, HelloJson) {
   worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0, "", ""}, {"kal", "CMU US KAL", "en-us", "", 8000, "estimated", "no model"}},
-                 {true, false, true, true, false, "exact"}};
+                 {true, false, true, true, false, "exact", false}};
   auto back = worker_hello_from_json(to_json(h));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->word_timing_of("slt"), "exact");
@@ -110,6 +110,7 @@ TEST(Protocol, HelloJson) {
   EXPECT_TRUE(c.thread_safe);
   EXPECT_FALSE(c.repeatable_in_process);
   EXPECT_TRUE(c.may_exit_process);
+  EXPECT_FALSE(c.pitch) << "rtts shifts its pitch";
   EXPECT_TRUE(c.streams_within_sentence);
   EXPECT_FALSE(c.ssml);
   EXPECT_EQ(c.word_timing, "exact");

@@ -19,7 +19,7 @@ public:
   std::vector<voice_info> voices() const override { return voices_; }
   std::string default_voice() const override;
   // One interpreter, one thread; errors exit and some text crashes it (tested); a sentence at a time.
-  engine_capabilities capabilities() const override { return {false, true, true, false, false, "exact"}; }
+  engine_capabilities capabilities() const override { return {false, true, true, false, false, "exact", true}; }
   void prepare(const std::string& voice) override;
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;

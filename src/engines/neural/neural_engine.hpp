@@ -50,7 +50,7 @@ public:
   std::string default_voice() const override { return default_voice_; }
   // Every job forks from the worker: VITS samples noise (two calls in one process differ, a
   // child repeats the parent's RNG state), and bad models end the process (_Exit).
-  engine_capabilities capabilities() const override { return {false, false, true, false, false, "estimated"}; }
+  engine_capabilities capabilities() const override { return {false, false, true, false, false, "estimated", false}; }
   void prepare(const std::string& voice) override { (void)load(voice); }
   result<void> load(const std::string& voice) override;
   std::vector<std::string> resident_voices() const override;

@@ -22,7 +22,7 @@ public:
   int sample_rate() const override { return 24000; } // OpenAI's `pcm`: s16le mono at 24 kHz
   std::vector<voice_info> voices() const override { return voices_; }
   std::string default_voice() const override { return voices_.front().id; }
-  engine_capabilities capabilities() const override { return {true, false, false, true, false, "estimated"}; }
+  engine_capabilities capabilities() const override { return {true, false, false, true, false, "estimated", false}; }
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
 

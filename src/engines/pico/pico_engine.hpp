@@ -23,7 +23,7 @@ public:
   // Pico itself allows one system and engine per thread, but this engine keeps one of each, so
   // syntheses at once fail ("could not start an engine"; measured in
   // tests/unit/capabilities_test.cpp). Output repeats; no word events.
-  engine_capabilities capabilities() const override { return {false, true, false, true, false, "estimated"}; }
+  engine_capabilities capabilities() const override { return {false, true, false, true, false, "estimated", true}; }
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
 

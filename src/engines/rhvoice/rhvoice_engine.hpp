@@ -20,7 +20,7 @@ public:
   std::vector<voice_info> voices() const override { return voices_; }
   std::string default_voice() const override { return voices_.front().id; }
   // 1.14: thread-safe; reports word starts (rtts does not use them yet).
-  engine_capabilities capabilities() const override { return {true, true, false, true, true, "quantized"}; }
+  engine_capabilities capabilities() const override { return {true, true, false, true, true, "quantized", true}; }
   // Speaks a word into nothing, so the forked job processes find the voice's data loaded.
   void prepare(const std::string& voice) override;
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
