@@ -9,9 +9,18 @@ std::string health_json(std::size_t active_requests, std::size_t websockets, con
   bool all_ready = !engines.empty();
   for (const auto& [name, s] : engines) {
     all_ready = all_ready && s.ready > 0;
-    per_engine[name] = boost::json::object{
-        {"workers", s.workers}, {"ready_workers", s.ready}, {"busy_workers", s.busy}, {"waiting_streams", s.waiting_streams},
-        {"streams_in_flight", s.streams_in_flight}};
+    boost::json::object e{{"workers", s.workers},
+                          {"ready_workers", s.ready},
+                          {"busy_workers", s.busy},
+                          {"waiting_streams", s.waiting_streams},
+                          {"streams_in_flight", s.streams_in_flight}};
+    if (!s.resident_voices.empty()) {
+      boost::json::array resident;
+      for (const auto& voices : s.resident_voices) resident.emplace_back(boost::json::array(voices.begin(), voices.end()));
+      e["resident_voices"] = std::move(resident);
+      e["voice_loads"] = s.voice_loads;
+    }
+    per_engine[name] = std::move(e);
   }
   return boost::json::serialize(boost::json::object{
       {"status", all_ready ? "ok" : "degraded"},

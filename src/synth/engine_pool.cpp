@@ -66,6 +66,10 @@ engine_pool::stats engine_pool::current_stats() const {
   for (const auto& w : workers_) {
     s.ready += w && w->ready();
     s.busy += w && w->current_job() != 0;
+    if (w && !w->resident_voices().empty()) {
+      s.voice_loads += w->voice_loads();
+      s.resident_voices.push_back(w->resident_voices());
+    }
   }
   for (const auto& w : waiting_) s.waiting_streams += !w.expired();
   s.streams_in_flight = *in_flight_;
@@ -105,12 +109,23 @@ void engine_pool::enqueue(const std::shared_ptr<speech_stream>& stream) {
 }
 
 void engine_pool::dispatch() {
-  for (auto& w : workers_) {
-    if (!w || !w->ready() || w->current_job() != 0) continue;
+  for (;;) {
+    std::vector<std::shared_ptr<worker::worker_process>> idle;
+    for (auto& w : workers_)
+      if (w && w->ready() && w->current_job() == 0) idle.push_back(w);
+    if (idle.empty()) return;
     auto stream = take_most_urgent();
     if (!stream) return;
-    std::uint64_t id = next_job_++;
     const auto& v = stream->voice();
+    const auto& next = stream->next_fragment();
+    const std::string& voice = next.voice.empty() ? v.voice : next.voice;
+    // Voice affinity (engines that load voices on use): a worker that holds the voice already,
+    // else the one that started a job least recently, so that voices settle on different
+    // workers instead of pushing each other out of one.
+    auto w = *std::min_element(idle.begin(), idle.end(), [&](const auto& a, const auto& b) {
+      return std::pair{!a->holds(voice), a->last_job()} < std::pair{!b->holds(voice), b->last_job()};
+    });
+    std::uint64_t id = next_job_++;
     const auto& f = stream->take_fragment();
     worker::synthesize_request request{f.text,
                                        {f.voice.empty() ? v.voice : f.voice, std::clamp(v.speed * f.speed, min_speed, max_speed),

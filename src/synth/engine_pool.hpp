@@ -49,6 +49,9 @@ public:
 
   struct stats {
     std::size_t workers = 0, ready = 0, busy = 0, waiting_streams = 0, streams_in_flight = 0;
+    // Engines that load voices on use (neural): loads into the current workers, and what each holds.
+    std::uint64_t voice_loads = 0;
+    std::vector<std::vector<std::string>> resident_voices;
   };
   stats current_stats() const;
 

@@ -52,6 +52,8 @@ public:
   bool has_fragments() const { return next_fragment_ < plan_.fragments.size(); }
   // The next fragment to synthesize; its pause (silence) and opening events are queued now.
   const speech_fragment& take_fragment();
+  // The fragment take_fragment() will give (has_fragments() must be true).
+  const speech_fragment& next_fragment() const { return plan_.fragments[next_fragment_]; }
   // Whether the engine should report word starts for `f` (for word events or marks inside it).
   bool wants_words(const speech_fragment& f) const;
   // True while the client has taken enough of the audio that more may be synthesized.

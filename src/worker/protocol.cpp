@@ -192,4 +192,20 @@ error error_from_json(std::string_view text) {
   return e;
 }
 
+std::string voices_to_json(const std::vector<std::string>& voices) {
+  json::array a;
+  for (const auto& v : voices) a.emplace_back(v);
+  return json::serialize(a);
+}
+
+std::vector<std::string> voices_from_json(std::string_view text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array())
+    if (e.is_string()) out.emplace_back(e.as_string());
+  return out;
+}
+
 } // namespace rtts::worker

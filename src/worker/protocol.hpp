@@ -28,6 +28,7 @@ enum class frame_type : std::uint8_t {
   done = 12,      // job finished (or was cancelled)
   failed = 13,    // payload: {"kind","message","code"}; job 0: the engine could not start (then the worker exits)
   word = 14,      // payload: timed_word as JSON; sent before the audio that holds the word's start
+  resident = 15,  // job 0; payload: JSON array of the voices loaded, most recently used first (engines that load on use)
 };
 
 struct frame {
@@ -77,6 +78,8 @@ std::string to_json(const synthesize_request& r);
 std::string to_json(const worker_hello& h);
 std::string to_json(const error& e);
 std::string to_json(const timed_word& w);
+std::string voices_to_json(const std::vector<std::string>& voices);
+std::vector<std::string> voices_from_json(std::string_view json);
 result<timed_word> timed_word_from_json(std::string_view json);
 result<synthesize_request> synthesize_request_from_json(std::string_view json);
 result<worker_hello> worker_hello_from_json(std::string_view json);

@@ -143,6 +143,16 @@ void kill_cancelled(pid_t child, shared_state& shared, std::uint64_t job) {
   ::_exit(0); // no destructors, no atexit: the parent owns the engine
 }
 
+// Tells the server which voices this worker holds now, when that changed, so that it sends a
+// voice's fragments where the voice is loaded already.
+bool report_residency(const engines::engine& engine, channel& io) {
+  static std::vector<std::string> reported;
+  auto now = engine.resident_voices();
+  if (now.empty() || now == reported) return true;
+  reported = now;
+  return io.send(frame_type::resident, 0, voices_to_json(now));
+}
+
 // Runs one job in a child process and serves cancel requests until it exits. The child starts
 // from the engine state right after initialisation, so every fragment sounds the same whatever
 // was synthesized before it (eSpeak NG carries pitch-flutter and filter state from one utterance
@@ -155,6 +165,7 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
   // A voice too large to keep loaded with all others is loaded here, so the job starts warm and
   // the next job of this voice finds it.
   if (auto loaded = engine.load(request->params.voice); !loaded) return io.send(frame_type::failed, f.job, to_json(loaded.error()));
+  if (!report_residency(engine, io)) return false;
 
   pid_t worker = ::getpid();
   pid_t child = ::fork();
@@ -211,6 +222,7 @@ int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
   channel io(fd);
   worker_hello hello{(*engine)->name(), (*engine)->sample_rate(), (*engine)->default_voice(), (*engine)->voices(), (*engine)->capabilities()};
   if (!io.send(frame_type::hello, 0, to_json(hello))) return 1;
+  if (!report_residency(**engine, io)) return 1;
 
   std::deque<frame> inbox;
   for (;;) {

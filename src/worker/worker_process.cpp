@@ -1,5 +1,7 @@
 #include "worker/worker_process.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
 
@@ -81,6 +83,7 @@ result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_execu
 }
 
 void worker_process::start_job(std::uint64_t job, const synthesize_request& request) {
+  last_job_ = job;
   job_ = job;
   send(encode_frame(frame_type::synthesize, job, to_json(request)));
 }
@@ -140,6 +143,13 @@ void worker_process::handle_frame(frame f) {
     listener_.on_hello(*this, *hello);
     return;
   }
+  case frame_type::resident: {
+    auto now = voices_from_json(f.payload);
+    for (const auto& v : now)
+      if (std::find(resident_.begin(), resident_.end(), v) == resident_.end()) ++voice_loads_;
+    resident_ = std::move(now);
+    return;
+  }
   case frame_type::audio:
     if (f.job != job_ || f.payload.size() % 2 != 0) return;
     listener_.on_audio(*this, f.job,
@@ -178,6 +188,13 @@ void worker_process::exited() {
   auto job = job_;
   job_ = 0;
   listener_.on_exit(*this, job);
+}
+
+bool worker_process::holds(const std::string& voice) const {
+  // A multi-speaker model is loaded once for all its speakers ("model/speaker").
+  return std::any_of(resident_.begin(), resident_.end(), [&](const std::string& r) {
+    return voice == r || (voice.size() > r.size() && voice.starts_with(r) && voice[r.size()] == '/');
+  });
 }
 
 } // namespace rtts::worker

@@ -40,7 +40,13 @@ public:
   pid_t pid() const { return pid_; }
   bool ready() const { return ready_; }       // said hello, not exited
   std::uint64_t current_job() const { return job_; } // 0 = idle
+  std::uint64_t last_job() const { return last_job_; } // the latest job started (ids grow), 0 = none yet
   std::chrono::steady_clock::time_point started() const { return started_; }
+  // The voices it holds loaded (engines that load voices on use; empty for the others), and how
+  // many times a voice was loaded into it.
+  const std::vector<std::string>& resident_voices() const { return resident_; }
+  bool holds(const std::string& voice) const;
+  std::uint64_t voice_loads() const { return voice_loads_; }
 
   void start_job(std::uint64_t job, const synthesize_request& request);
   void cancel_job(std::uint64_t job);
@@ -63,11 +69,14 @@ private:
   bool ready_ = false;
   bool gone_ = false;
   std::uint64_t job_ = 0;
+  std::uint64_t last_job_ = 0;
   std::chrono::steady_clock::time_point started_;
   frame_decoder decoder_;
   std::array<char, 65536> read_buffer_;
   std::deque<std::string> outbox_;
   bool writing_ = false;
+  std::vector<std::string> resident_;
+  std::uint64_t voice_loads_ = 0;
 };
 
 } // namespace rtts::worker

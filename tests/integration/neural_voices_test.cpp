@@ -338,6 +338,32 @@ TEST_F(NeuralVoices, CancelStopsWithinOneFragment) {
   EXPECT_LT(after, 30u * 64000u / 4) << "audio after the cancel";
 }
 
+TEST(NeuralResidency, VoicesSettleOnTheirOwnWorkers) {
+  // Half a MiB holds the heavy voice (0.6 MB, alone) or the small ones, not both: without voice
+  // affinity, alternating requests would load and unload them again and again in one worker.
+  rtts_server server(neural_args({"--neural-memory", "0.5"}, "2", "piper"));
+  auto loads = [&] { return json::parse(server.get("/health").body).at("engines").at("piper").at("voice_loads").as_int64(); };
+  std::int64_t at_start = loads(); // each worker's default voice
+  EXPECT_EQ(at_start, 2);
+  for (int i = 0; i < 8; ++i)
+    for (const auto& voice : {std::string("en_US-heavy"), tones}) {
+      auto r = server.get(tts_target("Round " + std::to_string(i) + ".", "engine=piper&format=pcm&voice=" + voice));
+      ASSERT_EQ(r.status, 200u) << r.body;
+    }
+  auto health = json::parse(server.get("/health").body);
+  const auto& piper = health.at("engines").at("piper");
+  EXPECT_EQ(piper.at("voice_loads").as_int64(), at_start + 2) << "each voice loaded once: " << json::serialize(piper);
+  std::vector<std::string> holders;
+  for (const auto& worker : piper.at("resident_voices").as_array()) {
+    std::string held;
+    for (const auto& v : worker.as_array()) held += std::string(v.as_string()) + " ";
+    holders.push_back(held);
+  }
+  ASSERT_EQ(holders.size(), 2u);
+  EXPECT_NE(holders[0].find("en_US-heavy") != std::string::npos, holders[1].find("en_US-heavy") != std::string::npos) << holders[0] << "| " << holders[1];
+  EXPECT_NE(holders[0].find(tones) != std::string::npos, holders[1].find(tones) != std::string::npos) << holders[0] << "| " << holders[1];
+}
+
 TEST(NeuralRuntime, MissingLibraryMeansNoNeuralEnginesAndAHealthyServer) {
   char pattern[] = "/tmp/rtts-neural-log-XXXXXX";
   int fd = ::mkstemp(pattern);

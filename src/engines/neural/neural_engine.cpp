@@ -48,7 +48,7 @@ neural_settings neural_settings::from_environment() {
     if (!f.empty()) s.voice_folders.push_back(f);
   s.runtime = env_or("RTTS_NEURAL_RUNTIME", "");
   try {
-    s.memory_budget = std::stoull(env_or("RTTS_NEURAL_MEMORY", "1024")) << 20;
+    s.memory_budget = static_cast<std::uint64_t>(std::stod(env_or("RTTS_NEURAL_MEMORY", "1024")) * (1 << 20));
   } catch (...) {
   }
   s.cache_dir = env_or("RTTS_CACHE_DIR", default_cache_folder());
