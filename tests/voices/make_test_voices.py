@@ -211,7 +211,7 @@ def main():
     write(os.path.join(voices, "en_US-duo-medium.onnx.json"), json.dumps(config, ensure_ascii=False, indent=2))
 
     # Cost-realistic: dense layers in proportion to the audio (tuned to a Piper medium's cost here).
-    m = piper_model("heavy", 22050, 1102, cost_layers=int(os.environ.get("RTTS_HEAVY_LAYERS", "120")))
+    m = piper_model("heavy", 22050, 1102, cost_layers=int(os.environ.get("RTTS_HEAVY_LAYERS", "360")))
     set_metadata(m, piper_metadata(22050, 1))
     write(os.path.join(voices, "en_US-heavy", "model.onnx"), m.SerializeToString(), binary=True)
     write(os.path.join(voices, "en_US-heavy", "tokens.txt"), tokens_txt(SYMBOLS))
