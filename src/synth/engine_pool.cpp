@@ -202,6 +202,16 @@ void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& 
     broken_voices_.assign(broken, info_.voices.end());
     info_.voices.erase(broken, info_.voices.end());
     have_info_ = true;
+  } else {
+    // A worker says hello again when a voice turned out broken on loading (its throwaway
+    // check failed): from now on no catalogue offers it and requests for it get the reason.
+    for (const auto& v : hello.voices) {
+      auto it = std::find_if(info_.voices.begin(), info_.voices.end(), [&](const auto& mine) { return mine.id == v.id; });
+      if (v.broken.empty() || it == info_.voices.end()) continue;
+      info_.voices.erase(it);
+      broken_voices_.push_back(v);
+      std::fprintf(stderr, "rtts: %s voice %s is broken: %s\n", settings_.engine.c_str(), v.id.c_str(), v.broken.c_str());
+    }
   }
   // start() returns once every worker is up (they start in parallel, so this costs little).
   if (current_stats().ready == workers_.size()) hello_wait_.cancel();

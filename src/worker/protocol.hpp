@@ -23,7 +23,7 @@ enum class frame_type : std::uint8_t {
   synthesize = 1, // payload: synthesize_request as JSON
   cancel = 2,     // no payload; stops `job` at its next audio chunk
   // worker -> server
-  hello = 10,     // job 0; payload: worker_hello as JSON; sent once after start-up
+  hello = 10,     // job 0; payload: worker_hello as JSON; sent after start-up, and again when a voice turns out broken
   audio = 11,     // payload: s16le PCM
   done = 12,      // job finished (or was cancelled)
   failed = 13,    // payload: {"kind","message","code"}; job 0: the engine could not start (then the worker exits)

@@ -164,7 +164,15 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
   if (!request) return io.send(frame_type::failed, f.job, to_json(request.error()));
   // A voice too large to keep loaded with all others is loaded here, so the job starts warm and
   // the next job of this voice finds it.
-  if (auto loaded = engine.load(request->params.voice); !loaded) return io.send(frame_type::failed, f.job, to_json(loaded.error()));
+  if (auto loaded = engine.load(request->params.voice); !loaded) {
+    // A voice that failed its throwaway load: the catalogue changed, say it again.
+    if (loaded.error().code == "voice_broken") {
+      worker_hello updated = catalogue;
+      updated.voices = engine.voices();
+      if (!io.send(frame_type::hello, 0, to_json(updated))) return false;
+    }
+    return io.send(frame_type::failed, f.job, to_json(loaded.error()));
+  }
   if (!report_residency(engine, io)) return false;
 
   pid_t worker = ::getpid();

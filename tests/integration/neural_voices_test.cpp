@@ -107,6 +107,7 @@ TEST_F(NeuralVoices, EnginesAndVoicesAreListedFromTheVoiceFolders) {
   auto piper = json::parse(server->get("/voices?engine=piper").body).as_array();
   std::set<std::string> ids;
   for (const auto& v : piper) ids.insert(std::string(v.as_string()));
+  ids.erase("unknown-operator"); // listed until a load shows it broken (a test below)
   EXPECT_EQ(ids, (std::set<std::string>{alice, bob, "en_US-heavy", tones})) << "speakers are voices, named from the voice's metadata";
   auto kokoro = json::parse(server->get("/voices?engine=kokoro").body).as_array();
   EXPECT_EQ(kokoro, json::parse(R"(["kokoro-tones/af_tone","kokoro-tones/am_tone"])").as_array());
@@ -133,6 +134,27 @@ TEST_F(NeuralVoices, BrokenVoicesAreReportedAndTheOthersKeepWorking) {
   EXPECT_EQ(json::parse(refused.body).at("error").at("code"), "voice_broken");
   EXPECT_EQ(server->get(tts_target("Hello.", "engine=piper&voice=" + tones)).status, 200u);
   EXPECT_EQ(server->get(tts_target("Hello.", "engine=piper&voice=nonexistent")).status, 404u);
+}
+
+TEST_F(NeuralVoices, AVoiceThatKillsTheProcessLoadingItIsFoundInAThrowawayProcess) {
+  // Its files pass every check; ONNX Runtime refuses its graph and sherpa-onnx ends the process.
+  auto workers = server->worker_pids();
+  auto first = server->get(tts_target("Hello.", "engine=piper&voice=unknown-operator"));
+  EXPECT_EQ(first.status, 503u) << first.body;
+  EXPECT_EQ(json::parse(first.body).at("error").at("code"), "voice_broken");
+  EXPECT_NE(first.body.find("ends the process"), std::string::npos) << first.body;
+  // From now on it is listed as broken, with the reason, and refused before any worker sees it.
+  json::object entry;
+  auto detail = json::parse(server->get("/voices?engine=piper&detail=1").body); // named: a range-for over a temporary's member dangles
+  for (const auto& v : detail.as_array())
+    if (v.at("id") == "unknown-operator") entry = v.as_object();
+  EXPECT_EQ(entry["status"], "broken");
+  auto plain = json::parse(server->get("/voices?engine=piper").body).as_array();
+  EXPECT_EQ(std::find(plain.begin(), plain.end(), json::value("unknown-operator")), plain.end());
+  EXPECT_EQ(server->get(tts_target("Hello.", "engine=piper&voice=unknown-operator")).status, 503u);
+  // No worker died for it, and the other voices speak.
+  EXPECT_EQ(server->worker_pids(), workers);
+  EXPECT_EQ(server->get(tts_target("Hello.", "engine=piper&voice=" + tones)).status, 200u);
 }
 
 TEST_F(NeuralVoices, TheModelReceivesEspeakPhonemesOfTheText) {

@@ -122,7 +122,7 @@ TEST(PiperJson, WhatCannotBeConvertedSaysWhy) {
 
 TEST(VoiceFolders, EveryLayoutIsFoundWithItsFamilyAndFaults) {
   auto all = scan_voice_folders({voices(), broken(), "/nonexistent"}, system_espeak_data());
-  ASSERT_EQ(all.size(), 6u);
+  ASSERT_EQ(all.size(), 7u);
   const auto* tones = find(all, "en_US-tones-low");
   ASSERT_TRUE(tones);
   EXPECT_EQ(tones->kind, family::piper);
@@ -143,6 +143,7 @@ TEST(VoiceFolders, EveryLayoutIsFoundWithItsFamilyAndFaults) {
   EXPECT_TRUE(kokoro->broken.empty()) << kokoro->broken;
   EXPECT_NE(find(all, "no-metadata")->broken.find("sample_rate, n_speakers"), std::string::npos);
   EXPECT_NE(find(all, "duplicate-tokens")->broken.find("twice"), std::string::npos);
+  EXPECT_TRUE(find(all, "unknown-operator")->broken.empty()) << "its files are right: only loading it shows the fault";
 }
 
 TEST(VoiceFolders, AKokoroVoiceWithTheWrongVoicesFileIsBroken) {

@@ -14,6 +14,7 @@ OUT_DIR/voices/   voices that work
 OUT_DIR/broken/   voices that would kill the process that loads them
   no-metadata/             a Piper model without sample_rate/n_speakers
   duplicate-tokens/        a tokens.txt that names one symbol twice
+  unknown-operator/        right files, a graph ONNX Runtime refuses (found only by loading it)
 """
 import json
 import os
@@ -252,6 +253,13 @@ def main():
     set_metadata(m, piper_metadata(16000, 1))
     write(os.path.join(broken, "duplicate-tokens", "model.onnx"), m.SerializeToString(), binary=True)
     write(os.path.join(broken, "duplicate-tokens", "tokens.txt"), tokens_txt(SYMBOLS) + f"a {len(SYMBOLS)}\n")
+    # Files that look right, a graph ONNX Runtime refuses (an operator it does not know, as in a
+    # model made for a newer runtime): only loading it shows the fault, and it ends the process.
+    m = piper_model("unknown-operator", 16000, 800)
+    m.graph.node[-1].op_type = "NoSuchOperator"
+    set_metadata(m, piper_metadata(16000, 1))
+    write(os.path.join(broken, "unknown-operator", "model.onnx"), m.SerializeToString(), binary=True)
+    write(os.path.join(broken, "unknown-operator", "tokens.txt"), tokens_txt(SYMBOLS))
 
 
 if __name__ == "__main__":

@@ -219,7 +219,6 @@ result<void> neural_engine::check_in_throwaway_process(neural_voice& v) {
   else if (WIFEXITED(status) && WEXITSTATUS(status) == 4) v.broken = "it loads but makes no audio";
   else v.broken = "loading it ends the process (" + describe_exit(status) + ")";
   if (!last.empty()) v.broken += ": " + last.substr(0, 300);
-  std::fprintf(stderr, "rtts worker: %s voice %s is broken: %s\n", name().c_str(), v.id.c_str(), v.broken.c_str());
   return make_error(error_kind::unavailable, "voice '" + v.id + "' is broken: " + v.broken, "voice_broken", "voice");
 }
 
