@@ -26,7 +26,7 @@ namespace {
 const std::string tones = "en_US-tones-low"; // decodable, 16 kHz, 800 samples per token
 const std::string alice = "en_US-duo-medium/alice", bob = "en_US-duo-medium/bob"; // upstream Piper layout, 22050 Hz, noise
 
-std::vector<std::string> neural_args(std::vector<std::string> more = {}, const std::string& workers = "2", const std::string& engines = "piper,kokoro") {
+std::vector<std::string> neural_args(std::vector<std::string> more = {}, const std::string& workers = "2", const std::string& engines = "piper,kokoro,kitten") {
   static const std::string cache = [] {
     char pattern[] = "/tmp/rtts-test-cache-XXXXXX";
     return std::string(::mkdtemp(pattern));
@@ -111,6 +111,8 @@ TEST_F(NeuralVoices, EnginesAndVoicesAreListedFromTheVoiceFolders) {
   EXPECT_EQ(ids, (std::set<std::string>{alice, bob, "en_US-heavy", tones})) << "speakers are voices, named from the voice's metadata";
   auto kokoro = json::parse(server->get("/voices?engine=kokoro").body).as_array();
   EXPECT_EQ(kokoro, json::parse(R"(["kokoro-tones/af_tone","kokoro-tones/am_tone"])").as_array());
+  auto kitten = json::parse(server->get("/voices?engine=kitten").body).as_array();
+  EXPECT_EQ(kitten, json::parse(R"(["kitten-tones/expr-voice-2-m","kitten-tones/expr-voice-2-f"])").as_array()) << "in speaker id order";
   // RealtimeTTS's engine switch works for the neural engines too.
   EXPECT_EQ(server->get("/set_engine?engine_name=kokoro").status, 200u);
   auto r = server->get(tts_target("Hello there."));
@@ -212,6 +214,27 @@ TEST_F(NeuralVoices, SpeakersAreVoicesAndSoundDifferent) {
   EXPECT_NE(a, b);
   // Bob speaks 1.5 times higher in this model: every token's tone moves up.
   EXPECT_NEAR(crossings(b) / crossings(a), 1.5, 0.1);
+}
+
+TEST_F(NeuralVoices, KokoroAndKittenSpeakWithEachSpeakerAndExactSpeed) {
+  for (std::string engine : {"kokoro", "kitten"}) {
+    SCOPED_TRACE(engine);
+    auto voices = json::parse(server->get("/voices?engine=" + engine).body).as_array();
+    ASSERT_EQ(voices.size(), 2u);
+    std::vector<std::vector<std::int16_t>> spoken;
+    for (const auto& v : voices) {
+      auto r = server->get(tts_target("Two speakers.", "engine=" + engine + "&voice=" + std::string(v.as_string())));
+      ASSERT_EQ(r.status, 200u) << r.body;
+      auto audio = decode_wav(r.body);
+      EXPECT_EQ(audio.sample_rate, 24000);
+      EXPECT_GT(audio.rms(), 1000.0);
+      spoken.push_back(audio.samples);
+    }
+    EXPECT_EQ(spoken[0].size(), spoken[1].size());
+    EXPECT_NE(spoken[0], spoken[1]) << "each speaker's style vector reaches the model";
+    auto slow = server->get(tts_target("Two speakers.", "format=pcm&speed=0.5&engine=" + engine + "&voice=" + std::string(voices[0].as_string())));
+    EXPECT_EQ(samples_of_pcm(slow.body).size(), 2 * spoken[0].size());
+  }
 }
 
 TEST_F(NeuralVoices, EveryRouteSpeaksAtTheVoicesRate) {

@@ -122,7 +122,7 @@ TEST(PiperJson, WhatCannotBeConvertedSaysWhy) {
 
 TEST(VoiceFolders, EveryLayoutIsFoundWithItsFamilyAndFaults) {
   auto all = scan_voice_folders({voices(), broken(), "/nonexistent"}, system_espeak_data());
-  ASSERT_EQ(all.size(), 7u);
+  ASSERT_EQ(all.size(), 8u);
   const auto* tones = find(all, "en_US-tones-low");
   ASSERT_TRUE(tones);
   EXPECT_EQ(tones->kind, family::piper);
@@ -141,6 +141,11 @@ TEST(VoiceFolders, EveryLayoutIsFoundWithItsFamilyAndFaults) {
   EXPECT_EQ(kokoro->sample_rate, 24000);
   EXPECT_EQ(kokoro->speakers, (std::vector<std::string>{"af_tone", "am_tone"}));
   EXPECT_TRUE(kokoro->broken.empty()) << kokoro->broken;
+  const auto* kitten = find(all, "kitten-tones");
+  ASSERT_TRUE(kitten);
+  EXPECT_EQ(kitten->kind, family::kitten);
+  EXPECT_EQ(kitten->speakers, (std::vector<std::string>{"expr-voice-2-m", "expr-voice-2-f"}));
+  EXPECT_TRUE(kitten->broken.empty()) << kitten->broken;
   EXPECT_NE(find(all, "no-metadata")->broken.find("sample_rate, n_speakers"), std::string::npos);
   EXPECT_NE(find(all, "duplicate-tokens")->broken.find("twice"), std::string::npos);
   EXPECT_TRUE(find(all, "unknown-operator")->broken.empty()) << "its files are right: only loading it shows the fault";
@@ -153,6 +158,20 @@ TEST(VoiceFolders, AKokoroVoiceWithTheWrongVoicesFileIsBroken) {
   auto all = scan_voice_folders({s.path}, system_espeak_data());
   ASSERT_EQ(all.size(), 1u);
   EXPECT_NE(all[0].broken.find("voices.bin"), std::string::npos) << all[0].broken;
+}
+
+TEST(VoiceFolders, AKittenVoiceNeedsItsModelTypeAndAWholeVoicesFile) {
+  // sherpa-onnx ends the process for either fault: found from the files instead.
+  scratch s;
+  fs::copy(voices() + "/kitten-tones", s.path + "/kitten-short");
+  fs::resize_file(s.path + "/kitten-short/voices.bin", 12);
+  auto model = read_file(voices() + "/kitten-tones/model.onnx");
+  fs::copy(voices() + "/kitten-tones", s.path + "/kitten-untyped");
+  s.write("kitten-untyped/model.onnx", model + encode_onnx_metadata({{"model_type", "kitten"}}));
+  auto all = scan_voice_folders({s.path}, system_espeak_data());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_NE(find(all, "kitten-short")->broken.find("voices.bin"), std::string::npos) << find(all, "kitten-short")->broken;
+  EXPECT_NE(find(all, "kitten-untyped")->broken.find("kitten-tts"), std::string::npos) << find(all, "kitten-untyped")->broken;
 }
 
 TEST(VoiceFolders, AnUpstreamPiperVoiceIsConvertedIntoTheCacheAndTheUsersFilesStayUntouched) {

@@ -11,6 +11,7 @@ OUT_DIR/voices/   voices that work
   en_US-duo-medium.onnx    upstream Piper layout (+ .onnx.json): 2 speakers, VITS-like noise
   en_US-heavy/             sherpa layout; costs about what a Piper medium voice costs per second
   kokoro-tones/            Kokoro layout (model.onnx, voices.bin, tokens.txt), 2 speakers
+  kitten-tones/            Kitten layout (the same files; one style vector per speaker), 2 speakers
 OUT_DIR/broken/   voices that would kill the process that loads them
   no-metadata/             a Piper model without sample_rate/n_speakers
   duplicate-tokens/        a tokens.txt that names one symbol twice
@@ -243,6 +244,17 @@ def main():
     write(os.path.join(voices, "kokoro-tones", "voices.bin"), styles.tobytes(), binary=True)
     kokoro_symbols = ["$"] + [s for s in SYMBOLS if s not in ("_", "^", "$")]
     write(os.path.join(voices, "kokoro-tones", "tokens.txt"), tokens_txt(kokoro_symbols))
+
+    # Kitten layout: the Kokoro signature, one style vector per speaker, model_type kitten-tts.
+    m = tone_graph("kitten", 24000, 1200, inputs, "tokens", "length_scale", nodes, inits, freq_scale="speaker_scale",
+                   output_shape_1d=True)
+    set_metadata(m, {"model_type": "kitten-tts", "language": "English", "voice": "en-us", "has_espeak": 1, "n_speakers": 2,
+                     "sample_rate": 24000, "version": 1, "style_dim": f"1,{style_dim}", "speaker_names": "expr-voice-2-m,expr-voice-2-f"})
+    kitten_styles = np.zeros((2, style_dim), dtype=np.float32)
+    kitten_styles[0, 0], kitten_styles[1, 0] = 1.0, 1.25
+    write(os.path.join(voices, "kitten-tones", "model.onnx"), m.SerializeToString(), binary=True)
+    write(os.path.join(voices, "kitten-tones", "voices.bin"), kitten_styles.tobytes(), binary=True)
+    write(os.path.join(voices, "kitten-tones", "tokens.txt"), tokens_txt(kokoro_symbols))
 
     # Broken: sherpa-onnx would end the process that loads these (../shared/NOTES.md).
     m = piper_model("no-metadata", 16000, 800)

@@ -140,17 +140,32 @@ void check_voice(neural_voice& v, const onnx_metadata& m) {
     if (auto t = check_tokens_file(v.tokens, ""); !t) v.broken = t.error().message;
     break;
   }
-  case family::kitten:
-    if (!has_all(m, {"sample_rate"}, missing)) {
+  case family::kitten: {
+    if (!has_all(m, {"model_type", "sample_rate", "n_speakers", "has_espeak", "style_dim"}, missing)) {
       v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
       return;
     }
-    if (v.voices.empty()) {
-      v.broken = "a Kitten voice needs its voices.bin";
+    if (m.at("model_type") != "kitten-tts" || to_int(m, "has_espeak") != 1) {
+      v.broken = "a Kitten model needs model_type 'kitten-tts' and has_espeak 1 in its metadata";
+      return;
+    }
+    auto dims = split(m.at("style_dim"), ',');
+    std::uint64_t floats = 0;
+    try {
+      if (dims.size() == 2 && std::stoi(dims[0]) == 1) floats = std::stoull(dims[1]) * static_cast<std::uint64_t>(std::max(0, to_int(m, "n_speakers")));
+    } catch (...) {
+    }
+    if (floats == 0) {
+      v.broken = "the model's style_dim metadata is not '1,D'";
+      return;
+    }
+    if (v.voices.empty() || size_of(v.voices) != floats * 4) {
+      v.broken = "voices.bin does not hold n_speakers x style_dim floats (" + std::to_string(floats * 4) + " bytes)";
       return;
     }
     if (auto t = check_tokens_file(v.tokens, ""); !t) v.broken = t.error().message;
     break;
+  }
   case family::matcha:
     if (!has_all(m, {"sample_rate"}, missing)) {
       v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
