@@ -26,7 +26,7 @@ namespace {
 const std::string tones = "en_US-tones-low"; // decodable, 16 kHz, 800 samples per token
 const std::string alice = "en_US-duo-medium/alice", bob = "en_US-duo-medium/bob"; // upstream Piper layout, 22050 Hz, noise
 
-std::vector<std::string> neural_args(std::vector<std::string> more = {}, const std::string& workers = "2", const std::string& engines = "piper,kokoro,kitten") {
+std::vector<std::string> neural_args(std::vector<std::string> more = {}, const std::string& workers = "2", const std::string& engines = "piper,kokoro,kitten,matcha") {
   static const std::string cache = [] {
     char pattern[] = "/tmp/rtts-test-cache-XXXXXX";
     return std::string(::mkdtemp(pattern));
@@ -111,6 +111,7 @@ TEST_F(NeuralVoices, EnginesAndVoicesAreListedFromTheVoiceFolders) {
   EXPECT_EQ(ids, (std::set<std::string>{alice, bob, "en_US-heavy", tones})) << "speakers are voices, named from the voice's metadata";
   auto kokoro = json::parse(server->get("/voices?engine=kokoro").body).as_array();
   EXPECT_EQ(kokoro, json::parse(R"(["kokoro-tones/af_tone","kokoro-tones/am_tone"])").as_array());
+  EXPECT_EQ(json::parse(server->get("/voices?engine=matcha").body).as_array(), json::parse(R"(["matcha-tones"])").as_array());
   auto kitten = json::parse(server->get("/voices?engine=kitten").body).as_array();
   EXPECT_EQ(kitten, json::parse(R"(["kitten-tones/expr-voice-2-m","kitten-tones/expr-voice-2-f"])").as_array()) << "in speaker id order";
   // RealtimeTTS's engine switch works for the neural engines too.
@@ -235,6 +236,17 @@ TEST_F(NeuralVoices, KokoroAndKittenSpeakWithEachSpeakerAndExactSpeed) {
     auto slow = server->get(tts_target("Two speakers.", "format=pcm&speed=0.5&engine=" + engine + "&voice=" + std::string(voices[0].as_string())));
     EXPECT_EQ(samples_of_pcm(slow.body).size(), 2 * spoken[0].size());
   }
+}
+
+TEST_F(NeuralVoices, MatchaSpeaksItsPhonemes) {
+  // Matcha's input: ^ and $ around the phonemes, the pad between (add_blank), as for Piper.
+  auto r = server->get(tts_target("Hello world.", "format=pcm&engine=matcha&voice=matcha-tones"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto audio = samples_of_pcm(r.body);
+  EXPECT_EQ(audio.size() % 1102, 0u);
+  EXPECT_GT(audio.size(), 22050u) << "a second or more";
+  auto slow = samples_of_pcm(server->get(tts_target("Hello world.", "format=pcm&speed=0.5&engine=matcha&voice=matcha-tones")).body);
+  EXPECT_EQ(slow.size(), 2 * audio.size());
 }
 
 TEST_F(NeuralVoices, EveryRouteSpeaksAtTheVoicesRate) {

@@ -122,7 +122,7 @@ TEST(PiperJson, WhatCannotBeConvertedSaysWhy) {
 
 TEST(VoiceFolders, EveryLayoutIsFoundWithItsFamilyAndFaults) {
   auto all = scan_voice_folders({voices(), broken(), "/nonexistent"}, system_espeak_data());
-  ASSERT_EQ(all.size(), 8u);
+  ASSERT_EQ(all.size(), 9u);
   const auto* tones = find(all, "en_US-tones-low");
   ASSERT_TRUE(tones);
   EXPECT_EQ(tones->kind, family::piper);
@@ -146,6 +146,12 @@ TEST(VoiceFolders, EveryLayoutIsFoundWithItsFamilyAndFaults) {
   EXPECT_EQ(kitten->kind, family::kitten);
   EXPECT_EQ(kitten->speakers, (std::vector<std::string>{"expr-voice-2-m", "expr-voice-2-f"}));
   EXPECT_TRUE(kitten->broken.empty()) << kitten->broken;
+  const auto* matcha = find(all, "matcha-tones");
+  ASSERT_TRUE(matcha);
+  EXPECT_EQ(matcha->kind, family::matcha);
+  EXPECT_TRUE(matcha->model.ends_with("model-steps-3.onnx"));
+  EXPECT_TRUE(matcha->vocoder.empty());
+  EXPECT_TRUE(matcha->broken.empty()) << matcha->broken;
   EXPECT_NE(find(all, "no-metadata")->broken.find("sample_rate, n_speakers"), std::string::npos);
   EXPECT_NE(find(all, "duplicate-tokens")->broken.find("twice"), std::string::npos);
   EXPECT_TRUE(find(all, "unknown-operator")->broken.empty()) << "its files are right: only loading it shows the fault";

@@ -12,6 +12,7 @@ OUT_DIR/voices/   voices that work
   en_US-heavy/             sherpa layout; costs about what a Piper medium voice costs per second
   kokoro-tones/            Kokoro layout (model.onnx, voices.bin, tokens.txt), 2 speakers
   kitten-tones/            Kitten layout (the same files; one style vector per speaker), 2 speakers
+  matcha-tones/            Matcha layout (icefall's inputs), audio out directly (no vocoder)
 OUT_DIR/broken/   voices that would kill the process that loads them
   no-metadata/             a Piper model without sample_rate/n_speakers
   duplicate-tokens/        a tokens.txt that names one symbol twice
@@ -255,6 +256,23 @@ def main():
     write(os.path.join(voices, "kitten-tones", "model.onnx"), m.SerializeToString(), binary=True)
     write(os.path.join(voices, "kitten-tones", "voices.bin"), kitten_styles.tobytes(), binary=True)
     write(os.path.join(voices, "kitten-tones", "tokens.txt"), tokens_txt(kokoro_symbols))
+
+    # Matcha layout (icefall's signature): tokens, their count, noise and length scales. Its first
+    # output is named audio_output, so sherpa-onnx takes it as audio and needs no vocoder.
+    matcha_inputs = [
+        helper.make_tensor_value_info("x", TensorProto.INT64, [1, "T"]),
+        helper.make_tensor_value_info("x_length", TensorProto.INT64, [1]),
+        helper.make_tensor_value_info("noise_scale", TensorProto.FLOAT, [1]),
+        helper.make_tensor_value_info("length_scale", TensorProto.FLOAT, [1]),
+    ]
+    m = tone_graph("matcha", 22050, 1102, matcha_inputs, "x", "length_scale0",
+                   [helper.make_node("Squeeze", ["length_scale", "axis0"], ["length_scale0"])], [], output_shape_1d=True)
+    m.graph.output[0].name = "audio_output"
+    m.graph.node[-1].output[0] = "audio_output"
+    set_metadata(m, {"model_type": "matcha-tts", "language": "English", "voice": "en-us", "has_espeak": 1, "n_speakers": 1,
+                     "sample_rate": 22050, "version": 1, "use_eos_bos": 1, "pad_id": 0})
+    write(os.path.join(voices, "matcha-tones", "model-steps-3.onnx"), m.SerializeToString(), binary=True)
+    write(os.path.join(voices, "matcha-tones", "tokens.txt"), tokens_txt(SYMBOLS))
 
     # Broken: sherpa-onnx would end the process that loads these (../shared/NOTES.md).
     m = piper_model("no-metadata", 16000, 800)

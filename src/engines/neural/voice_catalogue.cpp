@@ -167,14 +167,12 @@ void check_voice(neural_voice& v, const onnx_metadata& m) {
     break;
   }
   case family::matcha:
-    if (!has_all(m, {"sample_rate"}, missing)) {
+    if (!has_all(m, {"sample_rate", "n_speakers", "use_eos_bos", "pad_id"}, missing)) {
       v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
       return;
     }
-    if (v.vocoder.empty()) {
-      v.broken = "a Matcha voice needs a vocoder model (e.g. vocos-22khz-univ.onnx) in its folder";
-      return;
-    }
+    // Whether it needs a vocoder shows when it loads (a model whose output is audio needs none):
+    // without one, the throwaway load says so.
     if (auto t = check_tokens_file(v.tokens, "^$"); !t) v.broken = t.error().message;
     break;
   }
