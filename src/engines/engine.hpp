@@ -76,6 +76,11 @@ public:
   }
   // The voices loaded in this process, most recently used first; empty for engines that hold all.
   virtual std::vector<std::string> resident_voices() const { return {}; }
+  // Whether load(voice) has nothing to do (false: it will take a model's load time).
+  virtual bool holds(const std::string& voice) const {
+    (void)voice;
+    return true;
+  }
   // Plain text only: engines never see client text in a markup mode. `words` may be empty (no
   // timing wanted); engines without word events ignore it.
   virtual result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,

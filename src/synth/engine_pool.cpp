@@ -135,7 +135,7 @@ void engine_pool::dispatch() {
     if (request.words) request.units = f.map.units();
     jobs_.emplace(id, job{stream, w, nullptr, false});
     w->start_job(id, request);
-    arm_watchdog(id);
+    arm_watchdog(id, settings_.fragment_timeout);
   }
 }
 
@@ -153,16 +153,17 @@ std::shared_ptr<speech_stream> engine_pool::take_most_urgent() {
   return stream;
 }
 
-void engine_pool::arm_watchdog(std::uint64_t id) {
+void engine_pool::arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout) {
   auto& j = jobs_.at(id);
-  j.watchdog = std::make_shared<asio::steady_timer>(ex_, settings_.fragment_timeout);
-  j.watchdog->async_wait([weak = weak_from_this(), id](boost::system::error_code ec) {
+  if (j.watchdog) j.watchdog->cancel();
+  j.watchdog = std::make_shared<asio::steady_timer>(ex_, timeout);
+  j.watchdog->async_wait([weak = weak_from_this(), id, timeout](boost::system::error_code ec) {
     auto self = weak.lock();
     if (ec || !self) return; // the job ended in time (its timer was cancelled)
     auto it = self->jobs_.find(id);
     if (it == self->jobs_.end()) return;
     std::fprintf(stderr, "rtts: a %s worker hung on a fragment for %lld ms; replacing it\n", self->settings_.engine.c_str(),
-                 static_cast<long long>(self->settings_.fragment_timeout.count()));
+                 static_cast<long long>(timeout.count()));
     it->second.timed_out = true;
     it->second.worker->kill(); // on_exit fails the stream and starts a new worker
   });
@@ -216,6 +217,10 @@ void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& 
   // start() returns once every worker is up (they start in parallel, so this costs little).
   if (current_stats().ready == workers_.size()) hello_wait_.cancel();
   dispatch();
+}
+
+void engine_pool::on_loading(worker::worker_process&, std::uint64_t id) {
+  if (jobs_.contains(id)) arm_watchdog(id, std::max(settings_.load_timeout, settings_.fragment_timeout));
 }
 
 void engine_pool::on_audio(worker::worker_process&, std::uint64_t id, std::span<const std::int16_t> pcm) {

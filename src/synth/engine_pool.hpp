@@ -25,6 +25,8 @@ struct pool_settings {
   // Watchdog: a worker that has not finished a fragment after this long is killed and replaced,
   // and its stream ends with an error (engines can hang; the queue must keep flowing).
   std::chrono::milliseconds fragment_timeout{10000};
+  // The same for a fragment whose worker first loads its voice (neural models: seconds each).
+  std::chrono::milliseconds load_timeout{120000};
 };
 
 class engine_pool : public std::enable_shared_from_this<engine_pool>, private worker::worker_listener {
@@ -67,7 +69,7 @@ private:
     std::shared_ptr<boost::asio::steady_timer> watchdog;
     bool timed_out = false;
   };
-  void arm_watchdog(std::uint64_t id);
+  void arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout);
 
   void spawn_worker(std::size_t slot);
   void respawn_later(std::size_t slot);
@@ -79,6 +81,7 @@ private:
   void on_hello(worker::worker_process& w, const worker::worker_hello& hello) override;
   void on_audio(worker::worker_process& w, std::uint64_t job, std::span<const std::int16_t> pcm) override;
   void on_word(worker::worker_process& w, std::uint64_t job, const worker::timed_word& word) override;
+  void on_loading(worker::worker_process& w, std::uint64_t job) override;
   void on_job_end(worker::worker_process& w, std::uint64_t job, const result<void>& outcome) override;
   void on_exit(worker::worker_process& w, std::uint64_t job) override;
 

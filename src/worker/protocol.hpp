@@ -29,6 +29,7 @@ enum class frame_type : std::uint8_t {
   failed = 13,    // payload: {"kind","message","code"}; job 0: the engine could not start (then the worker exits)
   word = 14,      // payload: timed_word as JSON; sent before the audio that holds the word's start
   resident = 15,  // job 0; payload: JSON array of the voices loaded, most recently used first (engines that load on use)
+  loading = 16,   // no payload; `job` first loads its voice (seconds for a large model): not a hung fragment
 };
 
 struct frame {

@@ -143,6 +143,9 @@ void worker_process::handle_frame(frame f) {
     listener_.on_hello(*this, *hello);
     return;
   }
+  case frame_type::loading:
+    if (f.job == job_) listener_.on_loading(*this, f.job);
+    return;
   case frame_type::resident: {
     auto now = voices_from_json(f.payload);
     for (const auto& v : now)

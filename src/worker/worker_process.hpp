@@ -24,6 +24,8 @@ public:
   virtual void on_hello(worker_process& w, const worker_hello& hello) = 0;
   virtual void on_audio(worker_process& w, std::uint64_t job, std::span<const std::int16_t> pcm) = 0;
   virtual void on_word(worker_process& w, std::uint64_t job, const timed_word& word) = 0;
+  // The job's voice is being loaded first (a model's load time, not a hung engine).
+  virtual void on_loading(worker_process& w, std::uint64_t job) = 0;
   // Exactly once per started job, unless the worker exits first (then on_exit reports it).
   virtual void on_job_end(worker_process& w, std::uint64_t job, const result<void>& outcome) = 0;
   // The process is gone (crashed, killed or stopped); `job` is the one it was running, or 0.

@@ -421,6 +421,28 @@ TEST(NeuralResidency, VoicesSettleOnTheirOwnWorkers) {
   EXPECT_NE(holders[0].find(tones) != std::string::npos, holders[1].find(tones) != std::string::npos) << holders[0] << "| " << holders[1];
 }
 
+TEST(NeuralLoading, LoadingAVoiceIsNotAHungFragment) {
+  // A large model takes seconds to load (its throwaway check, then the worker's own load); the
+  // fragment watchdog must not take that for a hung engine. The throwaway load is held stopped
+  // for longer than the watchdog's limit to make the load slow.
+  rtts_server server(neural_args({"--fragment-timeout-ms", "1000"}, "1", "piper"));
+  auto workers = server.worker_pids();
+  ASSERT_EQ(workers.size(), 1u);
+  auto answer = std::async(std::launch::async, [&] { return server.get(tts_target("Hi.", "engine=piper&format=pcm&voice=en_US-heavy")); });
+  pid_t frozen = 0;
+  for (int i = 0; i < 5000 && frozen == 0; ++i) {
+    frozen = freeze_a_job(workers[0], 1);
+    if (frozen == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_NE(frozen, 0) << "the throwaway load was not seen";
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  ::kill(frozen, SIGCONT);
+  auto r = answer.get();
+  EXPECT_EQ(r.status, 200u) << r.body;
+  EXPECT_GT(samples_of_pcm(r.body).size(), 1000u);
+  EXPECT_EQ(server.worker_pids(), workers) << "the worker was not replaced";
+}
+
 TEST(NeuralRuntime, MissingLibraryMeansNoNeuralEnginesAndAHealthyServer) {
   char pattern[] = "/tmp/rtts-neural-log-XXXXXX";
   int fd = ::mkstemp(pattern);

@@ -26,6 +26,9 @@ namespace rtts::testing {
 namespace {
 std::vector<std::string> with_default_workers(std::vector<std::string> args) {
   if (std::find(args.begin(), args.end(), "--workers") == args.end()) args.insert(args.end(), {"--workers", "2"});
+  // The tests see only the neural voices they bring: a developer's own voices folder would
+  // change what /engines lists.
+  if (std::find(args.begin(), args.end(), "--voices-dir") == args.end()) args.insert(args.end(), {"--voices-dir", "/nonexistent/rtts-test-voices"});
   return args;
 }
 } // namespace

@@ -115,12 +115,22 @@ def tone_graph(name, rate, samples_per_token, inputs, token_input, length_scale,
             helper.make_node("Tile", ["row", "tile_reps"], ["h0"]),
         ]
         inits.append(numpy_helper.from_array(np.array([1], dtype=np.int64), "one_i_1"))
-        h = "h0"
-        for layer in range(cost_layers):
-            nodes += [helper.make_node("MatMul", [h, "w"], [f"m{layer}"]), helper.make_node("Tanh", [f"m{layer}"], [f"h{layer + 1}"])]
-            h = f"h{layer + 1}"
+        # The layers as a Loop: a small graph that loads fast, however many layers it runs.
+        body = helper.make_graph(
+            [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+             helper.make_node("MatMul", ["h_in", "w"], ["m"]),
+             helper.make_node("Tanh", ["m"], ["h_out"])],
+            "layer",
+            [helper.make_tensor_value_info("iteration", TensorProto.INT64, []),
+             helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+             helper.make_tensor_value_info("h_in", TensorProto.FLOAT, ["F", width])],
+            [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+             helper.make_tensor_value_info("h_out", TensorProto.FLOAT, ["F", width])])
+        inits += [numpy_helper.from_array(np.array(cost_layers, dtype=np.int64), "layers"),
+                  numpy_helper.from_array(np.array(True), "always")]
         nodes += [
-            helper.make_node("ReduceMean", [h], ["cost"], keepdims=0),
+            helper.make_node("Loop", ["layers", "always", "h0"], ["h_last"], body=body),
+            helper.make_node("ReduceMean", ["h_last"], ["cost"], keepdims=0),
             helper.make_node("Mul", ["cost", "tiny"], ["cost_tiny"]),
             helper.make_node("Add", [audio, "cost_tiny"], ["audio2"]),
         ]

@@ -125,6 +125,11 @@ std::vector<voice_info> neural_engine::voices() const {
 
 std::vector<std::string> neural_engine::resident_voices() const { return residency_.held(); }
 
+bool neural_engine::holds(const std::string& id) const {
+  auto slash = id.rfind('/');
+  return residency_.holds(id) || (slash != std::string::npos && residency_.holds(id.substr(0, slash)));
+}
+
 result<std::pair<neural_voice*, int>> neural_engine::find(const std::string& id) {
   auto slash = id.rfind('/');
   for (auto& v : voices_) {

@@ -54,6 +54,7 @@ public:
   void prepare(const std::string& voice) override { (void)load(voice); }
   result<void> load(const std::string& voice) override;
   std::vector<std::string> resident_voices() const override;
+  bool holds(const std::string& voice) const override;
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
 
