@@ -466,6 +466,22 @@ TEST(NeuralRuntime, MissingLibraryMeansNoNeuralEnginesAndAHealthyServer) {
   EXPECT_EQ(all.find("rtts worker:"), std::string::npos) << "one line from the server, not one per worker: " << all;
 }
 
+TEST(NeuralRuntime, AnotherVersionIsRefused) {
+  char pattern[] = "/tmp/rtts-neural-log-XXXXXX";
+  ::close(::mkstemp(pattern));
+  std::string log = pattern;
+  {
+    rtts_server server({"--workers", "1", "--voices-dir", test_voices() + "/voices", "--neural-runtime", RTTS_FAKE_SHERPA_ONNX}, log);
+    auto engines = json::parse(server.get("/engines").body).as_array();
+    EXPECT_EQ(std::find(engines.begin(), engines.end(), json::value("piper")), engines.end());
+    EXPECT_EQ(server.get(tts_target("Still speaking.")).status, 200u);
+  }
+  std::ifstream in(log);
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  fs::remove(log);
+  EXPECT_NE(all.find("is version 1.12.0; rtts is built against exactly 1.13.8"), std::string::npos) << all;
+}
+
 TEST(NeuralRuntime, NoVoicesMeansNoNeuralEngines) {
   rtts_server server({"--workers", "1", "--engines", "espeak,flite", "--voices-dir", "/nonexistent"});
   auto engines = json::parse(server.get("/engines").body).as_array();
