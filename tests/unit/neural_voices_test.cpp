@@ -161,9 +161,12 @@ TEST(VoiceFolders, AKokoroVoiceWithTheWrongVoicesFileIsBroken) {
   scratch s;
   fs::copy(voices() + "/kokoro-tones", s.path + "/kokoro-short");
   fs::resize_file(s.path + "/kokoro-short/voices.bin", 1000);
+  fs::copy(voices() + "/kokoro-tones", s.path + "/kokoro-shape");
+  s.write("kokoro-shape/model.onnx", read_file(voices() + "/kokoro-tones/model.onnx") + encode_onnx_metadata({{"style_dim", "512,2,8"}}));
   auto all = scan_voice_folders({s.path}, system_espeak_data());
-  ASSERT_EQ(all.size(), 1u);
-  EXPECT_NE(all[0].broken.find("voices.bin"), std::string::npos) << all[0].broken;
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_NE(find(all, "kokoro-short")->broken.find("voices.bin"), std::string::npos) << find(all, "kokoro-short")->broken;
+  EXPECT_NE(find(all, "kokoro-shape")->broken.find("'L,1,D'"), std::string::npos) << find(all, "kokoro-shape")->broken;
 }
 
 TEST(VoiceFolders, AKittenVoiceNeedsItsModelTypeAndAWholeVoicesFile) {

@@ -106,6 +106,29 @@ std::vector<std::string> speakers_from(const onnx_metadata& m, const char* key, 
   return numbered_speakers(n);
 }
 
+// Why a Kokoro or Kitten voices.bin does not fit its model, or "": it must hold n_speakers style
+// vectors of style_dim, whose `shape` is "L,1,D" (Kokoro) or "1,D" (Kitten); sherpa-onnx ends
+// the process on a mismatch.
+std::string style_file_fault(const neural_voice& v, const onnx_metadata& m, const std::string& shape) {
+  auto dims = split(m.at("style_dim"), ',');
+  auto expected = split(shape, ',');
+  std::uint64_t floats = static_cast<std::uint64_t>(std::max(0, to_int(m, "n_speakers")));
+  try {
+    if (dims.size() != expected.size()) floats = 0;
+    for (std::size_t i = 0; i < dims.size() && floats > 0; ++i) {
+      auto n = std::stoull(dims[i]);
+      if (expected[i] == "1" && n != 1) floats = 0;
+      floats *= n;
+    }
+  } catch (...) {
+    floats = 0;
+  }
+  if (floats == 0) return "the model's style_dim metadata is not '" + shape + "'";
+  if (v.voices.empty() || size_of(v.voices) != floats * 4)
+    return "voices.bin does not hold n_speakers x style_dim floats (" + std::to_string(floats * 4) + " bytes)";
+  return "";
+}
+
 // The static checks of one voice; the first fault found becomes `broken`.
 void check_voice(neural_voice& v, const onnx_metadata& m) {
   std::string missing;
@@ -122,21 +145,7 @@ void check_voice(neural_voice& v, const onnx_metadata& m) {
       v.broken = "the model lacks metadata sherpa-onnx requires (" + missing + ")";
       return;
     }
-    auto dims = split(m.at("style_dim"), ',');
-    std::uint64_t floats = 0;
-    try {
-      if (dims.size() == 3 && std::stoi(dims[1]) == 1)
-        floats = std::stoull(dims[0]) * std::stoull(dims[2]) * static_cast<std::uint64_t>(std::max(0, to_int(m, "n_speakers")));
-    } catch (...) {
-    }
-    if (floats == 0) {
-      v.broken = "the model's style_dim metadata is not 'L,1,D'";
-      return;
-    }
-    if (v.voices.empty() || size_of(v.voices) != floats * 4) {
-      v.broken = "voices.bin does not hold n_speakers x style_dim floats (" + std::to_string(floats * 4) + " bytes)";
-      return;
-    }
+    if (v.broken = style_file_fault(v, m, "L,1,D"); !v.broken.empty()) return;
     if (auto t = check_tokens_file(v.tokens, ""); !t) v.broken = t.error().message;
     break;
   }
@@ -149,20 +158,7 @@ void check_voice(neural_voice& v, const onnx_metadata& m) {
       v.broken = "a Kitten model needs model_type 'kitten-tts' and has_espeak 1 in its metadata";
       return;
     }
-    auto dims = split(m.at("style_dim"), ',');
-    std::uint64_t floats = 0;
-    try {
-      if (dims.size() == 2 && std::stoi(dims[0]) == 1) floats = std::stoull(dims[1]) * static_cast<std::uint64_t>(std::max(0, to_int(m, "n_speakers")));
-    } catch (...) {
-    }
-    if (floats == 0) {
-      v.broken = "the model's style_dim metadata is not '1,D'";
-      return;
-    }
-    if (v.voices.empty() || size_of(v.voices) != floats * 4) {
-      v.broken = "voices.bin does not hold n_speakers x style_dim floats (" + std::to_string(floats * 4) + " bytes)";
-      return;
-    }
+    if (v.broken = style_file_fault(v, m, "1,D"); !v.broken.empty()) return;
     if (auto t = check_tokens_file(v.tokens, ""); !t) v.broken = t.error().message;
     break;
   }
