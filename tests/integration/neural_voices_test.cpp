@@ -443,6 +443,26 @@ TEST(NeuralLoading, LoadingAVoiceIsNotAHungFragment) {
   EXPECT_EQ(server.worker_pids(), workers) << "the worker was not replaced";
 }
 
+TEST(NeuralLoading, ADefaultVoiceThatTurnsOutBrokenGivesWayToTheNext) {
+  // The first English voice (the default) kills the process that loads it: found when the
+  // worker prepares it at start, so the server starts with the next voice as the default.
+  char pattern[] = "/tmp/rtts-neural-voices-XXXXXX";
+  std::string dir = ::mkdtemp(pattern);
+  fs::copy(test_voices() + "/broken/unknown-operator", dir + "/aa-first");
+  fs::copy(test_voices() + "/voices/" + tones, dir + "/" + tones);
+  {
+    rtts_server server({"--workers", "1", "--engines", "piper", "--engine", "piper", "--voices-dir", dir});
+    auto r = server.get(tts_target("Hello.", "format=pcm"));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    auto detail = json::parse(server.get("/voices?detail=1").body);
+    std::map<std::string, std::string> status;
+    for (const auto& v : detail.as_array()) status[std::string(v.at("id").as_string())] = v.at("status").as_string();
+    EXPECT_EQ(status["aa-first"], "broken");
+    EXPECT_EQ(status[tones], "ok");
+  }
+  fs::remove_all(dir);
+}
+
 TEST(NeuralRuntime, MissingLibraryMeansNoNeuralEnginesAndAHealthyServer) {
   char pattern[] = "/tmp/rtts-neural-log-XXXXXX";
   int fd = ::mkstemp(pattern);

@@ -75,7 +75,7 @@ result<std::unique_ptr<engine>> neural_engine::create(family kind, const neural_
   auto api = load_sherpa_onnx(find_sherpa_onnx(settings.runtime, executable));
   if (!api) return api.error();
   auto e = std::unique_ptr<neural_engine>(new neural_engine(kind, *api, settings, std::move(mine)));
-  if (e->default_voice_.empty()) {
+  if (e->default_voice().empty()) {
     std::string reasons;
     for (const auto& v : e->voices_) reasons += "; " + v.id + ": " + v.broken;
     return make_error(error_kind::engine_failure, std::string("every ") + family_name(kind) + " voice is broken" + reasons);
@@ -84,16 +84,22 @@ result<std::unique_ptr<engine>> neural_engine::create(family kind, const neural_
 }
 
 neural_engine::neural_engine(family kind, const sherpa_onnx_api* api, neural_settings settings, std::vector<neural_voice> voices)
-    : kind_(kind), api_(api), settings_(std::move(settings)), voices_(std::move(voices)), residency_(settings_.memory_budget) {
-  // The default: the first usable English voice, else the first usable one.
-  for (bool english_only : {true, false}) {
-    for (const auto& v : voices_)
-      if (v.broken.empty() && (!english_only || v.language.starts_with("en"))) {
-        default_voice_ = v.id + (v.speakers.size() > 1 ? "/" + v.speakers.front() : "");
-        break;
-      }
-    if (!default_voice_.empty()) break;
+    : kind_(kind), api_(api), settings_(std::move(settings)), voices_(std::move(voices)), residency_(settings_.memory_budget) {}
+
+void neural_engine::prepare(const std::string& voice) {
+  std::string next = voice;
+  while (!next.empty() && !load(next)) {
+    auto again = default_voice();
+    if (again == next) break; // it failed without turning out broken (e.g. a full disk): no further
+    next = again;
   }
+}
+
+std::string neural_engine::default_voice() const {
+  for (bool english_only : {true, false})
+    for (const auto& v : voices_)
+      if (v.broken.empty() && (!english_only || v.language.starts_with("en"))) return v.id + (v.speakers.size() > 1 ? "/" + v.speakers.front() : "");
+  return {};
 }
 
 neural_engine::~neural_engine() {

@@ -47,11 +47,14 @@ public:
   std::string name() const override { return family_name(kind_); }
   int sample_rate() const override;
   std::vector<voice_info> voices() const override;
-  std::string default_voice() const override { return default_voice_; }
+  // The first usable English voice, else the first usable one (a voice found broken when the
+  // worker loads it at start no longer counts).
+  std::string default_voice() const override;
   // Every job forks from the worker: VITS samples noise (two calls in one process differ, a
   // child repeats the parent's RNG state), and bad models end the process (_Exit).
   engine_capabilities capabilities() const override { return {false, false, true, false, false, "estimated", false}; }
-  void prepare(const std::string& voice) override { (void)load(voice); }
+  // Loads `voice`; if it turns out broken, the next default, until one loads.
+  void prepare(const std::string& voice) override;
   result<void> load(const std::string& voice) override;
   std::vector<std::string> resident_voices() const override;
   bool holds(const std::string& voice) const override;
@@ -68,7 +71,6 @@ private:
   const sherpa_onnx_api* api_;
   neural_settings settings_;
   std::vector<neural_voice> voices_;
-  std::string default_voice_;
   voice_residency residency_;
   std::map<std::string, const sherpa_tts*> loaded_; // by neural_voice::id
   std::map<std::string, bool> checked_;             // voices that passed the throwaway load
