@@ -2,6 +2,7 @@
 // ONNX metadata read and appended, token files checked, upstream Piper voices converted, voice
 // folders scanned, and which voices a worker keeps loaded.
 #include "engines/neural/onnx_metadata.hpp"
+#include "engines/neural/piper_voice.hpp"
 #include "engines/neural/voice_catalogue.hpp"
 #include "engines/neural/voice_residency.hpp"
 #include "test_voices.hpp"

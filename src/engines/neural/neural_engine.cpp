@@ -1,4 +1,5 @@
 #include "engines/neural/neural_engine.hpp"
+#include "engines/neural/piper_voice.hpp"
 
 #include <poll.h>
 #include <sys/wait.h>

@@ -48,18 +48,4 @@ result<void> check_tokens_file(const std::string& path, const std::string& requi
 // The language tag of an espeak voice or language name ("en-us", "English" -> "en").
 std::string language_tag(const onnx_metadata& metadata);
 
-// What an upstream Piper .onnx.json makes of a voice: the metadata entries sherpa-onnx needs and
-// the tokens.txt text from its phoneme map. Errors name what the JSON lacks.
-struct piper_conversion {
-  onnx_metadata metadata;
-  std::string tokens;
-  std::vector<std::string> speakers;
-};
-result<piper_conversion> convert_piper_json(const std::string& json_text);
-
-// Writes the converted copy of an upstream Piper voice into `cache_dir` (never beside the user's
-// files, which stay untouched) and points `voice` at it. Written under a temporary name and
-// renamed, so two workers converting at once both end with a whole copy.
-result<void> materialize_piper_voice(neural_voice& voice, const std::string& cache_dir);
-
 } // namespace rtts::engines::neural
