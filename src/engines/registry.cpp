@@ -29,22 +29,25 @@ std::vector<std::string> known_engines() {
   return names;
 }
 
-bool installed(const std::string& name) {
+bool neural_inventory::worth_starting(const std::string& name) const {
   neural::family f;
-  if (!neural::family_from_name(name, f)) return true;
-  auto families = neural::installed_families(neural::neural_settings::from_environment().voice_folders);
-  return std::find(families.begin(), families.end(), f) != families.end();
+  return !neural::family_from_name(name, f) || std::find(families.begin(), families.end(), name) != families.end();
 }
 
-std::string neural_summary() {
+neural_inventory take_neural_inventory() {
   auto settings = neural::neural_settings::from_environment();
   std::string folders, found;
   for (const auto& f : settings.voice_folders) folders += (folders.empty() ? "" : ", ") + f;
   std::map<std::string, int> per_family;
   for (const auto& v : neural::scan_voice_folders(settings.voice_folders, neural::system_espeak_data())) ++per_family[neural::family_name(v.kind)];
-  for (const auto& [family, n] : per_family) found += (found.empty() ? "" : ", ") + family + " " + std::to_string(n);
-  if (found.empty()) return "no neural voices in " + (folders.empty() ? std::string("(no --voices-dir)") : folders);
-  return "neural voices in " + folders + ": " + found;
+  neural_inventory out;
+  for (const auto& [family, n] : per_family) {
+    out.families.push_back(family);
+    found += (found.empty() ? "" : ", ") + family + " " + std::to_string(n);
+  }
+  out.summary = found.empty() ? "no neural voices in " + (folders.empty() ? std::string("(no --voices-dir)") : folders)
+                              : "neural voices in " + folders + ": " + found;
+  return out;
 }
 
 std::string worker_program(const std::string& name, const std::string& server_executable) {

@@ -9,11 +9,16 @@
 namespace rtts::engines {
 
 std::vector<std::string> known_engines();
-// Whether starting `name` can succeed: the neural families only have workers where at least one
-// of their voices is installed (read from the voices folders; the runtime is not touched).
-bool installed(const std::string& name);
-// One line on the neural voices found, for the server's log.
-std::string neural_summary();
+// The neural voices installed, read once from the voices folders (the runtime is not touched):
+// which engines are worth starting (a neural family only with at least one voice), and one
+// line on them for the server's log.
+struct neural_inventory {
+  std::vector<std::string> families; // engine names, e.g. "piper"
+  std::string summary;
+  // Whether starting `name` can succeed: any other engine always may.
+  bool worth_starting(const std::string& name) const;
+};
+neural_inventory take_neural_inventory();
 result<std::unique_ptr<engine>> create_engine(const std::string& name);
 
 // The program that runs `name`'s workers: the server's own executable (`rtts worker`), or, for

@@ -33,10 +33,11 @@ asio::awaitable<result<void>> synthesizer::start() {
     if (std::find(known.begin(), known.end(), name) == known.end())
       co_return make_error(error_kind::not_found, "--engines: unknown engine '" + name + "'; known: " + join(known));
   auto wanted = config_.engines.empty() ? known : config_.engines;
-  std::fprintf(stderr, "rtts: %s\n", engines::neural_summary().c_str());
+  auto inventory = engines::take_neural_inventory();
+  std::fprintf(stderr, "rtts: %s\n", inventory.summary.c_str());
   // Unasked-for neural families without voices are not started (named ones are, and fail loudly).
   if (config_.engines.empty())
-    std::erase_if(wanted, [&](const std::string& name) { return name != config_.engine && !engines::installed(name); });
+    std::erase_if(wanted, [&](const std::string& name) { return name != config_.engine && !inventory.worth_starting(name); });
   if (std::find(wanted.begin(), wanted.end(), config_.engine) == wanted.end())
     co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; " + (config_.engines.empty() ? "known: " : "started: ") + join(wanted));
   // Every engine's workers start at once; then each is waited for (start-up = the slowest).

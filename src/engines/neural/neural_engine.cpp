@@ -56,13 +56,6 @@ neural_settings neural_settings::from_environment() {
   return s;
 }
 
-std::vector<family> installed_families(const std::vector<std::string>& folders) {
-  std::vector<family> out;
-  for (const auto& v : scan_voice_folders(folders, system_espeak_data()))
-    if (std::find(out.begin(), out.end(), v.kind) == out.end()) out.push_back(v.kind);
-  return out;
-}
-
 result<std::unique_ptr<engine>> neural_engine::create(family kind, const neural_settings& settings) {
   std::vector<neural_voice> mine;
   for (auto& v : scan_voice_folders(settings.voice_folders, system_espeak_data()))

@@ -29,16 +29,6 @@ std::string default_voices_folder();
 // The default cache: $XDG_CACHE_HOME/rtts (~/.cache/rtts).
 std::string default_cache_folder();
 
-// The families with at least one voice installed: what the server starts workers for. Reads
-// files only (no runtime), so the server can ask without mapping the library.
-std::vector<family> installed_families(const std::vector<std::string>& folders);
-
-// A voice id of the engine: the voice's own id, plus "/speaker" for multi-speaker models.
-struct voice_ref {
-  std::string voice;
-  int speaker = 0;
-};
-
 class neural_engine final : public engine {
 public:
   static result<std::unique_ptr<engine>> create(family kind, const neural_settings& settings);
