@@ -163,8 +163,8 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
   auto request = synthesize_request_from_json(f.payload);
   if (!request) return io.send(frame_type::failed, f.job, to_json(request.error()));
   // A voice too large to keep loaded with all others is loaded here, so the job starts warm and
-  // the next job of this voice finds it.
-  // Loading a model takes seconds: the server's watchdog must not take it for a hung engine.
+  // the next job of this voice finds it. Loading a model takes seconds: `loading` tells the
+  // server's watchdog that this is not a hung engine.
   if (!engine.holds(request->params.voice) && !io.send(frame_type::loading, f.job)) return false;
   if (auto loaded = engine.load(request->params.voice); !loaded) {
     // A voice that failed its throwaway load: the catalogue changed, say it again.
