@@ -1,7 +1,8 @@
 // The rtts page: picks an engine and voice, then plays speech while it streams, over HTTP
 // (/tts with format=pcm) or live over the /v1/audio/speech-stream WebSocket. Every choice is
-// sent with this page's own requests; nothing here changes the server's defaults. In HTTP mode
-// the page asks for word timestamps and highlights each word of the text as it is heard.
+// sent with this page's own requests; nothing here changes the server's defaults. In both modes
+// the page asks for word timestamps, shows the text being spoken with the word being heard
+// marked, and charts how far the received audio runs ahead of what was played.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -9,7 +10,8 @@ const ui = {
   engine: $("engine"), voice: $("voice"), rate: $("rate"), speed: $("speed"), pitch: $("pitch"),
   speedValue: $("speed-value"), pitchValue: $("pitch-value"), text: $("text"), speak: $("speak"),
   stop: $("stop"), download: $("download"), status: $("status"), error: $("error"),
-  firstAudio: $("first-audio"), audioSeconds: $("audio-seconds"), rtf: $("rtf"), karaoke: $("karaoke"), apiKey: $("api-key"),
+  firstAudio: $("first-audio"), audioSeconds: $("audio-seconds"), rtf: $("rtf"), transcript: $("transcript"), apiKey: $("api-key"),
+  chart: $("chart"), chartSummary: $("chart-summary"),
 };
 
 // ---------- the API key, when the server wants one ----------
@@ -42,127 +44,38 @@ const stats = (window.rttsStats = {
   words: 0, wordsLate: 0, highlighted: [],
 });
 
-// ---------- playback: PCM chunks scheduled back to back through Web Audio ----------
+// ---------- playback, transcript and chart (player.js, transcript.js, chart.js) ----------
 
-class Player {
-  constructor() {
-    this.context = null;
-    this.sources = new Set();
-    this.nextTime = 0;
-    this.recorded = []; // Int16Array pieces of the current utterance, for the WAV download
-    this.carry = null;  // a byte left over when a chunk ends mid-sample
-    this.schedule = []; // {sample, time}: where each chunk starts in the audio and on the clock
-    this.pushed = 0;    // samples scheduled so far
-  }
-
-  start(sampleRate) {
-    if (!this.context) this.context = new AudioContext();
-    if (this.context.state === "suspended") this.context.resume();
-    this.sampleRate = sampleRate;
-    this.nextTime = 0;
-    this.recorded = [];
-    this.carry = null;
-    this.schedule = [];
-    this.pushed = 0;
-  }
-
-  // The audio position (seconds from the first sample) playing now, or -1 before it starts.
-  position() {
-    if (!this.context || !this.schedule.length) return -1;
-    const now = this.context.currentTime;
-    let at = -1;
-    for (const piece of this.schedule) {
-      if (piece.time > now) break;
-      at = piece.sample / this.sampleRate + (now - piece.time);
-    }
-    return at;
-  }
-
-  // bytes: Uint8Array of s16le mono at this.sampleRate.
-  push(bytes) {
-    if (this.carry) {
-      const joined = new Uint8Array(bytes.length + 1);
-      joined[0] = this.carry;
-      joined.set(bytes, 1);
-      bytes = joined;
-      this.carry = null;
-    }
-    if (bytes.length % 2) {
-      this.carry = bytes[bytes.length - 1];
-      bytes = bytes.subarray(0, bytes.length - 1);
-    }
-    if (!bytes.length) return;
-    const pcm = new Int16Array(bytes.slice().buffer);
-    this.recorded.push(pcm);
-    const buffer = this.context.createBuffer(1, pcm.length, this.sampleRate);
-    const channel = buffer.getChannelData(0);
-    let peak = 0;
-    for (let i = 0; i < pcm.length; i++) {
-      channel[i] = pcm[i] / 32768;
-      peak = Math.max(peak, Math.abs(channel[i]));
-    }
-    const source = this.context.createBufferSource();
-    source.buffer = buffer;
-    source.connect(this.context.destination);
-    // A little lead so the first chunk is not cut off, then each chunk right after the last.
-    const now = this.context.currentTime;
-    if (this.nextTime < now + 0.02) this.nextTime = now + 0.02;
-    source.start(this.nextTime);
-    this.schedule.push({ sample: this.pushed, time: this.nextTime });
-    this.pushed += pcm.length;
-    this.nextTime += buffer.duration;
-    this.sources.add(source);
-    stats.activeSources = this.sources.size;
-    source.onended = () => {
-      this.sources.delete(source);
-      stats.activeSources = this.sources.size;
-    };
-    stats.samples += pcm.length;
-    stats.chunks += 1;
-    stats.maxAbs = Math.max(stats.maxAbs, peak);
-  }
-
-  // Silences everything scheduled, at once.
-  stop() {
-    for (const s of this.sources) {
-      try { s.stop(); } catch (e) { /* already ended */ }
-    }
-    this.sources.clear();
-    stats.activeSources = 0;
-    this.nextTime = 0;
-  }
-
-  wav() {
-    const length = this.recorded.reduce((n, p) => n + p.length, 0);
-    const out = new DataView(new ArrayBuffer(44 + length * 2));
-    const put = (at, text) => [...text].forEach((c, i) => out.setUint8(at + i, c.charCodeAt(0)));
-    put(0, "RIFF"); out.setUint32(4, 36 + length * 2, true); put(8, "WAVEfmt ");
-    out.setUint32(16, 16, true); out.setUint16(20, 1, true); out.setUint16(22, 1, true);
-    out.setUint32(24, this.sampleRate, true); out.setUint32(28, this.sampleRate * 2, true);
-    out.setUint16(32, 2, true); out.setUint16(34, 16, true); put(36, "data"); out.setUint32(40, length * 2, true);
-    let at = 44;
-    for (const piece of this.recorded) for (const s of piece) { out.setInt16(at, s, true); at += 2; }
-    return new Blob([out.buffer], { type: "audio/wav" });
-  }
-}
-
-const player = new Player();
+const player = new Player(() => (stats.activeSources = player.sources.size));
+const transcript = new Transcript(ui.transcript, (word) => stats.highlighted.push(word));
+const chart = new StreamChart(ui.chart, ui.chartSummary);
 
 // ---------- state shown to the user ----------
 
 let startedAt = 0;
+let frame = 0;
 
+// A new stream: counters, chart and first-audio time start again.
 function resetStats() {
   Object.assign(stats, { firstAudioMs: 0, samples: 0, maxAbs: 0, chunks: 0, cancelled: false, words: 0, wordsLate: 0, highlighted: [] });
   ui.firstAudio.textContent = ui.audioSeconds.textContent = ui.rtf.textContent = "–";
   showError("");
   startedAt = performance.now();
+  chart.reset();
 }
 
-function noteAudio() {
+// Audio arrived: play it and count it.
+function playAudio(bytes) {
+  const peak = player.push(bytes);
+  stats.samples += bytes.length >> 1;
+  stats.chunks += 1;
+  stats.maxAbs = Math.max(stats.maxAbs, peak);
   if (!stats.firstAudioMs) {
     stats.firstAudioMs = performance.now() - startedAt;
-    ui.firstAudio.textContent = stats.firstAudioMs.toFixed(1) + " ms";
+    chart.markFirstAudio(stats.firstAudioMs / 1000);
+    // Live, the page cannot tell which keystroke completed the first sentence; the server can,
+    // and says so in its first_audio message.
+    if (mode() === "http") showFirstAudio(stats.firstAudioMs);
   }
   const seconds = stats.samples / stats.sampleRate;
   const wall = (performance.now() - startedAt) / 1000;
@@ -170,10 +83,33 @@ function noteAudio() {
   ui.rtf.textContent = wall > 0 ? (seconds / wall).toFixed(1) + "x" : "–";
 }
 
+function showFirstAudio(ms) {
+  ui.firstAudio.textContent = ms.toFixed(1) + " ms";
+  chart.firstAudioMs = ms;
+}
+
+// Every frame while something streams or plays: the transcript follows the audio, the chart
+// takes a point, and Stop stays usable for as long as there is sound to stop.
+function tick() {
+  transcript.follow(player.position());
+  chart.sample((performance.now() - startedAt) / 1000, player.receivedSeconds(), player.playedSeconds());
+  stats.chart = { points: chart.points.length, maxLead: chart.maxLead, behind: chart.behind, firstAudio: chart.firstAudio,
+                  startsAt: chart.points.length ? chart.points[0].received : 0 };
+  const active = stats.state === "playing" || stats.state === "live" || player.playing();
+  ui.stop.disabled = !active;
+  frame = active ? requestAnimationFrame(tick) : 0;
+  if (!active) chart.sample((performance.now() - startedAt) / 1000, player.receivedSeconds(), player.playedSeconds(), true);
+}
+
+function follow() {
+  if (!frame) frame = requestAnimationFrame(tick);
+}
+
 function setState(state, message) {
   stats.state = state;
   ui.status.textContent = message;
-  ui.stop.disabled = !(state === "playing" || state === "live");
+  ui.stop.disabled = !(state === "playing" || state === "live" || player.playing());
+  follow();
 }
 
 function showError(message) {
@@ -221,37 +157,13 @@ async function loadVoices() {
   if (english) ui.voice.value = english.id;
 }
 
-// ---------- karaoke: the word being heard, marked in the text ----------
+// ---------- word events, the same on both routes ----------
 
-const karaoke = { text: "", words: [], shown: -1, frame: 0 };
-
-function startKaraoke(text) {
-  karaoke.text = text;
-  karaoke.words = [];
-  karaoke.shown = -1;
-  ui.karaoke.hidden = false;
-  ui.karaoke.replaceChildren(document.createTextNode(text));
-  cancelAnimationFrame(karaoke.frame);
-  karaoke.frame = requestAnimationFrame(followAudio);
-}
-
-// Each frame: find the word whose time span holds the audio playing now and mark it. Offsets
-// come in UTF-16 units (offset_units=utf16), which is how JavaScript strings count.
-function followAudio() {
-  const t = player.position();
-  let current = -1;
-  for (let i = 0; i < karaoke.words.length && karaoke.words[i].start <= t; i++) if (t <= karaoke.words[i].end + 0.05) current = i;
-  if (current !== karaoke.shown && current >= 0) {
-    const w = karaoke.words[current];
-    const mark = document.createElement("mark");
-    mark.textContent = karaoke.text.slice(w.offset, w.offset + w.length);
-    ui.karaoke.replaceChildren(document.createTextNode(karaoke.text.slice(0, w.offset)), mark,
-                               document.createTextNode(karaoke.text.slice(w.offset + w.length)));
-    mark.scrollIntoView({ block: "nearest" });
-    stats.highlighted.push(mark.textContent);
-    karaoke.shown = current;
-  }
-  if (stats.state === "playing" || player.sources.size) karaoke.frame = requestAnimationFrame(followAudio);
+function onWord(event) {
+  stats.words += 1;
+  // A word must arrive before the audio that holds its start (times are rounded to 1 ms).
+  if (player.total - player.clockBase > (event.start + 0.0005) * stats.sampleRate + 1) stats.wordsLate += 1;
+  transcript.addWord(event);
 }
 
 // ---------- HTTP mode: /tts as server-sent events (PCM audio and word timings) ----------
@@ -266,38 +178,35 @@ function base64Bytes(text) {
 }
 
 function onSpeechEvent(event) {
-  if (event.type === "speech.audio.delta") {
-    player.push(base64Bytes(event.audio));
-    noteAudio();
-  } else if (event.type === "speech.word") {
-    stats.words += 1;
-    // A word must arrive before the audio that holds its start (times are rounded to 1 ms).
-    if (stats.samples > (event.start + 0.0005) * stats.sampleRate + 1) stats.wordsLate += 1;
-    karaoke.words.push(event);
-  } else if (event.type === "error") {
-    throw new Error(event.error.message);
-  }
+  if (event.type === "speech.audio.delta") playAudio(base64Bytes(event.audio));
+  else if (event.type === "speech.word") onWord(event);
+  else if (event.type === "error") throw new Error(event.error.message);
 }
 
 async function speakHttp() {
   const text = ui.text.value;
   if (!text.trim()) return showError("There is no text to speak.");
+  if (httpAbort) httpAbort.abort();
+  player.stop();
+  player.open();
+  player.start(0); // nothing received yet: the chart starts from zero
+  transcript.clear();
   resetStats();
   const o = options();
   const query = new URLSearchParams({ text, engine: o.engine, voice: o.voice, speed: o.speed, pitch: o.pitch, format: "pcm",
                                       timestamps: "word", offset_units: "utf16" });
   if (o.rate) query.set("sample_rate", o.rate);
-  httpAbort = new AbortController();
+  const abort = (httpAbort = new AbortController());
   setState("playing", "Speaking…");
   try {
-    const response = await api("/tts?" + query, { signal: httpAbort.signal });
+    const response = await api("/tts?" + query, { signal: abort.signal });
     if (!response.ok) {
       setState("idle", "Ready.");
       return showError(await errorMessage(response));
     }
     stats.sampleRate = Number(response.headers.get("X-Audio-Sample-Rate"));
     player.start(stats.sampleRate);
-    startKaraoke(text);
+    transcript.show(text);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let pending = "";
     for (;;) {
@@ -323,44 +232,61 @@ async function speakHttp() {
 // ---------- live mode: /v1/audio/speech-stream ----------
 
 let socket = null;
-let sentLength = 0; // how much of the text box the server has
+let sentLength = 0;       // how much of the text box the server has
 let pauseTimer = 0;
+let awaitingCancel = false; // Stop was sent: what arrives before the server's "cancelled" is not played
 
 function openLive() {
   closeLive();
+  player.stop();
+  player.open();
+  player.start(0); // nothing received yet: the chart starts from zero
   resetStats();
+  transcript.clear();
   const o = options();
   const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/v1/audio/speech-stream";
-  socket = openSocket(url);
-  socket.binaryType = "arraybuffer";
-  socket.onopen = () => {
-    const config = { type: "config", engine: o.engine, voice: o.voice, speed: Number(o.speed), pitch: Number(o.pitch), format: "pcm", binary: true };
+  const live = (socket = openSocket(url));
+  live.binaryType = "arraybuffer";
+  live.onopen = () => {
+    const config = { type: "config", engine: o.engine, voice: o.voice, speed: Number(o.speed), pitch: Number(o.pitch), format: "pcm",
+                     binary: true, timestamps: "word", offset_units: "utf16" };
     if (o.rate) config.sample_rate = o.rate;
-    socket.send(JSON.stringify(config));
+    live.send(JSON.stringify(config));
     sentLength = 0;
+    awaitingCancel = false;
     setState("live", "Listening: type, and each sentence is spoken.");
     sendTyped();
   };
-  socket.onmessage = (event) => {
+  live.onmessage = (event) => {
+    if (live !== socket) return; // a message of a session the page has left
     if (event.data instanceof ArrayBuffer) {
-      player.push(new Uint8Array(event.data));
-      noteAudio();
+      if (!awaitingCancel) playAudio(new Uint8Array(event.data));
       return;
     }
     const message = JSON.parse(event.data);
     if (message.type === "audio_start") {
       stats.sampleRate = message.sample_rate;
       player.start(message.sample_rate);
+    } else if (message.type === "cancelled") {
+      // The server's word times start again from here; the old words will not be heard.
+      awaitingCancel = false;
+      stats.cancelled = true;
+      player.restartClock();
+      transcript.restartTimes();
+    } else if (awaitingCancel) {
+      return;
+    } else if (message.type === "first_audio") {
+      showFirstAudio(message.latency_ms);
+    } else if (message.type === "word") {
+      onWord(message);
     } else if (message.type === "sentence") {
       ui.status.textContent = "Speaking: " + message.text;
-    } else if (message.type === "cancelled") {
-      stats.cancelled = true;
     } else if (message.type === "error") {
       showError(message.error.message);
     }
   };
-  socket.onclose = () => {
-    if (stats.state === "live") setState("idle", "Live mode closed.");
+  live.onclose = () => {
+    if (live === socket && stats.state === "live") setState("idle", "Live mode closed.");
   };
 }
 
@@ -375,7 +301,9 @@ function sendTyped() {
   if (!socket || socket.readyState !== WebSocket.OPEN) return;
   const value = ui.text.value;
   if (value.length > sentLength) {
-    socket.send(JSON.stringify({ type: "text", text: value.slice(sentLength) }));
+    const text = value.slice(sentLength);
+    socket.send(JSON.stringify({ type: "text", text }));
+    transcript.append(text);
   }
   sentLength = value.length; // edits before this point are not re-spoken
   clearTimeout(pauseTimer);
@@ -391,29 +319,58 @@ function mode() {
   return document.querySelector("input[name=mode]:checked").value;
 }
 
+function speak() {
+  if (mode() === "ws") openLive();
+  else speakHttp();
+}
+
 function stop() {
   if (httpAbort) httpAbort.abort();
-  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "cancel" }));
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify({ type: "cancel" }));
+    awaitingCancel = true;
+  }
   player.stop();
   sentLength = ui.text.value.length; // what was typed before Stop is not spoken later
   if (player.recorded.length) offerDownload();
   setState("stopped", socket ? "Stopped. Keep typing to speak again." : "Stopped.");
 }
 
-ui.speak.addEventListener("click", () => (mode() === "ws" ? openLive() : speakHttp()));
+ui.speak.addEventListener("click", speak);
 ui.stop.addEventListener("click", stop);
+// Keyboard: Ctrl+Enter (or Cmd+Enter) in the text speaks, Escape anywhere stops.
+ui.text.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    speak();
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !ui.stop.disabled) stop();
+});
 ui.text.addEventListener("input", () => {
   if (mode() !== "ws" || !socket) return;
   if (stats.state === "stopped") setState("live", "Listening: type, and each sentence is spoken.");
   sendTyped();
 });
-ui.engine.addEventListener("change", () => loadVoices().then(() => mode() === "ws" && socket && openLive()));
+// A new engine or voice: what the pane shows was spoken by the old one.
+ui.engine.addEventListener("change", () => {
+  transcript.clear();
+  loadVoices().then(() => mode() === "ws" && socket && openLive());
+});
 // In live mode a new choice takes effect with a fresh session (config comes before any text).
 for (const picker of [ui.voice, ui.rate, ui.speed, ui.pitch]) {
-  picker.addEventListener("change", () => mode() === "ws" && socket && openLive());
+  picker.addEventListener("change", () => {
+    if (picker === ui.voice) transcript.clear();
+    if (mode() === "ws" && socket) openLive();
+  });
 }
 for (const input of document.querySelectorAll("input[name=mode]")) {
   input.addEventListener("change", () => {
+    if (httpAbort) httpAbort.abort();
+    player.stop();
+    transcript.clear();
+    chart.reset();
     if (mode() === "ws") {
       ui.speak.textContent = "Start live";
       openLive();

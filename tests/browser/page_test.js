@@ -60,11 +60,20 @@ async function main() {
     check(await page.$eval("#engine", (s) => [...s.options].some((o) => o.value === "espeak")), "engine picker lists espeak");
     check((await page.$eval("#voice", (s) => s.value)) === "en-us", "default voice is American English");
 
+    // Screen readers: every control has a name, the status line is a polite live region.
+    const unnamed = await page.evaluate(accessibleNameProblems);
+    check(unnamed.length === 0, "every control is labelled" + (unnamed.length ? ": missing on " + unnamed.join(", ") : ""));
+    check(await page.$eval("#status", (e) => e.getAttribute("role") === "status" && e.getAttribute("aria-live") === "polite"),
+          "the status line is a polite live region");
+    check(await page.$eval("#error", (e) => e.getAttribute("role") === "alert"), "errors are announced (role=alert)");
+
     // HTTP mode with a non-default voice.
     await page.selectOption("#voice", "de");
     // Long enough (about a minute of speech) that the body arrives in many reads.
     await page.fill("#text", "Guten Tag. Das ist ein Test der Wiedergabe, während der Server noch spricht. ".repeat(12));
     await page.click("#speak");
+    await waitFor(page, () => document.getElementById("status").textContent !== "Ready.", "the status line to change");
+    check(/Speaking|Done/.test(await page.textContent("#status")), "the status line says what happens: " + (await page.textContent("#status")));
     await waitFor(page, () => window.rttsStats.state === "done", "HTTP playback to finish");
     let stats = await page.evaluate(() => window.rttsStats);
     check(stats.samples > 30 * stats.sampleRate, "half a minute of audio reached Web Audio (" + stats.samples + " samples)");
@@ -75,34 +84,91 @@ async function main() {
     check(!(await page.isHidden("#download")), "the last utterance can be downloaded as WAV");
     check(stats.words >= 12 * 13, "word timings arrived with the audio (" + stats.words + " words)");
     check(stats.wordsLate === 0, "every word arrived before the audio holding its start");
-    // The words light up in the text as they are heard, in order.
+    // The words light up in the text as they are heard, in order, each while its audio plays.
     await waitFor(page, () => window.rttsStats.highlighted.length >= 3, "words highlighted while playing");
     stats = await page.evaluate(() => window.rttsStats);
-    check(stats.highlighted.slice(0, 3).join(" ") === "Guten Tag Das", "highlighted in order: " + stats.highlighted.slice(0, 5).join(" "));
-    check((await page.textContent("#karaoke mark")).length > 0, "the word being spoken is marked in the text");
+    check(stats.highlighted.slice(0, 3).map((h) => h.text).join(" ") === "Guten Tag Das",
+          "highlighted in order: " + stats.highlighted.slice(0, 5).map((h) => h.text).join(" "));
+    const germanText = await page.inputValue("#text");
+    check((await page.textContent("#transcript")) === germanText, "the transcript shows the text being spoken");
+    await checkHighlights(page, "HTTP mode");
+    // The chart: the stream runs far ahead of the listener (a minute of speech arrives in a
+    // second or two), played never passes received, and the first audio is marked.
+    await waitFor(page, () => window.rttsStats.chart && window.rttsStats.chart.points >= 10, "the stream chart");
+    stats = await page.evaluate(() => window.rttsStats);
+    check(stats.chart.maxLead > 10, "the chart shows the stream ahead of the listener by " + stats.chart.maxLead.toFixed(1) + " s");
+    check(stats.chart.behind === 0, "played audio never passes received audio on the chart");
+    check(Math.abs(stats.chart.firstAudio * 1000 - stats.firstAudioMs) < 1, "the first audio time is marked on the chart");
+    check((await chartPixels(page, "--chart-received")) > 100 && (await chartPixels(page, "--chart-played")) > 20,
+          "both lines are drawn on the canvas");
+    check(/ahead of the listener/.test(await page.textContent("#chart-summary")), "the chart says in words what it shows: " +
+          (await page.textContent("#chart-summary")));
     await page.screenshot({ path: path.join(outputDir, "http-mode.png"), fullPage: true });
+    await page.locator(".chart").screenshot({ path: path.join(outputDir, "chart.png") });
 
-    // A request the server refuses (over its --max-text) shows the server's message.
+    // Keyboard: Stop is reachable with Tab from Speak while the audio plays (after the stream
+    // ended) and works with Enter.
+    check(await page.evaluate(() => window.rttsStats.activeSources > 0), "the audio still plays after the stream ended");
+    await page.focus("#speak");
+    await page.keyboard.press("Tab");
+    check((await page.evaluate(() => document.activeElement.id)) === "stop", "keyboard reaches Stop from Speak while audio plays");
+    await page.keyboard.press("Enter");
+    await waitFor(page, () => window.rttsStats.activeSources === 0 && window.rttsStats.state === "stopped", "Stop by keyboard");
+    check(true, "Enter on Stop silenced playback");
+
+    // A voice change clears the transcript: its text was spoken by the other voice.
+    await page.selectOption("#voice", "en-us");
+    check(await page.isHidden("#transcript"), "a new voice clears the transcript");
+
+    // A request the server refuses (over its --max-text) shows the server's message; Ctrl+Enter
+    // in the text speaks.
     await page.fill("#text", "word ".repeat(500));
-    await page.click("#speak");
+    await page.focus("#text");
+    await page.keyboard.press("Control+Enter");
     await waitFor(page, () => !document.getElementById("error").hidden, "an error message");
     check((await page.textContent("#error")).includes("limit is 2000"), "server error shown: " + (await page.textContent("#error")));
+    await checkContrast(page, "with an error shown");
 
-    // Live mode: typing is spoken sentence by sentence; Stop silences at once.
+    // Live mode: the pane starts empty, then shows the sentences as they are sent, with the word
+    // being heard marked; Escape silences at once.
     await page.fill("#text", "");
     await page.check("input[value=ws]");
     await waitFor(page, () => window.rttsStats.state === "live", "the live session");
+    check((await page.textContent("#transcript")) === "" && (await page.isHidden("#transcript")), "switching modes clears the transcript");
     const sentence = "This sentence is typed live. It keeps going for a while so that there is speech to interrupt, " +
                      "and then some more words follow it. ";
     await page.type("#text", sentence + sentence + sentence, { delay: 2 });
     await waitFor(page, () => window.rttsStats.samples > 0 && window.rttsStats.activeSources > 0, "live audio");
     stats = await page.evaluate(() => window.rttsStats);
     check(stats.maxAbs > 0.05, "live audio is not silence");
-    await page.click("#stop");
+    await waitFor(page, () => window.rttsStats.highlighted.length >= 3, "words highlighted in live mode");
+    const liveText = await page.textContent("#transcript");
+    check(liveText === sentence + sentence + sentence, "the live transcript shows the sentences sent: " + JSON.stringify(liveText.slice(0, 40)));
+    stats = await page.evaluate(() => window.rttsStats);
+    check(stats.highlighted.slice(0, 3).map((h) => h.text).join(" ") === "This sentence is",
+          "live words highlighted in order: " + stats.highlighted.slice(0, 5).map((h) => h.text).join(" "));
+    await checkHighlights(page, "live mode");
+    check(/^\d+\.\d ms$/.test(await page.textContent("#first-audio")), "live first audio shown (the server's, from the sentence's end): " +
+          (await page.textContent("#first-audio")));
+    check(stats.chart.firstAudio > 0 && stats.chart.startsAt === 0 && stats.chart.behind === 0,
+          "the live chart starts from nothing received, marks the first audio, and played never passes received");
+    await checkContrast(page, "in live mode");
+    await page.screenshot({ path: path.join(outputDir, "live-mode.png"), fullPage: true });
+    await page.keyboard.press("Escape");
     await waitFor(page, () => window.rttsStats.cancelled && window.rttsStats.activeSources === 0, "Stop to take effect");
     stats = await page.evaluate(() => window.rttsStats);
-    check(stats.state === "stopped" && stats.activeSources === 0, "Stop silenced playback and the server confirmed the cancel");
-    await page.screenshot({ path: path.join(outputDir, "live-mode.png"), fullPage: true });
+    check(stats.state === "stopped" && stats.activeSources === 0, "Escape silenced playback and the server confirmed the cancel");
+    check((await page.$("#transcript mark")) === null, "after the cancel no word of the dropped speech is marked");
+    // After a cancel the server's word times start again: the next words are marked as heard.
+    const before = stats.highlighted.length;
+    await page.type("#text", "Another sentence after the stop. ", { delay: 2 });
+    await waitFor(page, (n) => window.rttsStats.highlighted.length >= n + 2, "words highlighted after the cancel", before);
+    stats = await page.evaluate(() => window.rttsStats);
+    check(stats.highlighted.slice(before, before + 2).map((h) => h.text).join(" ") === "Another sentence",
+          "after a cancel the new words are marked: " + stats.highlighted.slice(before).map((h) => h.text).join(" "));
+    await checkHighlights(page, "live mode after a cancel");
+    await page.keyboard.press("Escape");
+    await waitFor(page, () => window.rttsStats.activeSources === 0, "the second Stop");
 
     // Phone-sized screen: nothing wider than the viewport.
     await page.setViewportSize({ width: 375, height: 740 });
@@ -122,6 +188,96 @@ async function main() {
     await browser.close();
     server.kill("SIGTERM");
   }
+}
+
+// Each highlighted word: the text at its offset in the pane is the word the server named, and it
+// was marked while its own audio played (its start passed, within a few frames; not a word
+// from earlier or later in the stream).
+async function checkHighlights(page, where) {
+  const { highlighted, pane } = await page.evaluate(() => ({ highlighted: window.rttsStats.highlighted,
+                                                               pane: document.getElementById("transcript").textContent }));
+  const wrong = highlighted.filter((h) => pane.slice(h.offset, h.offset + h.text.length) !== h.text || h.text !== h.word ||
+                                          h.at < h.start - 0.002 || h.at > h.start + 0.5);
+  check(highlighted.length > 0 && wrong.length === 0, where + ": each of " + highlighted.length +
+        " highlighted words is the word in the pane whose audio was playing" + (wrong.length ? "; wrong: " + JSON.stringify(wrong.slice(0, 3)) : ""));
+}
+
+// Controls without an accessible name (label, aria-label, aria-labelledby or their own text).
+function accessibleNameProblems() {
+  const named = (e) => {
+    const by = e.getAttribute("aria-labelledby");
+    if (by && by.split(/\s+/).map((id) => (document.getElementById(id) || {}).textContent || "").join("").trim()) return true;
+    if ((e.getAttribute("aria-label") || "").trim()) return true;
+    if (e.labels && [...e.labels].some((l) => l.textContent.trim())) return true;
+    return /^(BUTTON|A)$/.test(e.tagName) && e.textContent.trim() !== "";
+  };
+  return [...document.querySelectorAll("input, select, textarea, button, a, canvas, [role=region]")]
+    .filter((e) => !named(e)).map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : ""));
+}
+
+// Every visible text against its background, in the light and the dark colour scheme: WCAG AA
+// (4.5:1, 3:1 for large text). Disabled controls are exempt, as WCAG says.
+async function checkContrast(page, when) {
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const problems = await page.evaluate(() => {
+      const parse = (c) => {
+        const v = c.match(/[\d.]+/g).map(Number);
+        return { r: v[0], g: v[1], b: v[2], a: v.length > 3 ? v[3] : 1 };
+      };
+      const over = (top, under) => ({ r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a),
+                                      b: top.b * top.a + under.b * (1 - top.a), a: 1 });
+      const background = (e) => {
+        const layers = [];
+        for (; e; e = e.parentElement) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c.a > 0) layers.push(c);
+          if (c.a === 1) break;
+        }
+        return layers.reverse().reduce((under, top) => over(top, under), { r: 255, g: 255, b: 255, a: 1 });
+      };
+      const luminance = ({ r, g, b }) => {
+        const f = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const found = [];
+      for (const e of document.querySelectorAll("body *")) {
+        if (!e.checkVisibility({ opacityProperty: true }) || e.closest(":disabled") || e.tagName === "OPTION") continue;
+        if (![...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim())) continue;
+        const style = getComputedStyle(e);
+        let opacity = 1;
+        for (let a = e; a; a = a.parentElement) opacity *= Number(getComputedStyle(a).opacity);
+        const bg = background(e);
+        const fg = over({ ...parse(style.color), a: parse(style.color).a * opacity }, bg);
+        const [l1, l2] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+        const ratio = (l1 + 0.05) / (l2 + 0.05);
+        const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+        const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+        if (ratio < needed) found.push((e.id || e.tagName.toLowerCase()) + " " + ratio.toFixed(2) + ":1");
+      }
+      return found;
+    });
+    check(problems.length === 0, "text contrast passes WCAG AA in the " + scheme + " scheme " + when +
+          (problems.length ? ": " + problems.join(", ") : ""));
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+// Pixels of the chart canvas drawn in the colour named by a CSS variable.
+async function chartPixels(page, variable) {
+  return page.evaluate((name) => {
+    const canvas = document.getElementById("chart");
+    const probe = document.createElement("canvas").getContext("2d");
+    probe.fillStyle = getComputedStyle(canvas).getPropertyValue(name).trim();
+    probe.fillRect(0, 0, 1, 1);
+    const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) < 24 && Math.abs(data[i + 1] - g) < 24 && Math.abs(data[i + 2] - b) < 24 && data[i + 3] > 200) count++;
+    }
+    return count;
+  }, variable);
 }
 
 // A server with an API key: the page says so, and once the key is typed in, both modes work
