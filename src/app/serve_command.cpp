@@ -1,5 +1,7 @@
 #include "app/serve_command.hpp"
 
+#include "marytts/routes.hpp"
+#include "routes/route_table.hpp"
 #include "server/http_server.hpp"
 #include "synth/synthesizer.hpp"
 #include "wyoming/wyoming_server.hpp"
@@ -130,8 +132,8 @@ int serve(const server_config& config) {
   // time (its session awaits each step), so streams spread over all threads without locks.
   asio::thread_pool compute(config.compute_threads ? config.compute_threads : std::max(1u, std::thread::hardware_concurrency()));
   synth::synthesizer synth(io.get_executor(), config, executable.string());
-  server::http_server http(io, compute, config, synth);
-  server::http_server marytts(io, compute, config, synth, server::http_server::route_set::marytts);
+  server::http_server http(io, compute, config, synth, routes::rtts_routes);
+  server::http_server marytts(io, compute, config, synth, rtts::marytts::marytts_routes);
   wyoming::wyoming_server wyoming(io, compute, config, synth);
   serve_state state{io, config, synth, http, marytts, wyoming};
 

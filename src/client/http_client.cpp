@@ -5,6 +5,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
 
 #include <sys/socket.h>
 
@@ -21,32 +22,41 @@ std::string http_response::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-result<endpoint> parse_base_url(std::string_view url) {
-  auto bad = [&](const std::string& why) { return make_error(error_kind::invalid_request, "bad URL '" + std::string(url) + "': " + why); };
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return bad("expected http://HOST:PORT");
-  auto scheme = url.substr(0, scheme_end);
+result<base_url> parse_url(std::string_view text) {
+  auto bad = [&](const std::string& why) { return make_error(error_kind::invalid_request, "bad URL '" + std::string(text) + "': " + why); };
+  auto url = boost::urls::parse_uri(text);
+  if (!url) return bad("expected http://HOST[:PORT][/PATH]");
+  const auto scheme = url->scheme();
   if (scheme != "http" && scheme != "ws" && scheme != "https") return bad("only http://, https:// and ws:// are supported");
-  auto rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find('/'));
-  endpoint e;
-  e.tls = scheme == "https";
-  auto colon = rest.rfind(':');
-  if (colon == std::string_view::npos) {
-    e.host = std::string(rest);
-    e.port = e.tls ? 443 : 80;
+  base_url out;
+  out.server.tls = scheme == "https";
+  // The address without IPv6 brackets, percent-decoded: what the resolver wants.
+  out.server.host = std::string(url->host_address());
+  if (out.server.host.empty()) return bad("no host");
+  // Boost 1.81's parser takes "host:12ab" as port 12 and path "ab"; a path after an authority
+  // must start with '/', so such a URL is refused here.
+  if (!url->encoded_path().empty() && url->encoded_path().front() != '/') return bad("the port is not a number");
+  if (url->has_port()) {
+    // port_number() is 0 for an empty port or one that does not fit in 16 bits.
+    if (url->port_number() == 0) return bad("the port must be 1..65535");
+    out.server.port = url->port_number();
   } else {
-    e.host = std::string(rest.substr(0, colon));
-    unsigned port = 0;
-    for (char c : rest.substr(colon + 1)) {
-      if (c < '0' || c > '9' || port > 65535) return bad("the port is not a number");
-      port = port * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (port == 0 || port > 65535) return bad("the port must be 1..65535");
-    e.port = port;
+    out.server.port = out.server.tls ? 443 : 80;
   }
-  if (e.host.empty()) return bad("no host");
-  return e;
+  out.path = std::string(url->encoded_path());
+  return out;
+}
+
+result<endpoint> parse_base_url(std::string_view url) {
+  auto parsed = parse_url(url);
+  if (!parsed) return parsed.error();
+  return parsed->server;
+}
+
+std::string host_header(const endpoint& to) {
+  std::string host = to.host.find(':') != std::string::npos ? "[" + to.host + "]" : to.host;
+  if (to.port != (to.tls ? 443u : 80u)) host += ":" + std::to_string(to.port);
+  return host;
 }
 
 std::string url_encode(std::string_view s) {
@@ -75,7 +85,7 @@ result<http_response> exchange(Stream& stream, const endpoint& to, const http_re
                                const head_callback& on_head) {
   boost::system::error_code ec;
   http::request<http::string_body> req{http::string_to_verb(request.method), request.target, 11};
-  req.set(http::field::host, to.host);
+  req.set(http::field::host, host_header(to));
   req.set(http::field::user_agent, "rtts-client");
   for (const auto& [name, value] : request.headers) req.set(name, value);
   if (!request.body.empty() || request.method == "POST") {

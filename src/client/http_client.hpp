@@ -49,7 +49,17 @@ result<http_response> fetch(const endpoint& to, const http_request& request, con
 
 // "http://host:port" or "https://host[:port]" (or ws://; path ignored) to an endpoint.
 // Errors name what is wrong.
+// A server's URL: where to connect and the path under it (as written, percent-encoded).
+// IPv6 literals come in brackets (http://[::1]:8000); the endpoint holds the bare address.
+struct base_url {
+  endpoint server;
+  std::string path;
+};
+result<base_url> parse_url(std::string_view url);
+// The endpoint of a base URL (http://HOST[:PORT], https://..., ws://...).
 result<endpoint> parse_base_url(std::string_view url);
+// The Host header for `to`: brackets around an IPv6 address, the port unless the scheme's own.
+std::string host_header(const endpoint& to);
 
 // Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).
 std::string url_encode(std::string_view s);

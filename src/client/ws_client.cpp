@@ -41,7 +41,7 @@ result<std::unique_ptr<ws_client>> ws_client::connect(const endpoint& to, const 
   ::setsockopt(i->ws.next_layer().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   i->ws.read_message_max(64 << 20);
   websocket::response_type response;
-  i->ws.handshake(response, to.host + ":" + std::to_string(to.port), target, ec);
+  i->ws.handshake(response, host_header(to), target, ec);
   if (ec) {
     if (response.result_int() != 0 && response.result_int() != 101)
       return make_error(error_kind::unavailable, std::to_string(response.result_int()) + " " + response.body());

@@ -8,15 +8,19 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 
 namespace rtts::server {
 
+struct route;
+
 class http_server {
 public:
-  enum class route_set { rtts, marytts }; // which routes this listener serves
+  // The routes this listener serves (routes::rtts_routes, marytts::marytts_routes).
+  using route_table = std::span<const route> (*)();
 
   http_server(boost::asio::io_context& io, boost::asio::thread_pool& compute, const server_config& config,
-              synth::synthesizer& synthesizer, route_set routes = route_set::rtts);
+              synth::synthesizer& synthesizer, route_table routes);
   ~http_server();
 
   // Binds and listens (config.host:port unless given); returns the bound port (useful with 0).

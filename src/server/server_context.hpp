@@ -7,6 +7,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <vector>
+
 namespace rtts::server {
 
 struct server_context {
@@ -18,6 +20,13 @@ struct server_context {
   std::size_t websockets = 0; // open WebSocket sessions
   std::size_t connections = 0; // open TCP connections of the HTTP listener (WebSockets included)
   bool stopping = false;
+
+  // Every engine's hello (voices, rates, capabilities), in the synthesizer's order.
+  std::vector<worker::worker_hello> engine_infos() const {
+    std::vector<worker::worker_hello> engines;
+    for (const auto& name : synth.engine_names()) engines.push_back(**synth.engine_info(name));
+    return engines;
+  }
 
   // RAII count of HTTP requests in flight.
   struct in_flight {

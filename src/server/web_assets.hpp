@@ -1,5 +1,6 @@
 #pragma once
 // The web page, compiled into the binary from web/ (see cmake/embed_assets.cmake).
+#include <span>
 #include <string_view>
 
 namespace rtts::server {
@@ -12,6 +13,8 @@ struct web_asset {
 
 // "/" serves index.html. nullptr for anything else.
 const web_asset* find_web_asset(std::string_view path);
+// Every file of the page ("/" not included).
+std::span<const web_asset> web_assets();
 
 // The page's Content-Security-Policy: only this server, blob: for the WAV download, no inline
 // code, no third parties.

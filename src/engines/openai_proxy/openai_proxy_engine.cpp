@@ -1,7 +1,6 @@
 #include "engines/openai_proxy/openai_proxy_engine.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -50,15 +49,12 @@ result<std::unique_ptr<engine>> openai_proxy_engine::create() {
   auto bad = [](const std::string& why) { return make_error(error_kind::engine_failure, "the openai engine: " + why); };
   std::string base = env("RTTS_PROXY_URL");
   if (base.empty()) return bad("not configured (--proxy-url)");
-  auto url = boost::urls::parse_uri(base);
-  if (!url) return bad("--proxy-url '" + base + "' is not a URL");
-  if ((url->scheme() != "http" && url->scheme() != "https") || url->host().empty())
-    return bad("--proxy-url wants http(s)://HOST[:PORT]/PATH, got '" + base + "'");
+  if (!base.starts_with("http://") && !base.starts_with("https://")) return bad("--proxy-url wants http(s)://HOST[:PORT]/PATH, got '" + base + "'");
+  auto url = client::parse_url(base);
+  if (!url) return bad("--proxy-url: " + url.error().message);
   std::unique_ptr<openai_proxy_engine> e(new openai_proxy_engine());
-  e->upstream_.host = std::string(url->host());
-  e->upstream_.tls = url->scheme() == "https";
-  e->upstream_.port = url->has_port() ? static_cast<unsigned>(url->port_number()) : e->upstream_.tls ? 443 : 80;
-  std::string path(url->path());
+  e->upstream_ = url->server;
+  std::string path = url->path;
   while (!path.empty() && path.back() == '/') path.pop_back();
   e->path_ = (path.empty() ? "/v1" : path) + "/audio/speech";
   e->key_ = env("RTTS_PROXY_KEY");

@@ -1,9 +1,10 @@
-#include "api/marytts.hpp"
+// The MaryTTS protocol: request parsing and the plain-text listings (see protocol.hpp).
+#include "marytts/protocol.hpp"
 
 #include <algorithm>
 #include <set>
 
-namespace rtts::api {
+namespace rtts::marytts {
 namespace {
 
 // "en_US" -> "en-us"
@@ -24,9 +25,9 @@ std::string to_locale(const std::string& language) {
 
 } // namespace
 
-result<marytts_request> parse_marytts_request(const parsed_target& params, const std::vector<worker::worker_hello>& engines,
+result<process_request> parse_process_request(const api::parsed_target& params, const std::vector<worker::worker_hello>& engines,
                                               const std::string& default_engine) {
-  marytts_request r;
+  process_request r;
   auto text = params.get("INPUT_TEXT");
   if (!text) return make_error(error_kind::invalid_request, "INPUT_TEXT is required", "missing_text", "INPUT_TEXT");
   r.text = *text;
@@ -63,14 +64,14 @@ result<marytts_request> parse_marytts_request(const parsed_target& params, const
   return r;
 }
 
-std::string marytts_voices(const std::vector<worker::worker_hello>& engines) {
+std::string voices_text(const std::vector<worker::worker_hello>& engines) {
   std::string out;
   for (const auto& e : engines)
     for (const auto& v : e.voices) out += v.id + " " + to_locale(v.language) + " " + (v.gender.empty() ? "unknown" : v.gender) + " " + e.engine + "\n";
   return out;
 }
 
-std::string marytts_locales(const std::vector<worker::worker_hello>& engines) {
+std::string locales_text(const std::vector<worker::worker_hello>& engines) {
   std::set<std::string> locales;
   for (const auto& e : engines)
     for (const auto& v : e.voices) locales.insert(to_locale(v.language));
@@ -79,7 +80,7 @@ std::string marytts_locales(const std::vector<worker::worker_hello>& engines) {
   return out;
 }
 
-std::string marytts_version() { return "Mary TTS server 5.2 (rtts 0.1.0)\n"; }
-std::string marytts_audioformats() { return "WAVE_FILE\n"; }
+std::string version_text() { return "Mary TTS server 5.2 (rtts 0.1.0)\n"; }
+std::string audioformats_text() { return "WAVE_FILE\n"; }
 
-} // namespace rtts::api
+} // namespace rtts::marytts

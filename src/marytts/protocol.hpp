@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace rtts::api {
+namespace rtts::marytts {
 
-struct marytts_request {
+struct process_request {
   std::string text;
   voice_options voice;
   bool ssml = false; // INPUT_TYPE=SSML
@@ -19,13 +19,13 @@ struct marytts_request {
 // AUDIO (WAVE_FILE or WAVE). A voice name this server does not have (clients send
 // cmu-slt-hsmm by default) falls back to a voice of the LOCALE, then to the default voice;
 // effects and other parameters are ignored.
-result<marytts_request> parse_marytts_request(const parsed_target& params, const std::vector<worker::worker_hello>& engines,
+result<process_request> parse_process_request(const api::parsed_target& params, const std::vector<worker::worker_hello>& engines,
                                               const std::string& default_engine);
 
 // The plain-text listings, one item per line.
-std::string marytts_voices(const std::vector<worker::worker_hello>& engines);
-std::string marytts_locales(const std::vector<worker::worker_hello>& engines);
-std::string marytts_version();
-std::string marytts_audioformats();
+std::string voices_text(const std::vector<worker::worker_hello>& engines);
+std::string locales_text(const std::vector<worker::worker_hello>& engines);
+std::string version_text();
+std::string audioformats_text();
 
-} // namespace rtts::api
+} // namespace rtts::marytts
