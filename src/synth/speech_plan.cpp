@@ -47,8 +47,9 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
       f.map = located.map.then(run.map);
       f.written = piece;
       f.text = std::move(piece);
-      if (normalize) {
-        auto n = text::normalize(f.text);
+      const text::language_rules* rules = normalize ? text::rules_for(f.language) : nullptr;
+      if (rules) {
+        auto n = text::normalize(f.text, *rules);
         text::source_map to_piece(std::move(n.spans));
         for (std::size_t i = 0; i < mark_in_piece.size(); ++i) mark_in_piece[i] = output_position(to_piece, n.text.size(), mark_in_piece[i]);
         f.map = to_piece.then(f.map);
@@ -73,10 +74,11 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
   return plan;
 }
 
-speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy) {
+speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy, std::string_view language) {
   auto source = std::make_shared<const std::string>(text);
   std::vector<text_run> runs;
   runs.push_back({std::string(text), text::source_map::identity(text.size()), {}});
+  runs.back().settings.language = std::string(language);
   return plan_runs(std::move(runs), std::move(source), normalize, policy);
 }
 

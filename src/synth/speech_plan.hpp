@@ -27,6 +27,7 @@ struct fragment_settings {
   double pitch = 1.0;   // multiplies the stream's pitch
   double gain = 1.0;    // applied to the audio by rtts
   double pause_before_s = 0; // silence rtts inserts before the fragment
+  std::string language; // what it is read in (SSML xml:lang, else the voice's): picks the normalization rules
   std::vector<planned_mark> marks;
 };
 
@@ -51,12 +52,13 @@ struct text_run {
   fragment_settings settings; // marks: `at` is a byte of `text`
 };
 
-// Splits runs into fragments (sentences, cut when long), normalizes them if asked, and keeps
-// every fragment's map back to the source. Runs with nothing to say keep their pauses and marks.
+// Splits runs into fragments (sentences, cut when long), normalizes them if asked (with the
+// rules of each run's language; a language without rules is left as written), and keeps every
+// fragment's map back to the source. Runs with nothing to say keep their pauses and marks.
 speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::string> source, bool normalize,
                       const text::segmenter_policy& policy);
 
-// Plain text: one run over all of it.
-speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy);
+// Plain text: one run over all of it, in `language` (the voice's).
+speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy, std::string_view language);
 
 } // namespace rtts::synth

@@ -74,6 +74,8 @@ result<speech_plan> plan_ssml(std::string_view document, const voice_options& vo
     t.settings.pitch = r.pitch;
     t.settings.gain = r.volume;
     t.settings.pause_before_s = r.pause_before_s;
+    // Read in the language the document says, else in the voice's own.
+    t.settings.language = !r.language.empty() ? r.language : info.language_of(id->empty() ? voice.voice : *id);
     for (auto& m : r.marks) t.settings.marks.push_back({std::move(m.name), m.at, m.source_offset, false});
     planned.push_back(std::move(t));
   }

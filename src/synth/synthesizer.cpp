@@ -200,7 +200,7 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_in
     if (auto ok = check_text(input.text); !ok) return ok.error();
     // Normalization runs after segmentation: a rewrite never crosses a sentence, and the
     // segmenter sees the abbreviations and numbers as written.
-    plan = plan_text(input.text, voice->normalize, segmenter_);
+    plan = plan_text(input.text, voice->normalize, segmenter_, pool->info().language_of(voice->voice));
     if (plan.fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
   }
   plan.origin = input.origin;

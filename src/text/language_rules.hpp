@@ -44,4 +44,10 @@ struct language_rules {
 
 const language_rules& english_rules();
 
+// The rules to read `language` (BCP 47-ish: "en-us", "en_GB", "de") with, or nullptr when rtts
+// has none for it: then the text goes to the engine as written, never through another
+// language's rules (eSpeak NG and the neural voices read digits in their own language). A voice
+// that does not say its language ("") is read as English, as before languages were known.
+const language_rules* rules_for(std::string_view language);
+
 } // namespace rtts::text

@@ -62,4 +62,11 @@ const language_rules& english_rules() {
   return rules;
 }
 
+const language_rules* rules_for(std::string_view language) {
+  // "en", "en-us", "en_GB", "EN-gb-scotland": the primary subtag decides.
+  const auto primary = language.substr(0, language.find_first_of("-_"));
+  if (primary.empty() || (primary.size() == 2 && (primary[0] | 0x20) == 'e' && (primary[1] | 0x20) == 'n')) return &english_rules();
+  return nullptr;
+}
+
 } // namespace rtts::text

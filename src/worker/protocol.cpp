@@ -175,6 +175,12 @@ std::string worker_hello::word_timing_of(std::string_view voice) const {
   return capabilities.word_timing.empty() ? "estimated" : capabilities.word_timing;
 }
 
+std::string worker_hello::language_of(std::string_view voice) const {
+  for (const auto& v : voices)
+    if (v.id == voice) return v.language;
+  return {};
+}
+
 std::string to_json(const error& e) {
   std::string_view kind = "internal";
   for (const auto& [k, name] : kind_names)

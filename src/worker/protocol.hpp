@@ -73,6 +73,8 @@ struct worker_hello {
   int rate_of(std::string_view voice) const;
   // The word timing `voice` gives: exact, quantized or estimated.
   std::string word_timing_of(std::string_view voice) const;
+  // The language `voice` speaks ("" when unknown).
+  std::string language_of(std::string_view voice) const;
 };
 
 std::string to_json(const synthesize_request& r);

@@ -48,3 +48,30 @@ TEST_F(Normalization, OpenAiBodyAndStreamConfigCanSwitchItOff) {
   EXPECT_EQ(server->post("/v1/audio/speech", R"({"input":"x","normalize":"no"})").status, 400u);
   EXPECT_EQ(server->get(tts_target("x", "normalize=maybe")).status, 400u);
 }
+
+// A German voice reads German text: no English rules on the way (before, "2026-11-29" became
+// "November twenty-ninth, ..." in the middle of a German sentence). A language rtts has no rules
+// for reaches the engine as written, so the audio is the same with normalization on and off;
+// SSML's xml:lang picks the rules of each part.
+TEST_F(Normalization, OnlyEnglishIsReadWithEnglishRules) {
+  const std::string german = "Am 2026-11-29 zahlt Dr. Müller 5,99 € und 1.234 Euro.";
+  for (const char* voice : {"de", "fr-fr"}) {
+    SCOPED_TRACE(voice);
+    auto on = server->get(tts_target(german, std::string("voice=") + voice));
+    auto off = server->get(tts_target(german, std::string("voice=") + voice + "&normalize=0"));
+    ASSERT_EQ(on.status, 200u);
+    EXPECT_GT(on.body.size(), 44u + 22050u) << "over half a second of speech";
+    EXPECT_TRUE(on.body == off.body) << "the German text reaches the engine as written";
+  }
+  auto english = server->get(tts_target("On 2026-11-29 we met.", "voice=en-us"));
+  auto english_raw = server->get(tts_target("On 2026-11-29 we met.", "voice=en-us&normalize=0"));
+  EXPECT_TRUE(english.body != english_raw.body) << "English is still normalized";
+
+  // One document, two languages: the English sentence normalized, the German one as written.
+  const std::string mixed = "<speak>On 2026-11-29 we met. <lang xml:lang='de'>Am 2026-11-29 zahlt er.</lang></speak>";
+  const std::string mixed_words = "<speak>On November twenty-ninth, twenty twenty-six we met. <lang xml:lang='de'>Am 2026-11-29 zahlt er.</lang></speak>";
+  auto a = server->get(tts_target(mixed, "ssml=1&voice=en-us"));
+  auto b = server->get(tts_target(mixed_words, "ssml=1&voice=en-us&normalize=0"));
+  ASSERT_EQ(a.status, 200u);
+  EXPECT_TRUE(a.body == b.body) << "xml:lang='de' keeps its date as written; the English one is read as words";
+}

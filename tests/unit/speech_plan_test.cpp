@@ -1,5 +1,6 @@
 // Planning an utterance: fragments, their maps back to the client's text, pauses and marks.
 #include "synth/speech_plan.hpp"
+#include "synth/ssml_plan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +16,7 @@ std::string origin_of(const speech_plan& p, const speech_fragment& f, std::strin
 } // namespace
 
 TEST(SpeechPlan, PlainTextFragmentsMapToTheOriginal) {
-  auto plan = plan_text("First one.\n\nThen   on 2026-11-29 we met.", true, {});
+  auto plan = plan_text("First one.\n\nThen   on 2026-11-29 we met.", true, {}, "en-us");
   ASSERT_EQ(plan.fragments.size(), 2u);
   EXPECT_EQ(plan.fragments[1].text, "Then on November twenty-ninth, twenty twenty-six we met.");
   EXPECT_EQ(origin_of(plan, plan.fragments[1], "November"), "2026-11-29");
@@ -53,4 +54,46 @@ TEST(SpeechPlan, PausesAndMarksWithNothingToSayAreKept) {
   EXPECT_TRUE(plan.fragments.empty());
   EXPECT_EQ(plan.pause_after_s, 1.0);
   ASSERT_EQ(plan.trailing_marks.size(), 1u);
+}
+
+// Normalization follows the language a fragment is read in: English rules for English, and no
+// rewriting for a language rtts has no rules for, never English words in a German sentence.
+TEST(SpeechPlan, EachLanguageIsReadWithItsOwnRulesOrAsWritten) {
+  const std::string german = "Am 2026-11-29 zahlt Dr. Müller 5,99 € und 1.234 Euro.";
+  for (const char* language : {"de", "de-de", "fr-fr", "ru", "es_ES"}) {
+    auto plan = plan_text(german, true, {}, language);
+    ASSERT_EQ(plan.fragments.size(), 1u) << language;
+    EXPECT_EQ(plan.fragments[0].text, german) << language;
+    EXPECT_EQ(plan.fragments[0].language, language);
+  }
+  for (const char* language : {"en-us", "en", "en_GB", "EN-gb-scotland", ""}) {
+    auto plan = plan_text("On 2026-11-29 we met.", true, {}, language);
+    ASSERT_EQ(plan.fragments.size(), 1u) << language;
+    EXPECT_EQ(plan.fragments[0].text, "On November twenty-ninth, twenty twenty-six we met.") << language;
+  }
+  // "eng" or "enx" are not English: only the primary subtag "en" is.
+  EXPECT_EQ(plan_text("On 2026-11-29 we met.", true, {}, "enx").fragments[0].text, "On 2026-11-29 we met.");
+}
+
+TEST(SpeechPlan, SsmlLanguagePicksTheRulesOfEachRun) {
+  rtts::worker::worker_hello info;
+  info.engine = "espeak";
+  info.sample_rate = 22050;
+  info.default_voice = "en-us";
+  info.voices = {{"en-us", "English (America)", "en-us", "", 0, {}, {}}, {"de", "German", "de", "", 0, {}, {}}};
+  rtts::voice_options voice;
+  voice.engine = "espeak";
+  voice.voice = "en-us";
+  auto plan = plan_ssml("<speak>On 2026-11-29 we met. <lang xml:lang='de'>Am 2026-11-29 zahlt er.</lang></speak>", voice, info, {},
+                        rtts::ssml::limits{4096});
+  ASSERT_TRUE(plan) << plan.error().message;
+  ASSERT_EQ(plan->fragments.size(), 2u);
+  EXPECT_EQ(plan->fragments[0].text, "On November twenty-ninth, twenty twenty-six we met.");
+  EXPECT_EQ(plan->fragments[1].text, "Am 2026-11-29 zahlt er.");
+  EXPECT_EQ(plan->fragments[1].voice, "de");
+  // A German voice reading an English document: the voice's language decides.
+  voice.voice = "de";
+  auto spoken = plan_ssml("<speak>Am 2026-11-29.</speak>", voice, info, {}, rtts::ssml::limits{4096});
+  ASSERT_TRUE(spoken);
+  EXPECT_EQ(spoken->fragments[0].text, "Am 2026-11-29.");
 }
