@@ -25,14 +25,13 @@ void add(std::string& out, std::string_view word) {
   out += word;
 }
 
-// Each code point on its own ("A B C"), digits as words.
-std::string characters(std::string_view text) {
-  const auto& r = text::english_rules();
+// Each code point on its own ("A B C"), digits as words when `rules` has them.
+std::string characters(std::string_view text, const text::language_rules* rules) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     std::size_t n = 1;
     while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
-    if (is_digit(text[i])) add(out, r.ones[static_cast<std::size_t>(text[i] - '0')]);
+    if (rules && is_digit(text[i])) add(out, rules->ones[static_cast<std::size_t>(text[i] - '0')]);
     else if (!is_space(text[i])) add(out, text.substr(i, n));
     i += n;
   }
@@ -139,10 +138,12 @@ std::string telephone(std::string_view text) {
 
 } // namespace
 
-std::string say_as(std::string_view text, std::string_view interpret_as, std::string_view format) {
+std::string say_as(std::string_view text, std::string_view interpret_as, std::string_view format, std::string_view language) {
+  const text::language_rules* rules = text::rules_for(language);
   std::string out;
   if (interpret_as == "characters" || interpret_as == "spell-out" || interpret_as == "letters" || interpret_as == "verbatim")
-    out = characters(text);
+    out = characters(text, rules);
+  else if (!rules) out = std::string(text); // the engine reads it in its own language
   else if (interpret_as == "digits") out = digits(text);
   else if (interpret_as == "cardinal" || interpret_as == "number") out = cardinal(text);
   else if (interpret_as == "ordinal") out = ordinal(text);

@@ -95,7 +95,7 @@ std::optional<double> parse_volume(std::string_view s) {
 
 class parser {
 public:
-  parser(std::string_view doc, const limits& lim) : doc_(doc), limits_(lim) {}
+  parser(std::string_view doc, const limits& lim, std::string_view language) : doc_(doc), limits_(lim), language_(language) {}
 
   result<std::vector<run>> parse() {
     if (doc_.size() > limits_.max_bytes)
@@ -261,7 +261,8 @@ private:
     if (capture_ && name == capture_->element) {
       auto c = std::move(*capture_);
       capture_.reset();
-      std::string spoken = c.element == "sub" ? c.alias : say_as(c.text, c.interpret_as, c.format);
+      std::string_view language = !stack_.empty() && !stack_.back().language.empty() ? std::string_view(stack_.back().language) : language_;
+      std::string spoken = c.element == "sub" ? c.alias : say_as(c.text, c.interpret_as, c.format, language);
       // One unit: every word of it points at the whole written content.
       append(spoken, c.begin, c.end, false);
     }
@@ -292,6 +293,7 @@ private:
 
   std::string_view doc_;
   limits limits_;
+  std::string_view language_; // of the document where no xml:lang says (the voice's)
   XML_Parser p_ = nullptr;
   std::vector<scope> stack_;
   std::vector<run> runs_;
@@ -304,6 +306,8 @@ private:
 
 } // namespace
 
-result<std::vector<run>> parse(std::string_view document, const limits& limits) { return parser(document, limits).parse(); }
+result<std::vector<run>> parse(std::string_view document, const limits& limits, std::string_view language) {
+  return parser(document, limits, language).parse();
+}
 
 } // namespace rtts::ssml

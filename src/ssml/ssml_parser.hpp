@@ -48,6 +48,8 @@ struct run {
 };
 
 // Runs in document order. Errors are 400s naming the line and column, or the element.
-result<std::vector<run>> parse(std::string_view document, const limits& limits = {});
+// `language` is what the document is read in where no xml:lang says otherwise (the voice's):
+// <say-as> reads with that language's rules.
+result<std::vector<run>> parse(std::string_view document, const limits& limits = {}, std::string_view language = "");
 
 } // namespace rtts::ssml

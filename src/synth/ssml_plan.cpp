@@ -61,7 +61,7 @@ result<std::string> voice_for(const ssml::run& run, const voice_options& request
 
 result<speech_plan> plan_ssml(std::string_view document, const voice_options& voice, const worker::worker_hello& info,
                               const text::segmenter_policy& policy, const ssml::limits& limits) {
-  auto runs = ssml::parse(document, limits);
+  auto runs = ssml::parse(document, limits, info.language_of(voice.voice));
   if (!runs) return runs.error();
   std::vector<text_run> planned;
   for (auto& r : *runs) {

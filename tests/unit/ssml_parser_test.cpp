@@ -108,6 +108,26 @@ TEST(Ssml, SayAsReadsEachKind) {
   EXPECT_EQ(ssml::say_as("hello", "unknown-kind", ""), "hello");
 }
 
+// say-as reads with the rules of the language the text is in: English words only for English;
+// a language without rules keeps its numbers for the engine, and characters are spaced out.
+TEST(Ssml, SayAsFollowsTheLanguage) {
+  EXPECT_EQ(ssml::say_as("AB1", "characters", "", "de"), "A B 1");
+  EXPECT_EQ(ssml::say_as("2026", "cardinal", "", "de-de"), "2026");
+  EXPECT_EQ(ssml::say_as("29.11.2026", "date", "dmy", "fr"), "29.11.2026");
+  EXPECT_EQ(ssml::say_as("2026", "cardinal", "", "en-gb"), "two thousand twenty-six");
+
+  const std::string doc = R"(<speak><say-as interpret-as="cardinal">42</say-as> <lang xml:lang="de"><say-as interpret-as="cardinal">42</say-as></lang></speak>)";
+  auto english = ssml::parse(doc, {}, "en-us");
+  ASSERT_TRUE(english);
+  std::string said;
+  for (const auto& r : *english) said += r.text + "|";
+  EXPECT_EQ(said, "forty-two |42|");
+  // A German voice: the document is German where no xml:lang says otherwise.
+  auto german = ssml::parse(R"(<speak><say-as interpret-as="cardinal">42</say-as></speak>)", {}, "de");
+  ASSERT_TRUE(german);
+  EXPECT_EQ((*german)[0].text, "42");
+}
+
 TEST(Ssml, PhonemeIsSpokenAsItsText) {
   auto runs = parse_ok(R"(<speak>A <phoneme alphabet="ipa" ph="təmɑːtəʊ">tomato</phoneme>.</speak>)");
   ASSERT_EQ(runs.size(), 1u);
