@@ -4,6 +4,7 @@
 #include "routes/route_table.hpp"
 
 #include "routes/catalogue_routes.hpp"
+#include "routes/normalize_route.hpp"
 #include "routes/page_routes.hpp"
 #include "routes/speech_routes.hpp"
 #include "routes/status_routes.hpp"
@@ -26,6 +27,7 @@ std::span<const server::route> rtts_routes() {
         {"/voices", verb::get, voices},
         {"/set_engine", verb::get, set_engine, access::api_key, true},
         {"/setvoice", verb::get, set_voice, access::api_key, true},
+        {"/normalize", verb::get, normalize, access::api_key, false, true, verb::post},
         {"/v1/models", verb::get, models},
         {"/v1/audio/voices", verb::get, openai_voices},
         {"/ws", verb::get, websocket_required},

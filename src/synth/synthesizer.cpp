@@ -167,15 +167,13 @@ result<void> synthesizer::check_text(std::string_view text) const {
   return {};
 }
 
-result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_input& input, const voice_options& requested) {
-  auto voice = resolve(requested);
-  if (!voice) return voice.error();
-  auto& pool = pools_.at(voice->engine);
+result<speech_plan> synthesizer::plan(const speech_input& input, const voice_options& voice) const {
+  auto& pool = pools_.at(voice.engine);
   speech_plan plan;
   if (input.ssml) {
     if (!text::is_valid_utf8(input.text)) return make_error(error_kind::invalid_request, "text is not valid UTF-8", "invalid_utf8", "text");
     // Markup may take some room beside the text: the document may be 4x --max-text bytes.
-    auto planned = plan_ssml(input.text, *voice, pool->info(), segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)});
+    auto planned = plan_ssml(input.text, voice, pool->info(), segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)});
     if (!planned) return planned.error();
     plan = std::move(*planned);
     // The text limit counts what the document says (before normalization), as for plain text.
@@ -200,17 +198,26 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_in
     if (auto ok = check_text(input.text); !ok) return ok.error();
     // Normalization runs after segmentation: a rewrite never crosses a sentence, and the
     // segmenter sees the abbreviations and numbers as written.
-    plan = plan_text(input.text, voice->normalize, segmenter_, pool->info().language_of(voice->voice));
+    plan = plan_text(input.text, voice.normalize, segmenter_, pool->info().language_of(voice.voice));
     if (plan.fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
   }
   plan.origin = input.origin;
+  return plan;
+}
+
+result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_input& input, const voice_options& requested) {
+  auto voice = resolve(requested);
+  if (!voice) return voice.error();
+  auto planned = plan(input, *voice);
+  if (!planned) return planned.error();
+  auto& pool = pools_.at(voice->engine);
   // Admission control: refuse at once what cannot be served, instead of slowing every stream.
   if (pool->streams_in_flight() >= config_.max_streams)
     return make_error(error_kind::overloaded,
                       "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
                           " streams, its limit; try again shortly",
                       "overloaded");
-  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(plan), input.timing, pool->info().rate_of(voice->voice),
+  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(*planned), input.timing, pool->info().rate_of(voice->voice),
                                                 config_.stream_buffer_bytes);
   pool->submit(stream);
   return stream;

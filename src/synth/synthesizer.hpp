@@ -47,7 +47,10 @@ public:
   result<voice_options> resolve(voice_options requested) const;
   // Empty, blank, over-long or non-UTF-8 text is refused here, for every route alike.
   result<void> check_text(std::string_view text) const;
-  // Validates, plans (SSML, segments, normalization) and queues one utterance.
+  // What an utterance will say, fragment by fragment (SSML, segments, normalization), without
+  // saying it; `voice` as resolve() gives it. Refuses what start_stream would refuse for its text.
+  result<speech_plan> plan(const speech_input& input, const voice_options& voice) const;
+  // Validates, plans and queues one utterance.
   result<std::shared_ptr<speech_stream>> start_stream(const speech_input& input, const voice_options& requested);
 
 private:

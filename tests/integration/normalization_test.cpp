@@ -75,3 +75,75 @@ TEST_F(Normalization, OnlyEnglishIsReadWithEnglishRules) {
   ASSERT_EQ(a.status, 200u);
   EXPECT_TRUE(a.body == b.body) << "xml:lang='de' keeps its date as written; the English one is read as words";
 }
+
+namespace {
+
+boost::json::object parse_object(const std::string& body) {
+  boost::json::value v = boost::json::parse(body);
+  return v.as_object();
+}
+
+std::string normalize_target(const std::string& text, const std::string& extra = {}) {
+  return "/normalize?text=" + rtts::client::url_encode(text) + (extra.empty() ? "" : "&" + extra);
+}
+
+} // namespace
+
+// /normalize shows the exact text each engine call receives, piece by piece with its span in
+// the text sent; speaking that text as written gives the same audio as the original request.
+TEST_F(Normalization, NormalizeShowsWhatEachEngineCallReceives) {
+  auto english = server->post("/normalize", R"({"input":"On 2026-11-29 we met Dr. Smith. Then we left.","voice":"en-us","offset_units":"utf16"})");
+  ASSERT_EQ(english.status, 200u) << english.body;
+  auto plan = parse_object(english.body);
+  EXPECT_EQ(plan.at("engine").as_string(), "espeak");
+  const auto fragments = plan.at("fragments").as_array();
+  ASSERT_EQ(fragments.size(), 2u);
+  const auto& first = fragments[0].as_object();
+  EXPECT_EQ(first.at("text").as_string(), "On November twenty-ninth, twenty twenty-six we met Doctor Smith.");
+  EXPECT_EQ(first.at("written").as_string(), "On 2026-11-29 we met Dr. Smith.");
+  EXPECT_EQ(first.at("language").as_string(), "en-us");
+  const auto pieces = first.at("pieces").as_array();
+  ASSERT_GE(pieces.size(), 4u);
+  EXPECT_EQ(pieces[1].at("text").as_string(), "November twenty-ninth, twenty twenty-six");
+  EXPECT_EQ(pieces[1].at("offset").as_int64(), 3);
+  EXPECT_EQ(pieces[1].at("length").as_int64(), 10);
+  EXPECT_TRUE(pieces[1].at("rewritten").as_bool());
+  EXPECT_EQ(fragments[1].at("offset").as_int64(), 32);
+
+  // The engine's text, spoken as written, is the same audio.
+  std::string said;
+  for (const auto& f : fragments) said += std::string(f.at("text").as_string()) + " ";
+  auto original = server->get(tts_target("On 2026-11-29 we met Dr. Smith. Then we left.", "voice=en-us"));
+  auto as_shown = server->get(tts_target(said, "voice=en-us&normalize=0"));
+  EXPECT_TRUE(original.body == as_shown.body) << "the text shown is what the engine reads";
+
+  // German: nothing rewritten, offsets in code points by default (ü and € are one each).
+  auto german = server->get(normalize_target("Dr. Müller zahlt 5,99 € am 2026-11-29.", "voice=de"));
+  ASSERT_EQ(german.status, 200u);
+  auto g = parse_object(german.body).at("fragments").as_array();
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].at("text").as_string(), "Dr. Müller zahlt 5,99 € am 2026-11-29.");
+  EXPECT_EQ(g[0].at("length").as_int64(), 38);
+
+  // SSML: each run in its language.
+  auto ssml = server->get(normalize_target("<speak>On 2026-11-29. <lang xml:lang='de'>Am 2026-11-29.</lang></speak>", "voice=en-us"));
+  ASSERT_EQ(ssml.status, 200u) << ssml.body;
+  auto s = parse_object(ssml.body).at("fragments").as_array();
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].at("text").as_string(), "On November twenty-ninth, twenty twenty-six.");
+  EXPECT_EQ(s[1].at("text").as_string(), "Am 2026-11-29.");
+  EXPECT_EQ(s[1].at("language").as_string(), "de");
+}
+
+TEST_F(Normalization, NormalizeRefusesWhatTtsRefuses) {
+  EXPECT_EQ(server->get("/normalize").status, 400u) << "no text";
+  EXPECT_EQ(server->get(normalize_target("Hello.", "voice=no-such-voice")).status, 404u);
+  EXPECT_EQ(server->get(normalize_target(std::string(120000, 'a'))).status, 413u);
+  auto bad_json = server->post("/normalize", "{not json");
+  EXPECT_EQ(bad_json.status, 400u);
+  EXPECT_NE(bad_json.body.find("\"error\""), std::string::npos);
+  EXPECT_EQ(server->post("/normalize", R"({"text":["a list"]})").status, 400u);
+  auto deleted = raw_exchange(server->endpoint(), "DELETE /normalize?text=a HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(deleted.find(" 405 "), std::string::npos) << deleted;
+  EXPECT_NE(deleted.find("Allow: GET, POST"), std::string::npos) << deleted;
+}
