@@ -47,9 +47,8 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
       f.map = located.map.then(run.map);
       f.written = piece;
       f.text = std::move(piece);
-      const text::language_rules* rules = normalize ? text::rules_for(f.language) : nullptr;
-      if (rules) {
-        auto n = text::normalize(f.text, *rules);
+      if (auto normalized = normalize ? text::normalize_in(f.text, f.language) : std::nullopt) {
+        auto& n = *normalized;
         text::source_map to_piece(std::move(n.spans));
         for (std::size_t i = 0; i < mark_in_piece.size(); ++i) mark_in_piece[i] = output_position(to_piece, n.text.size(), mark_in_piece[i]);
         f.map = to_piece.then(f.map);

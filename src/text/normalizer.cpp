@@ -1,5 +1,8 @@
 #include "text/normalizer.hpp"
 
+#include "text/icu_normalizer.hpp"
+#include "text/token_rewriter.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -10,7 +13,6 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
@@ -89,40 +91,6 @@ std::string number_words(const written_number& n, const language_rules& r) {
   std::string out = cardinal_words(to_number(n.integer), r);
   if (!n.fraction.empty()) out += " " + std::string(r.point) + " " + digit_words(n.fraction, r);
   return out;
-}
-
-// Punctuation around a token that is spoken as a pause, not as a word: it stays outside the
-// rewrite ("(2026-11-29)," -> "(November twenty-ninth, twenty twenty-six),").
-constexpr std::string_view leading_marks = "([{\"'“‘«";
-constexpr std::string_view trailing_marks = ")]}\"'”’»,;:!?";
-
-struct token_parts {
-  std::string_view lead, core, trail;
-};
-
-// Bytes of the UTF-8 sequence that starts with `lead`.
-std::size_t sequence_length(unsigned char lead) { return lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2; }
-
-// The length of the mark of `marks` that `s` starts (or ends) with, or 0.
-std::size_t mark_at(std::string_view s, std::string_view marks, bool at_end) {
-  for (std::size_t i = 0; i < marks.size();) {
-    std::size_t len = sequence_length(static_cast<unsigned char>(marks[i]));
-    auto mark = marks.substr(i, len);
-    if (at_end ? s.ends_with(mark) : s.starts_with(mark)) return len;
-    i += len;
-  }
-  return 0;
-}
-
-token_parts split_marks(std::string_view token) {
-  token_parts p{{}, token, {}};
-  while (auto n = mark_at(p.core, leading_marks, false)) p.core.remove_prefix(n);
-  p.lead = token.substr(0, token.size() - p.core.size());
-  std::size_t end = p.core.size();
-  while (auto n = mark_at(p.core.substr(0, end), trailing_marks, true)) end -= n;
-  p.trail = p.core.substr(end);
-  p.core = p.core.substr(0, end);
-  return p;
 }
 
 // --- the rules, each on a token's core; nullopt = not this kind of token ---
@@ -283,10 +251,6 @@ std::string_view am_pm(std::string_view word, const language_rules& r) {
   return {};
 }
 
-struct token {
-  std::size_t begin, end; // bytes of the input
-};
-
 } // namespace
 
 std::string cardinal_words(unsigned long long n, const language_rules& r) {
@@ -324,28 +288,9 @@ std::string year_words(unsigned n, const language_rules& r) {
 }
 
 normalized_text normalize(std::string_view input, const language_rules& r) {
-  std::vector<token> tokens;
-  for (std::size_t i = 0; i < input.size();) {
-    while (i < input.size() && is_space(input[i])) ++i;
-    std::size_t start = i;
-    while (i < input.size() && !is_space(input[i])) ++i;
-    if (i > start) tokens.push_back({start, i});
-  }
-
-  normalized_text out;
-  std::size_t copied_to = 0; // input bytes before this are in the output already
-  auto copy_until = [&](std::size_t end) {
-    if (end <= copied_to) return;
-    out.spans.push_back({out.text.size(), out.text.size() + (end - copied_to), copied_to, end, false});
-    out.text.append(input.substr(copied_to, end - copied_to));
-    copied_to = end;
-  };
-  auto rewrite = [&](std::size_t in_begin, std::size_t in_end, const std::string& spoken) {
-    copy_until(in_begin);
-    out.spans.push_back({out.text.size(), out.text.size() + spoken.size(), in_begin, in_end, true});
-    out.text += spoken;
-    copied_to = in_end;
-  };
+  const std::vector<token> tokens = tokens_of(input);
+  span_writer out(input);
+  auto rewrite = [&](std::size_t in_begin, std::size_t in_end, const std::string& spoken) { out.rewrite(in_begin, in_end, spoken); };
 
   for (std::size_t t = 0; t < tokens.size(); ++t) {
     std::string_view raw = input.substr(tokens[t].begin, tokens[t].end - tokens[t].begin);
@@ -405,8 +350,13 @@ normalized_text normalize(std::string_view input, const language_rules& r) {
     }
     rewrite(core_begin, core_end, *spoken);
   }
-  copy_until(input.size());
-  return out;
+  return out.finish();
+}
+
+std::optional<normalized_text> normalize_in(std::string_view input, std::string_view language) {
+  if (const auto* rules = rules_for(language)) return normalize(input, *rules);
+  if (const auto* icu = icu_language_for(language)) return normalize_with_icu(input, *icu);
+  return std::nullopt;
 }
 
 } // namespace rtts::text

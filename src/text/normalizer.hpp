@@ -9,6 +9,7 @@
 // timings can point at the text the client sent.
 #include "text/language_rules.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,11 @@ struct normalized_text {
 };
 
 normalized_text normalize(std::string_view input, const language_rules& rules = english_rules());
+
+// Normalized with the rules of `language` (BCP 47-ish): English by its table (rules_for), the
+// languages ICU spells by icu_normalizer.hpp; nullopt when rtts has no rules for it, and the
+// text goes to the engine as written.
+std::optional<normalized_text> normalize_in(std::string_view input, std::string_view language);
 
 // Building blocks, also used by SSML's say-as.
 std::string cardinal_words(unsigned long long n, const language_rules& rules = english_rules());

@@ -49,31 +49,36 @@ TEST_F(Normalization, OpenAiBodyAndStreamConfigCanSwitchItOff) {
   EXPECT_EQ(server->get(tts_target("x", "normalize=maybe")).status, 400u);
 }
 
-// A German voice reads German text: no English rules on the way (before, "2026-11-29" became
-// "November twenty-ninth, ..." in the middle of a German sentence). A language rtts has no rules
-// for reaches the engine as written, so the audio is the same with normalization on and off;
-// SSML's xml:lang picks the rules of each part.
-TEST_F(Normalization, OnlyEnglishIsReadWithEnglishRules) {
-  const std::string german = "Am 2026-11-29 zahlt Dr. Müller 5,99 € und 1.234 Euro.";
-  for (const char* voice : {"de", "fr-fr"}) {
-    SCOPED_TRACE(voice);
-    auto on = server->get(tts_target(german, std::string("voice=") + voice));
-    auto off = server->get(tts_target(german, std::string("voice=") + voice + "&normalize=0"));
-    ASSERT_EQ(on.status, 200u);
-    EXPECT_GT(on.body.size(), 44u + 22050u) << "over half a second of speech";
-    EXPECT_TRUE(on.body == off.body) << "the German text reaches the engine as written";
-  }
+// Each language is read with its own rules: a German voice hears German words for a German
+// date and number (before, "2026-11-29" became "November twenty-ninth, ..." in the middle of a
+// German sentence); a language rtts has no rules for reaches the engine as written, so its audio
+// is the same with normalization on and off; SSML's xml:lang picks the rules of each part.
+TEST_F(Normalization, EachLanguageIsReadWithItsOwnRules) {
+  const std::string german = "Am 2026-11-29 zahlt er 1.234 Euro.";
+  auto on = server->get(tts_target(german, "voice=de"));
+  auto words = server->get(tts_target("Am neunundzwanzigsten November zweitausendsechsundzwanzig zahlt er eintausendzweihundertvierunddreißig Euro.",
+                                      "voice=de&normalize=0"));
+  ASSERT_EQ(on.status, 200u);
+  EXPECT_GT(on.body.size(), 44u + 22050u) << "over half a second of speech";
+  EXPECT_TRUE(on.body == words.body) << "the German date and number are read as German words";
+
+  const std::string swedish = "Den 2026-11-29 betalar han 1.234 kronor.";
+  auto sv_on = server->get(tts_target(swedish, "voice=sv"));
+  auto sv_off = server->get(tts_target(swedish, "voice=sv&normalize=0"));
+  ASSERT_EQ(sv_on.status, 200u);
+  EXPECT_TRUE(sv_on.body == sv_off.body) << "Swedish has no rules: the text reaches the engine as written";
+
   auto english = server->get(tts_target("On 2026-11-29 we met.", "voice=en-us"));
   auto english_raw = server->get(tts_target("On 2026-11-29 we met.", "voice=en-us&normalize=0"));
   EXPECT_TRUE(english.body != english_raw.body) << "English is still normalized";
 
-  // One document, two languages: the English sentence normalized, the German one as written.
-  const std::string mixed = "<speak>On 2026-11-29 we met. <lang xml:lang='de'>Am 2026-11-29 zahlt er.</lang></speak>";
-  const std::string mixed_words = "<speak>On November twenty-ninth, twenty twenty-six we met. <lang xml:lang='de'>Am 2026-11-29 zahlt er.</lang></speak>";
+  // One document, two languages: the English sentence normalized, the Swedish one as written.
+  const std::string mixed = "<speak>On 2026-11-29 we met. <lang xml:lang='sv'>Den 2026-11-29 betalar han.</lang></speak>";
+  const std::string mixed_words = "<speak>On November twenty-ninth, twenty twenty-six we met. <lang xml:lang='sv'>Den 2026-11-29 betalar han.</lang></speak>";
   auto a = server->get(tts_target(mixed, "ssml=1&voice=en-us"));
   auto b = server->get(tts_target(mixed_words, "ssml=1&voice=en-us&normalize=0"));
   ASSERT_EQ(a.status, 200u);
-  EXPECT_TRUE(a.body == b.body) << "xml:lang='de' keeps its date as written; the English one is read as words";
+  EXPECT_TRUE(a.body == b.body) << "xml:lang='sv' keeps its date as written; the English one is read as words";
 }
 
 namespace {
@@ -117,13 +122,18 @@ TEST_F(Normalization, NormalizeShowsWhatEachEngineCallReceives) {
   auto as_shown = server->get(tts_target(said, "voice=en-us&normalize=0"));
   EXPECT_TRUE(original.body == as_shown.body) << "the text shown is what the engine reads";
 
-  // German: nothing rewritten, offsets in code points by default (ü and € are one each).
+  // German with German rules; offsets in code points by default (ü and € are one each).
   auto german = server->get(normalize_target("Dr. Müller zahlt 5,99 € am 2026-11-29.", "voice=de"));
   ASSERT_EQ(german.status, 200u);
   auto g = parse_object(german.body).at("fragments").as_array();
   ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0].at("text").as_string(), "Dr. Müller zahlt 5,99 € am 2026-11-29.");
+  EXPECT_EQ(g[0].at("text").as_string(), "Dr. Müller zahlt fünf Komma neun neun € am neunundzwanzigsten November zweitausendsechsundzwanzig.");
+  EXPECT_EQ(g[0].at("language").as_string(), "de");
   EXPECT_EQ(g[0].at("length").as_int64(), 38);
+  const auto german_pieces = g[0].at("pieces").as_array();
+  ASSERT_EQ(german_pieces.size(), 5u);
+  EXPECT_EQ(german_pieces[1].at("offset").as_int64(), 17) << "5,99 starts at code point 17";
+  EXPECT_EQ(german_pieces[1].at("length").as_int64(), 4);
 
   // SSML: each run in its language.
   auto ssml = server->get(normalize_target("<speak>On 2026-11-29. <lang xml:lang='de'>Am 2026-11-29.</lang></speak>", "voice=en-us"));
@@ -131,7 +141,7 @@ TEST_F(Normalization, NormalizeShowsWhatEachEngineCallReceives) {
   auto s = parse_object(ssml.body).at("fragments").as_array();
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s[0].at("text").as_string(), "On November twenty-ninth, twenty twenty-six.");
-  EXPECT_EQ(s[1].at("text").as_string(), "Am 2026-11-29.");
+  EXPECT_EQ(s[1].at("text").as_string(), "Am neunundzwanzigsten November zweitausendsechsundzwanzig.");
   EXPECT_EQ(s[1].at("language").as_string(), "de");
 }
 

@@ -1,0 +1,82 @@
+// Numbers, percentages and dates read in German, French, Spanish, Italian, Dutch, Portuguese,
+// Polish and Russian. The words are ICU's (CLDR's rule-based number formats and long date
+// patterns); what these tests check is rtts's part, each choice with its source:
+// - which separators make a number: Duden, "Zahlen und Ziffern" (German: 1.234,5 and, per
+//   DIN 5008, 1 234,5); Office québécois de la langue française, Banque de dépannage
+//   linguistique, "Séparateur des milliers" (French: spaces, never a dot); RAE, Ortografía
+//   2010 §4.2.4.2 (Spanish: a dot is still common, a space recommended); Accademia della Crusca,
+//   "Il punto o la virgola nei numeri" (Italian); Taalunie, taaladvies.net "Punt of komma in
+//   getallen" (Dutch); Rada Języka Polskiego, "Zapis liczb" (Polish: spaces); GOST 8.417 and
+//   Rosenthal's Spravochnik, "Napisanie chislitel'nykh" (Russian: spaces, a decimal comma);
+// - how the day of a date is read: Duden Grammatik §517 (German: the ordinal, declined, "am
+//   neunundzwanzigsten"); Académie française, Dire, ne pas dire "Le premier mai" (French:
+//   cardinals, "premier" for the 1st); Accademia della Crusca "Il primo maggio" (Italian, the
+//   same); RAE, Diccionario panhispánico de dudas, "fecha" (Spanish: "primero" or "uno" for the
+//   1st; rtts says "primero"); Taalunie "1 november" (Dutch: "één november" or "de eerste",
+//   rtts says "eerste", never the article-like "een"); Rosenthal §"Chtenie dat" (Russian: the
+//   neuter ordinal, the month and the year in the genitive, "... года").
+// ICU has no Polish ordinals, so Polish dates are left to the engine.
+#include "text/icu_normalizer.hpp"
+#include "text/normalizer.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace rtts::text;
+
+namespace {
+
+std::string in(std::string_view language, std::string_view text) {
+  auto n = normalize_in(text, language);
+  EXPECT_TRUE(n) << language;
+  return n ? n->text : std::string();
+}
+
+} // namespace
+
+TEST(IcuNormalizer, GermanNumbersDatesAndPercentages) {
+  EXPECT_EQ(in("de", "Am 2026-11-29 zahlt er 1.234 Euro."), "Am neunundzwanzigsten November zweitausendsechsundzwanzig zahlt er eintausendzweihundertvierunddreißig Euro.");
+  EXPECT_EQ(in("de-de", "Der 2026-11-29 ist ein Sonntag."), "Der neunundzwanzigste November zweitausendsechsundzwanzig ist ein Sonntag.");
+  EXPECT_EQ(in("de", "Stand: 2026-11-01"), "Stand: erster November zweitausendsechsundzwanzig");
+  EXPECT_EQ(in("de", "Es sind 5,5% oder 1 234,5 Stück."), "Es sind fünf Komma fünf Prozent oder eintausendzweihundertvierunddreißig Komma fünf Stück.");
+  EXPECT_EQ(in("de", "Minus -3,5 Grad"), "Minus minus drei Komma fünf Grad");
+  // Plain integers and what is not a number stay for the engine.
+  EXPECT_EQ(in("de", "Er hat 3 Kinder und 3.14 ist kein deutsches Zahlformat, 12.34.56 auch nicht."),
+            "Er hat 3 Kinder und 3.14 ist kein deutsches Zahlformat, 12.34.56 auch nicht.");
+  EXPECT_EQ(in("de", "Am 2026-02-30 nicht."), "Am 2026-02-30 nicht.") << "not a date";
+}
+
+TEST(IcuNormalizer, FrenchSpanishItalianDutchPortuguese) {
+  EXPECT_EQ(in("fr-fr", "Le 2026-11-01, 12 345 678 personnes, 50%."), "Le premier novembre deux mille vingt-six, douze millions trois cent quarante-cinq mille six cent soixante-dix-huit personnes, cinquante pour cent.");
+  EXPECT_EQ(in("fr", "1.234 n'est pas un nombre français"), "1.234 n'est pas un nombre français");
+  EXPECT_EQ(in("es", "El 2026-11-29 pagó 1.234,5 euros."), "El veintinueve de noviembre de dos mil veintiséis pagó mil doscientos treinta y cuatro coma cinco euros.");
+  EXPECT_EQ(in("es-419", "El 2026-11-01."), "El primero de noviembre de dos mil veintiséis.");
+  EXPECT_EQ(in("it", "Il 2026-11-01 e il 2026-11-29: 2,5%"), "Il primo novembre duemilaventisei e il ventinove novembre duemilaventisei: due virgola cinque per cento");
+  EXPECT_EQ(in("nl", "Op 2026-11-01 en 2026-11-29 kostte het 1.234,50."), "Op eerste november tweeduizendzesentwintig en negenentwintig november tweeduizendzesentwintig kostte het duizendtweehonderdvierendertig komma vijf.");
+  EXPECT_EQ(in("pt-br", "Em 2026-11-01 e 2026-11-29, 10%."), "Em primeiro de novembro de dois mil e vinte e seis e vinte e nove de novembro de dois mil e vinte e seis, dez por cento.");
+}
+
+TEST(IcuNormalizer, PolishAndRussian) {
+  EXPECT_EQ(in("pl", "Dnia 2026-11-29 zapłacił 1 234,5 zł, 50%."), "Dnia 2026-11-29 zapłacił tysiąc dwieście trzydzieści cztery przecinek pięć zł, pięćdziesiąt procent.");
+  EXPECT_EQ(in("ru", "Это было 2026-11-29, стоило 1 234,5 рубля."), "Это было двадцать девятое ноября две тысячи двадцать шестого года, стоило одна тысяча двести тридцать четыре целых пять десятых рубля.");
+  EXPECT_EQ(in("ru", "Рост 50%."), "Рост 50%.") << "Russian declines 'percent' by the number: left to the engine";
+}
+
+TEST(IcuNormalizer, EveryRewriteMapsBackToWhatWasWritten) {
+  std::string text = "Am 2026-11-29 (1 500%) zahlt er 1.234,5.";
+  auto n = normalize_in(text, "de");
+  ASSERT_TRUE(n);
+  std::vector<std::string> rewritten;
+  for (const auto& s : n->spans) {
+    if (s.rewritten) rewritten.push_back(text.substr(s.in_begin, s.in_end - s.in_begin));
+    EXPECT_LE(s.in_end, text.size());
+  }
+  EXPECT_EQ(rewritten, (std::vector<std::string>{"2026-11-29", "1 500%", "1.234,5"}));
+  EXPECT_EQ(n->spans.back().out_end, n->text.size());
+}
+
+TEST(IcuNormalizer, LanguagesWithoutRulesAreLeftAlone) {
+  EXPECT_FALSE(normalize_in("Am 2026-11-29.", "sv"));
+  EXPECT_FALSE(normalize_in("Am 2026-11-29.", "cmn"));
+  EXPECT_EQ(icu_language_for("DE_at") , icu_language_for("de"));
+  EXPECT_TRUE(normalize_in("On 2026-11-29.", "en-us"));
+}
