@@ -1,9 +1,11 @@
 #include "ssml/say_as.hpp"
 
+#include "text/icu_normalizer.hpp"
 #include "text/language_rules.hpp"
 #include "text/normalizer.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -81,31 +83,42 @@ std::string ordinal(std::string_view text) {
   return text::ordinal_words(n);
 }
 
+struct date_parts {
+  unsigned y = 0, m = 0, d = 0;
+};
+
 // Dates in any order the format names, digits separated by - / . or space.
-std::string date(std::string_view text, std::string_view format) {
+std::optional<date_parts> parse_date(std::string_view text, std::string_view format) {
   std::vector<std::string> parts;
   std::string current;
   for (char c : trim(text)) {
     if (is_digit(c)) current += c;
     else if (c == '-' || c == '/' || c == '.' || is_space(c)) {
       if (!current.empty()) parts.push_back(std::exchange(current, {}));
-    } else return std::string(text);
+    } else return std::nullopt;
   }
   if (!current.empty()) parts.push_back(current);
   std::string order(format);
   if (order.empty()) order = parts.size() == 3 ? (parts[0].size() == 4 ? "ymd" : "mdy") : parts.size() == 2 ? "md" : "y";
-  if (order.size() != parts.size() || parts.empty()) return std::string(text);
-  unsigned y = 0, m = 0, d = 0;
+  if (order.size() != parts.size() || parts.empty()) return std::nullopt;
+  date_parts p;
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (parts[i].size() > 4) return std::string(text);
+    if (parts[i].size() > 4) return std::nullopt;
     unsigned v = static_cast<unsigned>(std::stoul(parts[i]));
-    if (order[i] == 'y') y = v;
-    else if (order[i] == 'm') m = v;
-    else if (order[i] == 'd') d = v;
-    else return std::string(text);
+    if (order[i] == 'y') p.y = v;
+    else if (order[i] == 'm') p.m = v;
+    else if (order[i] == 'd') p.d = v;
+    else return std::nullopt;
   }
+  if ((p.m && (p.m < 1 || p.m > 12)) || p.d > 31 || (order.find('m') != std::string::npos && p.m == 0)) return std::nullopt;
+  return p;
+}
+
+std::string date(std::string_view text, std::string_view format) {
+  auto parsed = parse_date(text, format);
+  if (!parsed) return std::string(text);
+  const auto [y, m, d] = *parsed;
   const auto& r = text::english_rules();
-  if ((m && (m < 1 || m > 12)) || d > 31 || (order.find('m') != std::string::npos && m == 0)) return std::string(text);
   std::string out;
   if (m) add(out, r.months[m - 1]);
   if (d) add(out, text::ordinal_words(d));
@@ -136,10 +149,62 @@ std::string telephone(std::string_view text) {
   return out.empty() ? std::string(text) : out;
 }
 
+// say-as in a language ICU spells: the same kinds, with ICU's words; what ICU has no words for
+// (Polish ordinals and dates, times) is left as written.
+std::string icu_say_as(std::string_view text, std::string_view interpret_as, std::string_view format, const text::icu_language& l) {
+  auto digit_word = [&](char c) { return text::icu_cardinal(l, c - '0').value_or(std::string(1, c)); };
+  std::string out;
+  if (interpret_as == "characters" || interpret_as == "spell-out" || interpret_as == "letters" || interpret_as == "verbatim") {
+    for (std::size_t i = 0; i < text.size();) {
+      std::size_t n = 1;
+      while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
+      if (is_digit(text[i])) add(out, digit_word(text[i]));
+      else if (!is_space(text[i])) add(out, text.substr(i, n));
+      i += n;
+    }
+  } else if (interpret_as == "digits") {
+    for (char c : text)
+      if (is_digit(c)) add(out, digit_word(c));
+  } else if (interpret_as == "cardinal" || interpret_as == "number") {
+    std::string s = trim(text);
+    std::optional<double> n = text::icu_written_number(l, s);
+    unsigned long long whole = 0;
+    bool negative = false;
+    if (!n && whole_number(s, whole, negative)) n = negative ? -static_cast<double>(whole) : static_cast<double>(whole);
+    if (n) out = text::icu_cardinal(l, *n).value_or("");
+  } else if (interpret_as == "ordinal") {
+    // "3.", "3e", "3º", "3-й": the digits, whatever marks the ordinal after them.
+    std::string s = trim(text);
+    std::size_t digits = 0;
+    while (digits < s.size() && is_digit(s[digits])) ++digits;
+    if (digits > 0 && digits <= 15) out = text::icu_ordinal(l, std::stoll(s.substr(0, digits))).value_or("");
+  } else if (interpret_as == "date") {
+    if (auto p = parse_date(text, format); p && p->y && p->m && p->d)
+      out = text::icu_date(l, static_cast<int>(p->y), static_cast<int>(p->m), static_cast<int>(p->d)).value_or("");
+  } else if (interpret_as == "telephone") {
+    bool in_group = false;
+    for (char c : text) {
+      if (is_digit(c)) {
+        add(out, digit_word(c));
+        in_group = true;
+      } else if (c == '+' && out.empty()) {
+        add(out, text::icu_plus(l));
+      } else if (in_group) {
+        out += ',';
+        in_group = false;
+      }
+    }
+    while (!out.empty() && out.back() == ',') out.pop_back();
+  }
+  return out.empty() ? std::string(text) : out;
+}
+
 } // namespace
 
 std::string say_as(std::string_view text, std::string_view interpret_as, std::string_view format, std::string_view language) {
   const text::language_rules* rules = text::rules_for(language);
+  if (!rules)
+    if (const auto* icu = text::icu_language_for(language)) return icu_say_as(text, interpret_as, format, *icu);
   std::string out;
   if (interpret_as == "characters" || interpret_as == "spell-out" || interpret_as == "letters" || interpret_as == "verbatim")
     out = characters(text, rules);

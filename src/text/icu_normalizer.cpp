@@ -33,6 +33,8 @@ struct icu_language {
   std::vector<std::pair<std::string_view, std::string_view>> day_rule_after;
   std::string_view year_abbreviation, year_word; // Russian writes "2026 г.", says "года"
   std::string_view percent;                      // "" = percentages are left as written
+  std::string_view ordinal_rule;                 // say-as ordinal ("" = left as written)
+  std::string_view plus;                         // say-as telephone: a leading '+'
 };
 
 namespace {
@@ -42,14 +44,14 @@ const icu_language languages[] = {
      {{"am", "%spellout-ordinal-n"}, {"vom", "%spellout-ordinal-n"}, {"zum", "%spellout-ordinal-n"}, {"bis", "%spellout-ordinal-n"},
       {"seit", "%spellout-ordinal-n"}, {"ab", "%spellout-ordinal-n"}, {"den", "%spellout-ordinal-n"}, {"dem", "%spellout-ordinal-n"},
       {"der", "%spellout-ordinal"}, {"die", "%spellout-ordinal"}, {"das", "%spellout-ordinal"}},
-     "", "", "Prozent"},
-    {"fr", false, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "pour cent"},
-    {"es", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por ciento"},
-    {"it", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "per cento"},
-    {"nl", true, "%spellout-cardinal", "%spellout-ordinal", {}, "", "", "procent"},
-    {"pt", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por cento"},
-    {"pl", false, "", "", {}, "", "", "procent"},
-    {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", ""},
+     "", "", "Prozent", "%spellout-ordinal", "plus"},
+    {"fr", false, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "pour cent", "%spellout-ordinal-masculine", "plus"},
+    {"es", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por ciento", "%spellout-ordinal-masculine", "más"},
+    {"it", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "per cento", "%spellout-ordinal-masculine", "più"},
+    {"nl", true, "%spellout-cardinal", "%spellout-ordinal", {}, "", "", "procent", "%spellout-ordinal", "plus"},
+    {"pt", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por cento", "%spellout-ordinal-masculine", "mais"},
+    {"pl", false, "", "", {}, "", "", "procent", "", "plus"},
+    {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "", "%spellout-ordinal-masculine", "плюс"},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -131,13 +133,9 @@ std::optional<double> written_number(std::string_view s, const icu_language& l) 
   return negative ? -n : n;
 }
 
-// "2026-11-29" in the language's long date, every number spelled.
-std::optional<std::string> iso_date(std::string_view s, const icu_language& l, std::string_view before) {
-  if (l.day_rule.empty() || s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (!is_digit(s[i])) return std::nullopt;
-  int year = std::stoi(std::string(s.substr(0, 4))), month = std::stoi(std::string(s.substr(5, 2))), day = std::stoi(std::string(s.substr(8, 2)));
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+// A date in the language's long form, every number spelled; `before` is the word before it.
+std::optional<std::string> long_date(const icu_language& l, int year, int month, int day, std::string_view before) {
+  if (l.day_rule.empty() || month < 1 || month > 12 || day < 1 || day > 31 || year < 1 || year > 9999) return std::nullopt;
   auto& f = formatters_for(l);
   if (!f.long_date) return std::nullopt;
   UErrorCode status = U_ZERO_ERROR;
@@ -175,6 +173,15 @@ std::optional<std::string> iso_date(std::string_view s, const icu_language& l, s
   return out;
 }
 
+// "2026-11-29" as a long date.
+std::optional<std::string> iso_date(std::string_view s, const icu_language& l, std::string_view before) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (!is_digit(s[i])) return std::nullopt;
+  return long_date(l, std::stoi(std::string(s.substr(0, 4))), std::stoi(std::string(s.substr(5, 2))), std::stoi(std::string(s.substr(8, 2))),
+                   before);
+}
+
 std::optional<std::string> percentage(std::string_view s, const icu_language& l) {
   if (l.percent.empty() || s.size() < 2 || s.back() != '%') return std::nullopt;
   s.remove_suffix(1);
@@ -196,6 +203,19 @@ std::string lower_ascii(std::string_view s) {
 }
 
 } // namespace
+
+std::optional<std::string> icu_cardinal(const icu_language& l, double n) { return spell(l, n, "%spellout-numbering"); }
+
+std::optional<std::string> icu_ordinal(const icu_language& l, long long n) {
+  if (l.ordinal_rule.empty() || n < 0) return std::nullopt;
+  return spell(l, static_cast<double>(n), l.ordinal_rule);
+}
+
+std::optional<std::string> icu_date(const icu_language& l, int year, int month, int day) { return long_date(l, year, month, day, ""); }
+
+std::optional<double> icu_written_number(const icu_language& l, std::string_view text) { return written_number(text, l); }
+
+std::string_view icu_plus(const icu_language& l) { return l.plus; }
 
 const icu_language* icu_language_for(std::string_view language) {
   const auto primary = lower_ascii(language.substr(0, language.find_first_of("-_")));

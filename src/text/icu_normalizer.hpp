@@ -7,6 +7,8 @@
 // the engine, which reads them in its own language.
 #include "text/normalizer.hpp"
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace rtts::text {
@@ -18,5 +20,14 @@ struct icu_language;
 const icu_language* icu_language_for(std::string_view language);
 
 normalized_text normalize_with_icu(std::string_view input, const icu_language& language);
+
+// Building blocks for SSML's say-as in these languages; nullopt where the language has no such
+// words in ICU (Polish ordinals and dates).
+std::optional<std::string> icu_cardinal(const icu_language& language, double n);
+std::optional<std::string> icu_ordinal(const icu_language& language, long long n);
+std::optional<std::string> icu_date(const icu_language& language, int year, int month, int day);
+// A number as the language writes it (1.234,5), or nullopt for plain digits and non-numbers.
+std::optional<double> icu_written_number(const icu_language& language, std::string_view text);
+std::string_view icu_plus(const icu_language& language); // "plus", "más", "più", ...
 
 } // namespace rtts::text

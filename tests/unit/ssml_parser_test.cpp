@@ -108,24 +108,40 @@ TEST(Ssml, SayAsReadsEachKind) {
   EXPECT_EQ(ssml::say_as("hello", "unknown-kind", ""), "hello");
 }
 
-// say-as reads with the rules of the language the text is in: English words only for English;
-// a language without rules keeps its numbers for the engine, and characters are spaced out.
+// say-as reads with the rules of the language the text is in: English by rtts's table, the ICU
+// languages with ICU's words (conventions cited in icu_normalizer_test.cpp), any other language
+// as written, with characters spaced out.
 TEST(Ssml, SayAsFollowsTheLanguage) {
-  EXPECT_EQ(ssml::say_as("AB1", "characters", "", "de"), "A B 1");
-  EXPECT_EQ(ssml::say_as("2026", "cardinal", "", "de-de"), "2026");
-  EXPECT_EQ(ssml::say_as("29.11.2026", "date", "dmy", "fr"), "29.11.2026");
+  EXPECT_EQ(ssml::say_as("AB1", "characters", "", "sv"), "A B 1");
+  EXPECT_EQ(ssml::say_as("2026", "cardinal", "", "sv"), "2026");
   EXPECT_EQ(ssml::say_as("2026", "cardinal", "", "en-gb"), "two thousand twenty-six");
 
-  const std::string doc = R"(<speak><say-as interpret-as="cardinal">42</say-as> <lang xml:lang="de"><say-as interpret-as="cardinal">42</say-as></lang></speak>)";
+  EXPECT_EQ(ssml::say_as("AB1", "characters", "", "de"), "A B eins");
+  EXPECT_EQ(ssml::say_as("1.234,5", "cardinal", "", "de"), "eintausendzweihundertvierunddreißig Komma fünf");
+  EXPECT_EQ(ssml::say_as("2026", "cardinal", "", "de-de"), "zweitausendsechsundzwanzig");
+  EXPECT_EQ(ssml::say_as("3.", "ordinal", "", "de"), "dritte");
+  EXPECT_EQ(ssml::say_as("29.11.2026", "date", "dmy", "de"), "neunundzwanzigster November zweitausendsechsundzwanzig");
+  EXPECT_EQ(ssml::say_as("3e", "ordinal", "", "fr"), "troisième");
+  EXPECT_EQ(ssml::say_as("29/11/2026", "date", "dmy", "fr"), "vingt-neuf novembre deux mille vingt-six");
+  EXPECT_EQ(ssml::say_as("3º", "ordinal", "", "es"), "tercero");
+  EXPECT_EQ(ssml::say_as("+34 91", "telephone", "", "es"), "más tres cuatro, nueve uno");
+  EXPECT_EQ(ssml::say_as("3°", "ordinal", "", "it"), "terzo");
+  EXPECT_EQ(ssml::say_as("3e", "ordinal", "", "nl"), "derde");
+  EXPECT_EQ(ssml::say_as("042", "digits", "", "pt"), "zero quatro dois");
+  EXPECT_EQ(ssml::say_as("3-й", "ordinal", "", "ru"), "третий");
+  EXPECT_EQ(ssml::say_as("3.", "ordinal", "", "pl"), "3.") << "ICU has no Polish ordinals";
+  EXPECT_EQ(ssml::say_as("11/2026", "date", "my", "de"), "11/2026") << "a date without its day is left as written";
+
+  const std::string doc = R"(<speak><say-as interpret-as="cardinal">42</say-as> <lang xml:lang="sv"><say-as interpret-as="cardinal">42</say-as></lang> <lang xml:lang="de"><say-as interpret-as="cardinal">42</say-as></lang></speak>)";
   auto english = ssml::parse(doc, {}, "en-us");
   ASSERT_TRUE(english);
   std::string said;
   for (const auto& r : *english) said += r.text + "|";
-  EXPECT_EQ(said, "forty-two |42|");
+  EXPECT_EQ(said, "forty-two |42| |zweiundvierzig|");
   // A German voice: the document is German where no xml:lang says otherwise.
   auto german = ssml::parse(R"(<speak><say-as interpret-as="cardinal">42</say-as></speak>)", {}, "de");
   ASSERT_TRUE(german);
-  EXPECT_EQ((*german)[0].text, "42");
+  EXPECT_EQ((*german)[0].text, "zweiundvierzig");
 }
 
 TEST(Ssml, PhonemeIsSpokenAsItsText) {
