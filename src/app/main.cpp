@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
   serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');
+  serve->add_option("--lexicon", config.lexicons, "W3C PLS file whose <alias> entries respell words of its xml:lang before synthesis (repeatable; reread on SIGHUP)")->envname("RTTS_LEXICONS")->delimiter(':')->check(CLI::ExistingFile);
   serve->add_option("--allowed-host", config.allowed_hosts, "Also serve requests whose Host is this name (repeatable; '*' = any). Loopback names and IP addresses always are")->envname("RTTS_ALLOWED_HOSTS")->delimiter(',');
   serve->add_flag("--allow-no-auth", config.allow_no_auth, "Listen on a non-loopback address without an API key (anyone who reaches it may use it)")->envname("RTTS_ALLOW_NO_AUTH");
   serve->add_option("--openai-voice", openai_voices, "Map an OpenAI voice name: NAME=engine:voice (repeatable)");

@@ -154,6 +154,17 @@ int serve(const server_config& config) {
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
+  // SIGHUP: read the --lexicon files again (all or none; the set in use stays on a failure).
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void(boost::system::error_code, int)> on_hangup = [&](boost::system::error_code error, int) {
+    if (error) return;
+    if (auto loaded = synth.load_lexicons(); loaded)
+      std::fprintf(stderr, "rtts: lexicons reloaded (%zu files, %zu entries)\n", config.lexicons.size(), *loaded);
+    else
+      std::fprintf(stderr, "rtts: lexicons not reloaded, the previous ones stay: %s\n", loaded.error().message.c_str());
+    hangup.async_wait(on_hangup);
+  };
+  hangup.async_wait(on_hangup);
   asio::co_spawn(io, start_up(&state, t0), asio::detached);
   io.run();
   compute.join();

@@ -43,6 +43,7 @@ struct server_config {
   bool allow_no_auth = false;               // serve a non-loopback address without API keys
   std::string wyoming;                      // "HOST:PORT" of the Wyoming listener; empty = off
   std::string marytts;                      // "HOST:PORT" of the MaryTTS listener; empty = off
+  std::vector<std::string> lexicons;        // W3C PLS files whose aliases respell words (reread on SIGHUP)
   // OpenAI voice names -> "engine:voice" (or a voice of the default engine). Defaults map the
   // OpenAI names onto eSpeak NG's English accents; --openai-voice NAME=engine:voice adds or
   // replaces entries.

@@ -18,7 +18,7 @@ std::size_t output_position(const text::source_map& map, std::size_t output_size
 } // namespace
 
 speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::string> source, bool normalize,
-                      const text::segmenter_policy& policy) {
+                      const text::segmenter_policy& policy, const ssml::lexicon_set* lexicons) {
   speech_plan plan;
   plan.source = std::move(source);
   double pause = 0;                 // pauses and marks waiting for the next fragment
@@ -47,13 +47,17 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
       f.map = located.map.then(run.map);
       f.written = piece;
       f.text = std::move(piece);
-      if (auto normalized = normalize ? text::normalize_in(f.text, f.language) : std::nullopt) {
-        auto& n = *normalized;
+      // A rewrite of the fragment's text: its map goes in front, marks move with their words.
+      auto rewritten = [&](text::normalized_text n) {
         text::source_map to_piece(std::move(n.spans));
         for (std::size_t i = 0; i < mark_in_piece.size(); ++i) mark_in_piece[i] = output_position(to_piece, n.text.size(), mark_in_piece[i]);
         f.map = to_piece.then(f.map);
         f.text = std::move(n.text);
-      }
+      };
+      // The operator's lexicons first (an alias may hold numbers the normalizer then reads).
+      if (normalize && lexicons)
+        if (auto respelled = ssml::apply_lexicons(f.text, f.language, *lexicons)) rewritten(std::move(*respelled));
+      if (auto normalized = normalize ? text::normalize_in(f.text, f.language) : std::nullopt) rewritten(std::move(*normalized));
       for (std::size_t i = 0; i < mark_in_piece.size(); ++i) f.marks[f.marks.size() - mark_in_piece.size() + i].at = mark_in_piece[i];
       plan.fragments.push_back(std::move(f));
     }
@@ -73,12 +77,13 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
   return plan;
 }
 
-speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy, std::string_view language) {
+speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy, std::string_view language,
+                      const ssml::lexicon_set* lexicons) {
   auto source = std::make_shared<const std::string>(text);
   std::vector<text_run> runs;
   runs.push_back({std::string(text), text::source_map::identity(text.size()), {}});
   runs.back().settings.language = std::string(language);
-  return plan_runs(std::move(runs), std::move(source), normalize, policy);
+  return plan_runs(std::move(runs), std::move(source), normalize, policy, lexicons);
 }
 
 } // namespace rtts::synth

@@ -3,6 +3,7 @@
 // each engine call reads, with the settings SSML gave it (voice, rate, pitch, volume, pauses,
 // marks), and where every byte of it came from in the text the client sent.
 #include "core/error.hpp"
+#include "ssml/pronunciation_lexicon.hpp"
 #include "text/segmenter.hpp"
 #include "text/source_map.hpp"
 
@@ -55,10 +56,12 @@ struct text_run {
 // Splits runs into fragments (sentences, cut when long), normalizes them if asked (with the
 // rules of each run's language; a language without rules is left as written), and keeps every
 // fragment's map back to the source. Runs with nothing to say keep their pauses and marks.
+// With normalization on, the lexicons' aliases for each fragment's language come first.
 speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::string> source, bool normalize,
-                      const text::segmenter_policy& policy);
+                      const text::segmenter_policy& policy, const ssml::lexicon_set* lexicons = nullptr);
 
 // Plain text: one run over all of it, in `language` (the voice's).
-speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy, std::string_view language);
+speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy, std::string_view language,
+                      const ssml::lexicon_set* lexicons = nullptr);
 
 } // namespace rtts::synth

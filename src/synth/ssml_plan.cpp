@@ -60,7 +60,7 @@ result<std::string> voice_for(const ssml::run& run, const voice_options& request
 } // namespace
 
 result<speech_plan> plan_ssml(std::string_view document, const voice_options& voice, const worker::worker_hello& info,
-                              const text::segmenter_policy& policy, const ssml::limits& limits) {
+                              const text::segmenter_policy& policy, const ssml::limits& limits, const ssml::lexicon_set* lexicons) {
   auto runs = ssml::parse(document, limits, info.language_of(voice.voice));
   if (!runs) return runs.error();
   std::vector<text_run> planned;
@@ -79,7 +79,7 @@ result<speech_plan> plan_ssml(std::string_view document, const voice_options& vo
     for (auto& m : r.marks) t.settings.marks.push_back({std::move(m.name), m.at, m.source_offset, false});
     planned.push_back(std::move(t));
   }
-  return plan_runs(std::move(planned), std::make_shared<const std::string>(document), voice.normalize, policy);
+  return plan_runs(std::move(planned), std::make_shared<const std::string>(document), voice.normalize, policy, lexicons);
 }
 
 } // namespace rtts::synth

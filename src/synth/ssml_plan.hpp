@@ -12,6 +12,6 @@ namespace rtts::synth {
 // within the engine (a voice of another rate is resampled to the stream's); a language without
 // a voice keeps the current one.
 result<speech_plan> plan_ssml(std::string_view document, const voice_options& voice, const worker::worker_hello& info,
-                              const text::segmenter_policy& policy, const ssml::limits& limits);
+                              const text::segmenter_policy& policy, const ssml::limits& limits, const ssml::lexicon_set* lexicons = nullptr);
 
 } // namespace rtts::synth

@@ -26,7 +26,17 @@ std::string join(const std::vector<std::string>& names) {
 synthesizer::synthesizer(asio::any_io_executor ex, const server_config& config, std::string executable)
     : ex_(std::move(ex)), config_(config), executable_(std::move(executable)), default_engine_(config.engine) {}
 
+result<std::size_t> synthesizer::load_lexicons() {
+  auto read = ssml::read_lexicons(config_.lexicons);
+  if (!read) return read.error();
+  lexicons_ = std::move(*read);
+  std::size_t entries = 0;
+  for (const auto& l : *lexicons_) entries += l.alias.size();
+  return entries;
+}
+
 asio::awaitable<result<void>> synthesizer::start() {
+  if (auto loaded = load_lexicons(); !loaded) co_return loaded.error();
   unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
   auto known = engines::known_engines();
   for (const auto& name : config_.engines)
@@ -173,7 +183,7 @@ result<speech_plan> synthesizer::plan(const speech_input& input, const voice_opt
   if (input.ssml) {
     if (!text::is_valid_utf8(input.text)) return make_error(error_kind::invalid_request, "text is not valid UTF-8", "invalid_utf8", "text");
     // Markup may take some room beside the text: the document may be 4x --max-text bytes.
-    auto planned = plan_ssml(input.text, voice, pool->info(), segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)});
+    auto planned = plan_ssml(input.text, voice, pool->info(), segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)}, lexicons_.get());
     if (!planned) return planned.error();
     plan = std::move(*planned);
     // The text limit counts what the document says (before normalization), as for plain text.
@@ -198,7 +208,7 @@ result<speech_plan> synthesizer::plan(const speech_input& input, const voice_opt
     if (auto ok = check_text(input.text); !ok) return ok.error();
     // Normalization runs after segmentation: a rewrite never crosses a sentence, and the
     // segmenter sees the abbreviations and numbers as written.
-    plan = plan_text(input.text, voice.normalize, segmenter_, pool->info().language_of(voice.voice));
+    plan = plan_text(input.text, voice.normalize, segmenter_, pool->info().language_of(voice.voice), lexicons_.get());
     if (plan.fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
   }
   plan.origin = input.origin;

@@ -50,6 +50,8 @@ public:
   // What an utterance will say, fragment by fragment (SSML, segments, normalization), without
   // saying it; `voice` as resolve() gives it. Refuses what start_stream would refuse for its text.
   result<speech_plan> plan(const speech_input& input, const voice_options& voice) const;
+  // Reads the --lexicon files (again, on SIGHUP): all or none, a failure keeps the set in use.
+  result<std::size_t> load_lexicons();
   // Validates, plans and queues one utterance.
   result<std::shared_ptr<speech_stream>> start_stream(const speech_input& input, const voice_options& requested);
 
@@ -61,6 +63,7 @@ private:
   std::string default_engine_;
   std::map<std::string, std::string> default_voice_; // per engine
   text::segmenter_policy segmenter_;
+  std::shared_ptr<const ssml::lexicon_set> lexicons_; // --lexicon files; replaced whole on reload
 };
 
 } // namespace rtts::synth

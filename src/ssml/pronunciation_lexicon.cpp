@@ -1,0 +1,162 @@
+// PLS lexicons (see pronunciation_lexicon.hpp).
+#include "ssml/pronunciation_lexicon.hpp"
+
+#include "text/token_rewriter.hpp"
+
+#include <expat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace rtts::ssml {
+
+namespace {
+
+constexpr std::size_t max_lexicon_bytes = 4u << 20;
+
+std::string primary(std::string_view language) {
+  std::string p(language.substr(0, language.find_first_of("-_")));
+  for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return p;
+}
+
+std::string trimmed(std::string s) {
+  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
+  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), space));
+  s.erase(std::find_if_not(s.rbegin(), s.rend(), space).base(), s.end());
+  return s;
+}
+
+// Element names without the PLS namespace (expat reports them as "uri name" with a separator).
+std::string_view local_name(std::string_view name) {
+  auto at = name.rfind('|');
+  return at == std::string_view::npos ? name : name.substr(at + 1);
+}
+
+struct pls_parser {
+  pronunciation_lexicon out;
+  std::optional<std::string> failure;
+  XML_Parser p = nullptr;
+  std::string text;                   // character data of the element being read
+  std::vector<std::string> graphemes; // of the lexeme being read
+  std::optional<std::string> alias;
+  bool in_lexeme = false, root_seen = false;
+
+  void fail(const std::string& why) {
+    if (!failure) failure = why;
+    XML_StopParser(p, XML_FALSE);
+  }
+
+  void start(std::string_view name, const XML_Char** attrs) {
+    name = local_name(name);
+    text.clear();
+    if (!root_seen) {
+      if (name != "lexicon") return fail("the root element must be <lexicon>, not <" + std::string(name) + ">");
+      root_seen = true;
+      for (auto a = attrs; *a; a += 2)
+        if (local_name(a[0]) == "lang") out.language = a[1];
+      if (out.language.empty()) return fail("<lexicon> needs xml:lang (the language its entries are for)");
+    } else if (name == "lexeme") {
+      in_lexeme = true;
+      graphemes.clear();
+      alias.reset();
+    }
+  }
+
+  void end(std::string_view name) {
+    name = local_name(name);
+    if (name == "grapheme" && in_lexeme) {
+      std::string g = trimmed(text);
+      if (g.empty()) return fail("an empty <grapheme>");
+      graphemes.push_back(std::move(g));
+    } else if (name == "alias" && in_lexeme && !alias) {
+      alias = trimmed(text);
+      if (alias->empty()) return fail("an empty <alias>");
+    } else if (name == "lexeme") {
+      in_lexeme = false;
+      if (graphemes.empty()) return fail("a <lexeme> without <grapheme>");
+      if (!alias) ++out.phoneme_only;
+      else
+        for (auto& g : graphemes) out.alias.emplace(g, *alias);
+    }
+    text.clear();
+  }
+};
+
+} // namespace
+
+result<pronunciation_lexicon> parse_lexicon(std::string_view document, std::string name) {
+  auto bad = [&](const std::string& why) { return make_error(error_kind::invalid_request, "lexicon '" + name + "': " + why, "invalid_lexicon"); };
+  if (document.size() > max_lexicon_bytes) return bad("over 4 MiB");
+  pls_parser state;
+  std::unique_ptr<XML_ParserStruct, decltype(&XML_ParserFree)> p(XML_ParserCreateNS("UTF-8", '|'), XML_ParserFree);
+  if (!p) return bad("could not create an XML parser");
+  state.p = p.get();
+  XML_SetUserData(p.get(), &state);
+  XML_SetParamEntityParsing(p.get(), XML_PARAM_ENTITY_PARSING_NEVER);
+  XML_SetStartDoctypeDeclHandler(p.get(), [](void* s, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+    static_cast<pls_parser*>(s)->fail("a DOCTYPE is not allowed");
+  });
+  XML_SetEntityDeclHandler(p.get(), [](void* s, const XML_Char*, int, const XML_Char*, int, const XML_Char*, const XML_Char*, const XML_Char*,
+                                       const XML_Char*) { static_cast<pls_parser*>(s)->fail("entity declarations are not allowed"); });
+  XML_SetElementHandler(
+      p.get(), [](void* s, const XML_Char* n, const XML_Char** a) { static_cast<pls_parser*>(s)->start(n, a); },
+      [](void* s, const XML_Char* n) { static_cast<pls_parser*>(s)->end(n); });
+  XML_SetCharacterDataHandler(p.get(), [](void* s, const XML_Char* d, int len) { static_cast<pls_parser*>(s)->text.append(d, static_cast<std::size_t>(len)); });
+  auto status = XML_Parse(p.get(), document.data(), static_cast<int>(document.size()), XML_TRUE);
+  std::string where = " (line " + std::to_string(XML_GetCurrentLineNumber(p.get())) + ")";
+  if (state.failure) return bad(*state.failure + where);
+  if (status != XML_STATUS_OK) return bad(std::string(XML_ErrorString(XML_GetErrorCode(p.get()))) + where);
+  if (!state.root_seen) return bad("no <lexicon> element");
+  state.out.name = std::move(name);
+  return std::move(state.out);
+}
+
+result<pronunciation_lexicon> read_lexicon(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(error_kind::invalid_request, "lexicon '" + path + "': cannot be read", "invalid_lexicon");
+  std::ostringstream body;
+  body << in.rdbuf();
+  return parse_lexicon(body.str(), std::filesystem::path(path).stem().string());
+}
+
+result<std::shared_ptr<const lexicon_set>> read_lexicons(const std::vector<std::string>& paths) {
+  auto set = std::make_shared<lexicon_set>();
+  for (const auto& path : paths) {
+    auto lexicon = read_lexicon(path);
+    if (!lexicon) return lexicon.error();
+    set->push_back(std::move(*lexicon));
+  }
+  return std::shared_ptr<const lexicon_set>(std::move(set));
+}
+
+std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons) {
+  std::vector<const pronunciation_lexicon*> mine;
+  const std::string wanted = primary(language.empty() ? "en" : language);
+  for (const auto& l : lexicons)
+    if (primary(l.language) == wanted) mine.push_back(&l);
+  if (mine.empty()) return std::nullopt;
+  text::span_writer out(input);
+  for (const auto& t : text::tokens_of(input)) {
+    auto parts = text::split_marks(input.substr(t.begin, t.end - t.begin));
+    std::string_view core = parts.core;
+    // A sentence's period is not part of the word ("... W3C."), unless the grapheme has it.
+    for (std::string_view candidate : {core, core.size() > 1 && core.back() == '.' ? core.substr(0, core.size() - 1) : std::string_view()}) {
+      if (candidate.empty()) continue;
+      const std::string* alias = nullptr;
+      for (const auto* l : mine)
+        if (auto it = l->alias.find(std::string(candidate)); it != l->alias.end() && !alias) alias = &it->second;
+      if (alias) {
+        std::size_t begin = t.begin + parts.lead.size();
+        out.rewrite(begin, begin + candidate.size(), *alias);
+        break;
+      }
+    }
+  }
+  return out.finish();
+}
+
+} // namespace rtts::ssml
