@@ -29,20 +29,30 @@ asio::awaitable<bool> voices(server::exchange& ex) {
   co_return co_await ex.reply(std::move(body));
 }
 
-asio::awaitable<bool> set_engine(server::exchange& ex) {
-  auto name = ex.target.get("engine_name");
+namespace {
+
+// The RealtimeTTS routes that change a server-wide default: one required query parameter.
+template <class Setter>
+asio::awaitable<bool> set_default(server::exchange& ex, const std::string& param, Setter set, std::string (*message)(const std::string&)) {
+  auto name = ex.target.get(param);
   if (!name || name->empty())
-    co_return co_await ex.reply(make_error(error_kind::invalid_request, "the 'engine_name' query parameter is required", "missing_engine_name", "engine_name"));
-  if (auto set = ex.server->synth.set_default_engine(*name); !set) co_return co_await ex.reply(set.error());
-  co_return co_await ex.reply(api::message_json("Switched to " + *name + " engine"));
+    co_return co_await ex.reply(make_error(error_kind::invalid_request, "the '" + param + "' query parameter is required", "missing_" + param, param));
+  if (auto done = set(*name); !done) co_return co_await ex.reply(done.error());
+  co_return co_await ex.reply(api::message_json(message(*name)));
+}
+
+} // namespace
+
+asio::awaitable<bool> set_engine(server::exchange& ex) {
+  auto& synth = ex.server->synth;
+  co_return co_await set_default(ex, "engine_name", [&](const std::string& n) { return synth.set_default_engine(n); },
+                                 [](const std::string& n) { return "Switched to " + n + " engine"; });
 }
 
 asio::awaitable<bool> set_voice(server::exchange& ex) {
-  auto name = ex.target.get("voice_name");
-  if (!name || name->empty())
-    co_return co_await ex.reply(make_error(error_kind::invalid_request, "the 'voice_name' query parameter is required", "missing_voice_name", "voice_name"));
-  if (auto set = ex.server->synth.set_default_voice(*name); !set) co_return co_await ex.reply(set.error());
-  co_return co_await ex.reply(api::message_json("Voice set to " + *name + " successfully"));
+  auto& synth = ex.server->synth;
+  co_return co_await set_default(ex, "voice_name", [&](const std::string& n) { return synth.set_default_voice(n); },
+                                 [](const std::string& n) { return "Voice set to " + n + " successfully"; });
 }
 
 asio::awaitable<bool> models(server::exchange& ex) { co_return co_await ex.reply(api::models_json(ex.server->synth.engine_names())); }

@@ -70,15 +70,6 @@ result<api::stream_config> config_from_query(const api::parsed_target& target, s
   return c;
 }
 
-http::response<http::string_body> upgrade_error(const error& e, unsigned version) {
-  http::response<http::string_body> res{static_cast<http::status>(api::http_status(e.kind)), version};
-  res.set(http::field::server, "rtts");
-  res.set(http::field::content_type, "application/json");
-  res.keep_alive(false);
-  res.body() = api::error_json(e);
-  res.prepare_payload();
-  return res;
-}
 
 
 } // namespace
@@ -115,7 +106,8 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   if (refusal) {
     boost::system::error_code ec;
     stream.expires_after(10s);
-    co_await http::async_write(stream, upgrade_error(*refusal, req.version()), asio::redirect_error(asio::use_awaitable, ec));
+    auto refused = error_response(*refusal, false);
+    co_await http::async_write(stream, refused, asio::redirect_error(asio::use_awaitable, ec));
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     rec.status = api::http_status(refusal->kind);
     api::log_request(rec);
