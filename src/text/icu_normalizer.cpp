@@ -35,6 +35,10 @@ struct icu_language {
   std::string_view percent;                      // "" = percentages are left as written
   std::string_view ordinal_rule;                 // say-as ordinal ("" = left as written)
   std::string_view plus;                         // say-as telephone: a leading '+'
+  // Clock times ("9:30"): hours in `hour_rule` ("" = times are left as written), then the hour
+  // word (one, many), the joiner and the minutes in `minute_rule`; on the hour, `on_the_hour`.
+  std::string_view hour_rule, hour_one, hour_many, joiner, minute_rule, minute_zero, on_the_hour;
+  std::string_view time_suffix; // the word written after a time that the hour word replaces ("9:30 Uhr")
 };
 
 namespace {
@@ -44,14 +48,21 @@ const icu_language languages[] = {
      {{"am", "%spellout-ordinal-n"}, {"vom", "%spellout-ordinal-n"}, {"zum", "%spellout-ordinal-n"}, {"bis", "%spellout-ordinal-n"},
       {"seit", "%spellout-ordinal-n"}, {"ab", "%spellout-ordinal-n"}, {"den", "%spellout-ordinal-n"}, {"dem", "%spellout-ordinal-n"},
       {"der", "%spellout-ordinal"}, {"die", "%spellout-ordinal"}, {"das", "%spellout-ordinal"}},
-     "", "", "Prozent", "%spellout-ordinal", "plus"},
-    {"fr", false, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "pour cent", "%spellout-ordinal-masculine", "plus"},
-    {"es", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por ciento", "%spellout-ordinal-masculine", "más"},
-    {"it", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "per cento", "%spellout-ordinal-masculine", "più"},
-    {"nl", true, "%spellout-cardinal", "%spellout-ordinal", {}, "", "", "procent", "%spellout-ordinal", "plus"},
-    {"pt", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por cento", "%spellout-ordinal-masculine", "mais"},
-    {"pl", false, "", "", {}, "", "", "procent", "", "plus"},
-    {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "", "%spellout-ordinal-masculine", "плюс"},
+     "", "", "Prozent", "%spellout-ordinal", "plus",
+     "%spellout-cardinal-masculine", "Uhr", "Uhr", "", "%spellout-numbering", "", "", "Uhr"},
+    {"fr", false, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "pour cent", "%spellout-ordinal-masculine", "plus",
+     "%spellout-cardinal-feminine", "heure", "heures", "", "%spellout-cardinal-feminine", "", "", "h"},
+    {"es", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por ciento", "%spellout-ordinal-masculine", "más",
+     "%spellout-cardinal-feminine", "", "", "y", "%spellout-numbering", "", "en punto", "h"},
+    {"it", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "per cento", "%spellout-ordinal-masculine", "più",
+     "%spellout-numbering", "", "", "e", "%spellout-numbering", "", "in punto", ""},
+    {"nl", true, "%spellout-cardinal", "%spellout-ordinal", {}, "", "", "procent", "%spellout-ordinal", "plus",
+     "%spellout-cardinal", "uur", "uur", "", "%spellout-numbering", "", "", "uur"},
+    {"pt", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por cento", "%spellout-ordinal-masculine", "mais",
+     "%spellout-cardinal-feminine", "hora", "horas", "e", "%spellout-numbering", "", "", "h"},
+    {"pl", false, "", "", {}, "", "", "procent", "", "plus", "", "", "", "", "", "", "", ""},
+    {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "", "%spellout-ordinal-masculine", "плюс",
+     "%spellout-cardinal-masculine", "", "", "", "%spellout-cardinal-feminine", "ноль", "ровно", ""},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -196,6 +207,30 @@ std::optional<std::string> percentage(std::string_view s, const icu_language& l)
   return *words + " " + std::string(l.percent);
 }
 
+// "9:30", "21:05": a clock time in words.
+std::optional<std::string> clock_time(std::string_view s, const icu_language& l) {
+  if (l.hour_rule.empty()) return std::nullopt;
+  auto colon = s.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3) return std::nullopt;
+  auto h = s.substr(0, colon), m = s.substr(colon + 1);
+  if (!std::all_of(h.begin(), h.end(), is_digit) || !std::all_of(m.begin(), m.end(), is_digit)) return std::nullopt;
+  int hour = std::stoi(std::string(h)), minute = std::stoi(std::string(m));
+  if (hour > 24 || minute > 59) return std::nullopt;
+  auto hours = spell(l, hour, l.hour_rule);
+  if (!hours) return std::nullopt;
+  std::string out = *hours;
+  if (!l.hour_one.empty()) out += " " + std::string(hour == 1 || hour == 0 ? l.hour_one : l.hour_many);
+  if (minute == 0) {
+    if (!l.on_the_hour.empty()) out += " " + std::string(l.on_the_hour);
+    return out;
+  }
+  auto minutes = spell(l, minute, l.minute_rule);
+  if (!minutes) return std::nullopt;
+  if (!l.joiner.empty()) out += " " + std::string(l.joiner);
+  if (minute < 10 && !l.minute_zero.empty()) out += " " + std::string(l.minute_zero);
+  return out + " " + *minutes;
+}
+
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -273,6 +308,20 @@ normalized_text normalize_with_icu(std::string_view input, const icu_language& l
     // A sentence's own period is not part of a number or date ("... 1.234.").
     if (core.size() > 1 && core.back() == '.') core.remove_suffix(1);
     std::optional<std::string> spoken = iso_date(core, l, before);
+    if (!spoken && parts.trail.empty() && (spoken = clock_time(core, l)) && !l.time_suffix.empty() && i + 1 < tokens.size()) {
+      // "9:30 Uhr", "21:05 h": the written hour word is said by the time itself.
+      auto next = split_marks(input.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin));
+      std::string_view word = next.core;
+      bool period = word.size() > 1 && word.back() == '.' && lower_ascii(word.substr(0, word.size() - 1)) == lower_ascii(l.time_suffix);
+      if (next.lead.empty() && (lower_ascii(word) == lower_ascii(l.time_suffix) || period)) {
+        std::size_t end = tokens[i + 1].begin + word.size() - (period ? 1 : 0);
+        out.rewrite(core_begin, end, *spoken);
+        ++i;
+        before.clear();
+        continue;
+      }
+    }
+    if (!spoken) spoken = clock_time(core, l);
     if (!spoken) spoken = percentage(core, l);
     if (!spoken)
       if (auto n = written_number(core, l)) spoken = spell(l, *n, "%spellout-numbering");

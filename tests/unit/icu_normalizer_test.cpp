@@ -15,7 +15,14 @@
 //   1st; rtts says "primero"); Taalunie "1 november" (Dutch: "één november" or "de eerste",
 //   rtts says "eerste", never the article-like "een"); Rosenthal §"Chtenie dat" (Russian: the
 //   neuter ordinal, the month and the year in the genitive, "... года").
-// ICU has no Polish ordinals, so Polish dates are left to the engine.
+// - how a clock time is read: Duden, "Uhrzeit" (German: "neun Uhr dreißig", "ein Uhr");
+//   Banque de dépannage linguistique, "Heure" (French: "neuf heures trente", "une heure", the
+//   minutes feminine, "zéro heure" singular); RAE DPD "hora" (Spanish: "nueve y treinta", "la
+//   una", "en punto"); Treccani, "ore" (Italian: "nove e trenta", "in punto"); Taalunie
+//   "tijdsaanduiding" (Dutch: "negen uur dertig"); Ciberdúvidas, "As horas" (Portuguese: "nove
+//   horas e trinta", "uma hora"); Rosenthal (Russian: "девять тридцать", "девять ноль пять",
+//   "девять ровно"); a written "Uhr", "h" or "uur" after the time is the hour word itself.
+// ICU has no Polish ordinals, so Polish dates and times (read with ordinal hours) are left to the engine.
 #include "text/icu_normalizer.hpp"
 #include "text/normalizer.hpp"
 
@@ -53,6 +60,19 @@ TEST(IcuNormalizer, FrenchSpanishItalianDutchPortuguese) {
   EXPECT_EQ(in("it", "Il 2026-11-01 e il 2026-11-29: 2,5%"), "Il primo novembre duemilaventisei e il ventinove novembre duemilaventisei: due virgola cinque per cento");
   EXPECT_EQ(in("nl", "Op 2026-11-01 en 2026-11-29 kostte het 1.234,50."), "Op eerste november tweeduizendzesentwintig en negenentwintig november tweeduizendzesentwintig kostte het duizendtweehonderdvierendertig komma vijf.");
   EXPECT_EQ(in("pt-br", "Em 2026-11-01 e 2026-11-29, 10%."), "Em primeiro de novembro de dois mil e vinte e seis e vinte e nove de novembro de dois mil e vinte e seis, dez por cento.");
+}
+
+TEST(IcuNormalizer, ClockTimes) {
+  EXPECT_EQ(in("de", "Um 9:30 Uhr, um 1:00 und um 21:05."), "Um neun Uhr dreißig, um ein Uhr und um einundzwanzig Uhr fünf.");
+  EXPECT_EQ(in("de", "Beginn 9:30 Uhr."), "Beginn neun Uhr dreißig.");
+  EXPECT_EQ(in("fr", "À 9:30, 1:01 et 0:15 h."), "À neuf heures trente, une heure une et zéro heure quinze.");
+  EXPECT_EQ(in("es", "A las 9:30 o 1:00."), "A las nueve y treinta o una en punto.");
+  EXPECT_EQ(in("it", "Alle 9:30 e alle 21:00."), "Alle nove e trenta e alle ventuno in punto.") << "ventuno, not ventuna";
+  EXPECT_EQ(in("nl", "Om 9:30 uur."), "Om negen uur dertig.");
+  EXPECT_EQ(in("pt", "Às 9:30 ou 1:00."), "Às nove horas e trinta ou uma hora.");
+  EXPECT_EQ(in("ru", "В 9:05 или 9:00."), "В девять ноль пять или девять ровно.");
+  EXPECT_EQ(in("pl", "O 9:30."), "O 9:30.");
+  EXPECT_EQ(in("de", "Es steht 25:61 und 3:2."), "Es steht 25:61 und 3:2.") << "not times";
 }
 
 TEST(IcuNormalizer, PolishAndRussian) {
