@@ -11,10 +11,12 @@
 #include <unicode/locid.h>
 #include <unicode/rbnf.h>
 #include <unicode/timezone.h>
+#include <unicode/ucurr.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +41,10 @@ struct icu_language {
   // word (one, many), the joiner and the minutes in `minute_rule`; on the hour, `on_the_hour`.
   std::string_view hour_rule, hour_one, hour_many, joiner, minute_rule, minute_zero, on_the_hour;
   std::string_view time_suffix; // the word written after a time that the hour word replaces ("9:30 Uhr")
+  // Euro amounts ("5,99 €"): the euros in `money_rule`, ICU's name of the currency, then the
+  // cents after `cents_joiner`. "" = amounts are left as written (Polish and Russian decline
+  // the currency's name by the number in ways ICU does not give).
+  std::string_view money_rule, cents_joiner;
 };
 
 namespace {
@@ -49,20 +55,20 @@ const icu_language languages[] = {
       {"seit", "%spellout-ordinal-n"}, {"ab", "%spellout-ordinal-n"}, {"den", "%spellout-ordinal-n"}, {"dem", "%spellout-ordinal-n"},
       {"der", "%spellout-ordinal"}, {"die", "%spellout-ordinal"}, {"das", "%spellout-ordinal"}},
      "", "", "Prozent", "%spellout-ordinal", "plus",
-     "%spellout-cardinal-masculine", "Uhr", "Uhr", "", "%spellout-numbering", "", "", "Uhr"},
+     "%spellout-cardinal-masculine", "Uhr", "Uhr", "", "%spellout-numbering", "", "", "Uhr", "%spellout-cardinal-masculine", ""},
     {"fr", false, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "pour cent", "%spellout-ordinal-masculine", "plus",
-     "%spellout-cardinal-feminine", "heure", "heures", "", "%spellout-cardinal-feminine", "", "", "h"},
+     "%spellout-cardinal-feminine", "heure", "heures", "", "%spellout-cardinal-feminine", "", "", "h", "%spellout-cardinal-masculine", ""},
     {"es", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por ciento", "%spellout-ordinal-masculine", "más",
-     "%spellout-cardinal-feminine", "", "", "y", "%spellout-numbering", "", "en punto", "h"},
+     "%spellout-cardinal-feminine", "", "", "y", "%spellout-numbering", "", "en punto", "h", "%spellout-cardinal-masculine", "con"},
     {"it", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "per cento", "%spellout-ordinal-masculine", "più",
-     "%spellout-numbering", "", "", "e", "%spellout-numbering", "", "in punto", ""},
+     "%spellout-numbering", "", "", "e", "%spellout-numbering", "", "in punto", "", "%spellout-cardinal-masculine", "e"},
     {"nl", true, "%spellout-cardinal", "%spellout-ordinal", {}, "", "", "procent", "%spellout-ordinal", "plus",
-     "%spellout-cardinal", "uur", "uur", "", "%spellout-numbering", "", "", "uur"},
+     "%spellout-cardinal", "uur", "uur", "", "%spellout-numbering", "", "", "uur", "%spellout-cardinal", ""},
     {"pt", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por cento", "%spellout-ordinal-masculine", "mais",
-     "%spellout-cardinal-feminine", "hora", "horas", "e", "%spellout-numbering", "", "", "h"},
-    {"pl", false, "", "", {}, "", "", "procent", "", "plus", "", "", "", "", "", "", "", ""},
+     "%spellout-cardinal-feminine", "hora", "horas", "e", "%spellout-numbering", "", "", "h", "%spellout-cardinal-masculine", "e"},
+    {"pl", false, "", "", {}, "", "", "procent", "", "plus", "", "", "", "", "", "", "", "", "", ""},
     {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "", "%spellout-ordinal-masculine", "плюс",
-     "%spellout-cardinal-masculine", "", "", "", "%spellout-cardinal-feminine", "ноль", "ровно", ""},
+     "%spellout-cardinal-masculine", "", "", "", "%spellout-cardinal-feminine", "ноль", "ровно", "", "", ""},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -231,6 +237,41 @@ std::optional<std::string> clock_time(std::string_view s, const icu_language& l)
   return out + " " + *minutes;
 }
 
+// ICU's name of the euro for `count` ("Euro", "euros"), or "" when ICU has none.
+std::string euro_name(const icu_language& l, double count) {
+  UErrorCode status = U_ZERO_ERROR;
+  UBool is_choice = false;
+  int32_t length = 0;
+  const UChar* name = ucurr_getPluralName(u"EUR", std::string(l.code).c_str(), &is_choice, count == 1 ? "one" : "other", &length, &status);
+  if (U_FAILURE(status) || !name) return {};
+  return utf8(icu::UnicodeString(name, length));
+}
+
+// "5,99" (with "€" before or after it, attached or apart): euros and cents in words.
+std::optional<std::string> euros(std::string_view amount, const icu_language& l) {
+  if (l.money_rule.empty() || amount.empty()) return std::nullopt;
+  double value = 0;
+  if (auto n = written_number(amount, l)) value = *n;
+  else if (amount.size() <= 15 && std::all_of(amount.begin(), amount.end(), is_digit)) value = std::stod(std::string(amount));
+  else return std::nullopt;
+  // Cents are two digits after the comma, or none.
+  auto comma = amount.find(',');
+  if (comma != std::string_view::npos && amount.size() - comma - 1 != 2) return std::nullopt;
+  if (value < 0) return std::nullopt;
+  auto whole = static_cast<long long>(value);
+  int cents = static_cast<int>(std::llround((value - static_cast<double>(whole)) * 100));
+  auto words = spell(l, static_cast<double>(whole), l.money_rule);
+  std::string name = euro_name(l, static_cast<double>(whole));
+  if (!words || name.empty()) return std::nullopt;
+  std::string out = *words + " " + name;
+  if (cents > 0) {
+    auto cent_words = spell(l, cents, "%spellout-numbering");
+    if (!cent_words) return std::nullopt;
+    out += (l.cents_joiner.empty() ? "" : " " + std::string(l.cents_joiner)) + " " + *cent_words;
+  }
+  return out;
+}
+
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -322,6 +363,25 @@ normalized_text normalize_with_icu(std::string_view input, const icu_language& l
       }
     }
     if (!spoken) spoken = clock_time(core, l);
+    if (!spoken) {
+      // "€5,99", "5,99€"; "5,99 €" and "€ 5,99" take the next token along.
+      constexpr std::string_view euro = "\u20AC";
+      if (core.size() > euro.size() && core.ends_with(euro)) spoken = euros(core.substr(0, core.size() - euro.size()), l);
+      else if (core.size() > euro.size() && core.starts_with(euro)) spoken = euros(core.substr(euro.size()), l);
+      else if (i + 1 < tokens.size() && parts.trail.empty()) {
+        auto next = split_marks(input.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin));
+        std::string_view next_core = next.core;
+        if (next_core.size() > 1 && next_core.back() == '.') next_core.remove_suffix(1); // the sentence's period
+        std::string_view amount = core == euro ? next_core : next_core == euro && next.lead.empty() ? core : std::string_view();
+        if (auto said = amount.empty() ? std::nullopt : euros(amount, l)) {
+          std::size_t end = tokens[i + 1].begin + next.lead.size() + next_core.size();
+          out.rewrite(core_begin, end, *said);
+          ++i;
+          before.clear();
+          continue;
+        }
+      }
+    }
     if (!spoken) spoken = percentage(core, l);
     if (!spoken)
       if (auto n = written_number(core, l)) spoken = spell(l, *n, "%spellout-numbering");

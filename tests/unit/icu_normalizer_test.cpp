@@ -75,6 +75,21 @@ TEST(IcuNormalizer, ClockTimes) {
   EXPECT_EQ(in("de", "Es steht 25:61 und 3:2."), "Es steht 25:61 und 3:2.") << "not times";
 }
 
+// Euro amounts: the euros, ICU's name of the currency (plural as CLDR gives it), the cents;
+// Duden "Geldbeträge" ("fünf Euro neunundneunzig"), BDL "Euro" ("cinq euros quatre-vingt-dix-neuf"),
+// RAE DPD "euro" ("cinco euros con noventa y nueve"), Treccani ("cinque euro e novantanove"),
+// Taalunie ("vijf euro negenennegentig"), Ciberdúvidas ("cinco euros e noventa e nove").
+TEST(IcuNormalizer, EuroAmounts) {
+  EXPECT_EQ(in("de", "Es kostet 5,99 € oder 1 €, nicht €1.234,50."), "Es kostet fünf Euro neunundneunzig oder ein Euro, nicht eintausendzweihundertvierunddreißig Euro fünfzig.");
+  EXPECT_EQ(in("fr", "Il coûte 5,99 € ou 21€."), "Il coûte cinq euros quatre-vingt-dix-neuf ou vingt-et-un euros.");
+  EXPECT_EQ(in("es", "Cuesta 5,99 € o € 21."), "Cuesta cinco euros con noventa y nueve o veintiún euros.");
+  EXPECT_EQ(in("it", "Costa 5,99 €."), "Costa cinque euro e novantanove.");
+  EXPECT_EQ(in("nl", "Het kost € 5,99."), "Het kost vijf euro negenennegentig.");
+  EXPECT_EQ(in("pt", "Custa 5,99 €."), "Custa cinco Euros e noventa e nove.");
+  EXPECT_EQ(in("de", "Das sind 5,999 € zu viel."), "Das sind fünf Komma neun neun neun € zu viel.") << "not an amount of cents";
+  EXPECT_EQ(in("ru", "Это 5 €."), "Это 5 €.") << "Russian declines the currency's name: left to the engine";
+}
+
 TEST(IcuNormalizer, PolishAndRussian) {
   EXPECT_EQ(in("pl", "Dnia 2026-11-29 zapłacił 1 234,5 zł, 50%."), "Dnia 2026-11-29 zapłacił tysiąc dwieście trzydzieści cztery przecinek pięć zł, pięćdziesiąt procent.");
   EXPECT_EQ(in("ru", "Это было 2026-11-29, стоило 1 234,5 рубля."), "Это было двадцать девятое ноября две тысячи двадцать шестого года, стоило одна тысяча двести тридцать четыре целых пять десятых рубля.");

@@ -67,7 +67,7 @@ TEST(SpeechPlan, EachLanguageIsReadWithItsOwnRulesOrAsWritten) {
     EXPECT_EQ(plan.fragments[0].language, language);
   }
   EXPECT_EQ(plan_text(german, true, {}, "de-de").fragments[0].text,
-            "Am neunundzwanzigsten November zweitausendsechsundzwanzig zahlt Dr. Müller fünf Komma neun neun € und eintausendzweihundertvierunddreißig Euro.");
+            "Am neunundzwanzigsten November zweitausendsechsundzwanzig zahlt Dr. Müller fünf Euro neunundneunzig und eintausendzweihundertvierunddreißig Euro.");
   for (const char* language : {"en-us", "en", "en_GB", "EN-gb-scotland", ""}) {
     auto plan = plan_text("On 2026-11-29 we met.", true, {}, language);
     ASSERT_EQ(plan.fragments.size(), 1u) << language;
