@@ -1,5 +1,7 @@
 #include "api/catalogue_json.hpp"
 
+#include "api/intelligibility.hpp"
+
 #include "api/openai_speech.hpp"
 
 #include <boost/json.hpp>
@@ -45,14 +47,16 @@ std::string voices_json(const worker::worker_hello& engine, bool detail, const s
       a.emplace_back(v.id);
       continue;
     }
-    a.push_back(json::object{{"id", v.id},
-                             {"name", v.name},
-                             {"language", v.language},
-                             {"gender", v.gender.empty() ? json::value(nullptr) : json::value(v.gender)},
-                             {"engine", engine.engine},
-                             {"sample_rate", engine.rate_of(v.id)},
-                             {"word_timing", engine.word_timing_of(v.id)},
-                             {"status", "ok"}});
+    json::object o{{"id", v.id},
+                   {"name", v.name},
+                   {"language", v.language},
+                   {"gender", v.gender.empty() ? json::value(nullptr) : json::value(v.gender)},
+                   {"engine", engine.engine},
+                   {"sample_rate", engine.rate_of(v.id)},
+                   {"word_timing", engine.word_timing_of(v.id)},
+                   {"status", "ok"}};
+    if (const auto* measured = intelligibility_of(engine.engine, v.id)) o["intelligibility"] = *measured;
+    a.push_back(std::move(o));
   }
   if (detail)
     for (const auto& v : broken)
