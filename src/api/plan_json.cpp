@@ -48,20 +48,19 @@ std::vector<text::text_span> pieces_of(const text::source_map& map) {
 } // namespace
 
 std::string plan_json(const synth::speech_plan& plan, const voice_options& voice, offset_unit units) {
-  const std::string& source = *plan.source;
+  // Fragments and their pieces come in source order, so one counter walks the text once (a
+  // rewrite that reaches back only restarts it).
+  text::position_counter where(*plan.source);
   json::array fragments;
   for (const auto& f : plan.fragments) {
-    // Each fragment's own counter: fragments are in source order, but a rewrite may reach back.
-    text::position_counter where(source);
-    auto [begin, end] = f.map.origin(0, std::max<std::size_t>(f.text.size(), 1));
+    auto [begin, end] = f.map.origin(0, f.text.size());
+    auto from = where.at(begin).in(units), to = where.at(end).in(units);
     json::array pieces;
     for (const auto& p : pieces_of(f.map)) {
-      auto from = where.at(p.in_begin).in(units), to = where.at(p.in_end).in(units);
+      auto piece_from = where.at(p.in_begin).in(units), piece_to = where.at(p.in_end).in(units);
       pieces.push_back(json::object{{"text", f.text.substr(p.out_begin, p.out_end - p.out_begin)},
-                                    {"offset", from}, {"length", to - from}, {"rewritten", p.rewritten}});
+                                    {"offset", piece_from}, {"length", piece_to - piece_from}, {"rewritten", p.rewritten}});
     }
-    text::position_counter bounds(source);
-    auto from = bounds.at(begin).in(units), to = bounds.at(end).in(units);
     fragments.push_back(json::object{{"text", f.text}, {"written", f.written}, {"voice", f.voice.empty() ? voice.voice : f.voice},
                                      {"language", f.language}, {"offset", from}, {"length", to - from}, {"pieces", std::move(pieces)}});
   }

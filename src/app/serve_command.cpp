@@ -8,6 +8,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -154,14 +155,25 @@ int serve(const server_config& config) {
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
-  // SIGHUP: read the --lexicon files again (all or none; the set in use stays on a failure).
+  // SIGHUP: read the --lexicon files again on the compute pool (file reads and XML parsing stay
+  // off the network thread), then swap them in on the network thread; all or none, the set in
+  // use stays on a failure.
   asio::signal_set hangup(io, SIGHUP);
   std::function<void(boost::system::error_code, int)> on_hangup = [&](boost::system::error_code error, int) {
     if (error) return;
-    if (auto loaded = synth.load_lexicons(); loaded)
-      std::fprintf(stderr, "rtts: lexicons reloaded (%zu files, %zu entries)\n", config.lexicons.size(), *loaded);
-    else
-      std::fprintf(stderr, "rtts: lexicons not reloaded, the previous ones stay: %s\n", loaded.error().message.c_str());
+    asio::post(compute, [&] {
+      auto read = ssml::read_lexicons(config.lexicons);
+      asio::post(io, [&, read = std::move(read)]() mutable {
+        if (!read) {
+          std::fprintf(stderr, "rtts: lexicons not reloaded, the previous ones stay: %s\n", read.error().message.c_str());
+          return;
+        }
+        std::size_t entries = 0;
+        for (const auto& l : **read) entries += l.alias.size();
+        synth.use_lexicons(std::move(*read));
+        std::fprintf(stderr, "rtts: lexicons reloaded (%zu files, %zu entries)\n", config.lexicons.size(), entries);
+      });
+    });
     hangup.async_wait(on_hangup);
   };
   hangup.async_wait(on_hangup);

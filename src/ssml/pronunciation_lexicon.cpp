@@ -17,12 +17,6 @@ namespace {
 
 constexpr std::size_t max_lexicon_bytes = 4u << 20;
 
-std::string primary(std::string_view language) {
-  std::string p(language.substr(0, language.find_first_of("-_")));
-  for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return p;
-}
-
 std::string trimmed(std::string s) {
   auto space = [](unsigned char c) { return std::isspace(c) != 0; };
   s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), space));
@@ -135,9 +129,9 @@ result<std::shared_ptr<const lexicon_set>> read_lexicons(const std::vector<std::
 
 std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons) {
   std::vector<const pronunciation_lexicon*> mine;
-  const std::string wanted = primary(language.empty() ? "en" : language);
+  const std::string wanted = text::primary_subtag(language.empty() ? "en" : language);
   for (const auto& l : lexicons)
-    if (primary(l.language) == wanted) mine.push_back(&l);
+    if (text::primary_subtag(l.language) == wanted) mine.push_back(&l);
   if (mine.empty()) return std::nullopt;
   text::span_writer out(input);
   for (const auto& t : text::tokens_of(input)) {
@@ -148,7 +142,7 @@ std::optional<text::normalized_text> apply_lexicons(std::string_view input, std:
       if (candidate.empty()) continue;
       const std::string* alias = nullptr;
       for (const auto* l : mine)
-        if (auto it = l->alias.find(std::string(candidate)); it != l->alias.end() && !alias) alias = &it->second;
+        if (auto it = l->alias.find(candidate); it != l->alias.end() && !alias) alias = &it->second;
       if (alias) {
         std::size_t begin = t.begin + parts.lead.size();
         out.rewrite(begin, begin + candidate.size(), *alias);

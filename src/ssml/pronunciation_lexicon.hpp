@@ -19,7 +19,7 @@ namespace rtts::ssml {
 struct pronunciation_lexicon {
   std::string name;                          // the file's name without folders and extension
   std::string language;                      // its xml:lang ("en-US"); applies to that language's text
-  std::map<std::string, std::string> alias;  // grapheme -> alias (the first lexeme for a grapheme wins)
+  std::map<std::string, std::string, std::less<>> alias; // grapheme -> alias (the first lexeme for a grapheme wins)
   std::size_t phoneme_only = 0;              // lexemes with no alias (not applied)
 };
 

@@ -5,6 +5,7 @@
 #include "text/normalizer.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -27,24 +28,29 @@ void add(std::string& out, std::string_view word) {
   out += word;
 }
 
-// Each code point on its own ("A B C"), digits as words when `rules` has them.
-std::string characters(std::string_view text, const text::language_rules* rules) {
+// How the language says a digit: English from its table, an ICU language from ICU, any other
+// as the digit itself.
+using digit_speller = std::function<std::string(char)>;
+
+std::string english_digit(char c) { return std::string(text::english_rules().ones[static_cast<std::size_t>(c - '0')]); }
+
+// Each code point on its own ("A B C"), digits as words.
+std::string characters(std::string_view text, const digit_speller& digit) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
     std::size_t n = 1;
     while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
-    if (rules && is_digit(text[i])) add(out, rules->ones[static_cast<std::size_t>(text[i] - '0')]);
+    if (is_digit(text[i])) add(out, digit(text[i]));
     else if (!is_space(text[i])) add(out, text.substr(i, n));
     i += n;
   }
   return out;
 }
 
-std::string digits(std::string_view text) {
-  const auto& r = text::english_rules();
+std::string digits(std::string_view text, const digit_speller& digit) {
   std::string out;
   for (char c : text)
-    if (is_digit(c)) add(out, r.ones[static_cast<std::size_t>(c - '0')]);
+    if (is_digit(c)) add(out, digit(c));
   return out;
 }
 
@@ -130,16 +136,15 @@ std::string date(std::string_view text, std::string_view format) {
 }
 
 // Digits one by one, groups apart ("555-0100" -> "five five five, zero one zero zero").
-std::string telephone(std::string_view text) {
-  const auto& r = text::english_rules();
+std::string telephone(std::string_view text, const digit_speller& digit, std::string_view plus) {
   std::string out;
   bool in_group = false;
   for (char c : text) {
     if (is_digit(c)) {
-      add(out, r.ones[static_cast<std::size_t>(c - '0')]);
+      add(out, digit(c));
       in_group = true;
     } else if (c == '+' && out.empty()) {
-      add(out, "plus");
+      add(out, plus);
     } else if (in_group) {
       out += ',';
       in_group = false;
@@ -152,19 +157,12 @@ std::string telephone(std::string_view text) {
 // say-as in a language ICU spells: the same kinds, with ICU's words; what ICU has no words for
 // (Polish ordinals and dates, times) is left as written.
 std::string icu_say_as(std::string_view text, std::string_view interpret_as, std::string_view format, const text::icu_language& l) {
-  auto digit_word = [&](char c) { return text::icu_cardinal(l, c - '0').value_or(std::string(1, c)); };
+  const digit_speller digit = [&](char c) { return text::icu_cardinal(l, c - '0').value_or(std::string(1, c)); };
   std::string out;
   if (interpret_as == "characters" || interpret_as == "spell-out" || interpret_as == "letters" || interpret_as == "verbatim") {
-    for (std::size_t i = 0; i < text.size();) {
-      std::size_t n = 1;
-      while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
-      if (is_digit(text[i])) add(out, digit_word(text[i]));
-      else if (!is_space(text[i])) add(out, text.substr(i, n));
-      i += n;
-    }
+    out = characters(text, digit);
   } else if (interpret_as == "digits") {
-    for (char c : text)
-      if (is_digit(c)) add(out, digit_word(c));
+    out = digits(text, digit);
   } else if (interpret_as == "cardinal" || interpret_as == "number") {
     std::string s = trim(text);
     std::optional<double> n = text::icu_written_number(l, s);
@@ -175,26 +173,14 @@ std::string icu_say_as(std::string_view text, std::string_view interpret_as, std
   } else if (interpret_as == "ordinal") {
     // "3.", "3e", "3º", "3-й": the digits, whatever marks the ordinal after them.
     std::string s = trim(text);
-    std::size_t digits = 0;
-    while (digits < s.size() && is_digit(s[digits])) ++digits;
-    if (digits > 0 && digits <= 15) out = text::icu_ordinal(l, std::stoll(s.substr(0, digits))).value_or("");
+    std::size_t count = 0;
+    while (count < s.size() && is_digit(s[count])) ++count;
+    if (count > 0 && count <= 15) out = text::icu_ordinal(l, std::stoll(s.substr(0, count))).value_or("");
   } else if (interpret_as == "date") {
     if (auto p = parse_date(text, format); p && p->y && p->m && p->d)
       out = text::icu_date(l, static_cast<int>(p->y), static_cast<int>(p->m), static_cast<int>(p->d)).value_or("");
   } else if (interpret_as == "telephone") {
-    bool in_group = false;
-    for (char c : text) {
-      if (is_digit(c)) {
-        add(out, digit_word(c));
-        in_group = true;
-      } else if (c == '+' && out.empty()) {
-        add(out, text::icu_plus(l));
-      } else if (in_group) {
-        out += ',';
-        in_group = false;
-      }
-    }
-    while (!out.empty() && out.back() == ',') out.pop_back();
+    out = telephone(text, digit, text::icu_plus(l));
   }
   return out.empty() ? std::string(text) : out;
 }
@@ -207,14 +193,14 @@ std::string say_as(std::string_view text, std::string_view interpret_as, std::st
     if (const auto* icu = text::icu_language_for(language)) return icu_say_as(text, interpret_as, format, *icu);
   std::string out;
   if (interpret_as == "characters" || interpret_as == "spell-out" || interpret_as == "letters" || interpret_as == "verbatim")
-    out = characters(text, rules);
+    out = rules ? characters(text, english_digit) : characters(text, [](char c) { return std::string(1, c); });
   else if (!rules) out = std::string(text); // the engine reads it in its own language
-  else if (interpret_as == "digits") out = digits(text);
+  else if (interpret_as == "digits") out = digits(text, english_digit);
   else if (interpret_as == "cardinal" || interpret_as == "number") out = cardinal(text);
   else if (interpret_as == "ordinal") out = ordinal(text);
   else if (interpret_as == "date") out = date(text, format);
   else if (interpret_as == "time") out = text::normalize(trim(text)).text;
-  else if (interpret_as == "telephone") out = telephone(text);
+  else if (interpret_as == "telephone") out = telephone(text, english_digit, "plus");
   else out = std::string(text);
   return out.empty() ? std::string(text) : out;
 }

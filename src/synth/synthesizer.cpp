@@ -26,17 +26,10 @@ std::string join(const std::vector<std::string>& names) {
 synthesizer::synthesizer(asio::any_io_executor ex, const server_config& config, std::string executable)
     : ex_(std::move(ex)), config_(config), executable_(std::move(executable)), default_engine_(config.engine) {}
 
-result<std::size_t> synthesizer::load_lexicons() {
-  auto read = ssml::read_lexicons(config_.lexicons);
-  if (!read) return read.error();
-  lexicons_ = std::move(*read);
-  std::size_t entries = 0;
-  for (const auto& l : *lexicons_) entries += l.alias.size();
-  return entries;
-}
-
 asio::awaitable<result<void>> synthesizer::start() {
-  if (auto loaded = load_lexicons(); !loaded) co_return loaded.error();
+  auto lexicons = ssml::read_lexicons(config_.lexicons);
+  if (!lexicons) co_return lexicons.error();
+  use_lexicons(std::move(*lexicons));
   unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
   auto known = engines::known_engines();
   for (const auto& name : config_.engines)

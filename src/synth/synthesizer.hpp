@@ -50,8 +50,9 @@ public:
   // What an utterance will say, fragment by fragment (SSML, segments, normalization), without
   // saying it; `voice` as resolve() gives it. Refuses what start_stream would refuse for its text.
   result<speech_plan> plan(const speech_input& input, const voice_options& voice) const;
-  // Reads the --lexicon files (again, on SIGHUP): all or none, a failure keeps the set in use.
-  result<std::size_t> load_lexicons();
+  // The --lexicon files in use from now on (read with ssml::read_lexicons at start and, off the
+  // network thread, on SIGHUP; a set that failed to read never gets here).
+  void use_lexicons(std::shared_ptr<const ssml::lexicon_set> lexicons) { lexicons_ = std::move(lexicons); }
   // Validates, plans and queues one utterance.
   result<std::shared_ptr<speech_stream>> start_stream(const speech_input& input, const voice_options& requested);
 

@@ -272,10 +272,87 @@ std::optional<std::string> euros(std::string_view amount, const icu_language& l)
   return out;
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+// A token as the rules see it: its core (the punctuation around it kept apart, a sentence's
+// own period dropped: "... 1.234." ends the sentence after the number) and where that is.
+struct word {
+  std::string_view text;
+  std::size_t begin, end; // bytes of `text` in the input
+  bool lead, trail;       // punctuation before / after it
+};
+
+std::vector<word> words_of(std::string_view input) {
+  std::vector<word> words;
+  for (const auto& t : tokens_of(input)) {
+    auto parts = split_marks(input.substr(t.begin, t.end - t.begin));
+    std::string_view core = parts.core;
+    if (core.size() > 1 && core.back() == '.') core.remove_suffix(1);
+    std::size_t begin = t.begin + parts.lead.size();
+    words.push_back({core, begin, begin + core.size(), !parts.lead.empty(), !parts.trail.empty()});
+  }
+  return words;
+}
+
+// Spoken words for words[i] and the `words` - 1 words after it.
+struct rewrite {
+  std::size_t words;
+  std::string spoken;
+};
+
+bool digits_only(std::string_view w) { return !w.empty() && std::all_of(w.begin(), w.end(), is_digit); }
+
+// "1 234 567,5": groups of three written apart with plain spaces are one number (the French,
+// Polish and Russian way, and DIN 5008's for German) when they follow one to three digits with
+// nothing between but one space each; punctuation ends the group.
+std::optional<rewrite> spaced_number(std::string_view input, const std::vector<word>& words, std::size_t i, const icu_language& l) {
+  const word& first = words[i];
+  if (first.trail || first.text.size() > 3 || !digits_only(first.text)) return std::nullopt;
+  std::string grouped(first.text);
+  std::size_t last = i;
+  for (std::size_t j = i + 1; j < words.size(); ++j) {
+    const word& w = words[j];
+    bool one_space = w.begin == words[j - 1].end + 1 && input[words[j - 1].end] == ' ' && !w.lead;
+    if (!one_space || w.text.size() < 3 || !digits_only(w.text.substr(0, 3)) || (w.text.size() > 3 && w.text[3] != ',' && w.text[3] != '%'))
+      break;
+    grouped += "\u00A0" + std::string(w.text);
+    last = j;
+    if (w.text.size() > 3 || w.trail) break; // decimals, a percent sign or punctuation end it
+  }
+  if (last == i) return std::nullopt;
+  std::optional<std::string> spoken = percentage(grouped, l);
+  if (!spoken)
+    if (auto n = written_number(grouped, l)) spoken = spell(l, *n, "%spellout-numbering");
+  if (!spoken) return std::nullopt;
+  return rewrite{last - i + 1, std::move(*spoken)};
+}
+
+// What takes the next word along: "9:30 Uhr" (the written hour word is said by the time
+// itself), "5,99 €" and "€ 5,99".
+std::optional<rewrite> with_next_word(const std::vector<word>& words, std::size_t i, const icu_language& l) {
+  if (i + 1 >= words.size() || words[i].trail || words[i + 1].lead) return std::nullopt;
+  std::string_view text = words[i].text, next = words[i + 1].text;
+  if (!l.time_suffix.empty() && ascii_lower(next) == ascii_lower(l.time_suffix))
+    if (auto time = clock_time(text, l)) return rewrite{2, std::move(*time)};
+  constexpr std::string_view euro = "\u20AC";
+  std::string_view amount = text == euro ? next : next == euro ? text : std::string_view();
+  if (auto said = amount.empty() ? std::nullopt : euros(amount, l)) return rewrite{2, std::move(*said)};
+  return std::nullopt;
+}
+
+// One word alone: a date (German declines its day by the word before), a time, "€5,99" or
+// "5,99€", a percentage, a number with separators.
+std::optional<rewrite> one_word(const std::vector<word>& words, std::size_t i, const icu_language& l) {
+  std::string_view text = words[i].text;
+  std::string before = i > 0 ? ascii_lower(words[i - 1].text) : std::string();
+  constexpr std::string_view euro = "\u20AC";
+  std::optional<std::string> spoken = iso_date(text, l, before);
+  if (!spoken) spoken = clock_time(text, l);
+  if (!spoken && text.size() > euro.size() && text.ends_with(euro)) spoken = euros(text.substr(0, text.size() - euro.size()), l);
+  if (!spoken && text.size() > euro.size() && text.starts_with(euro)) spoken = euros(text.substr(euro.size()), l);
+  if (!spoken) spoken = percentage(text, l);
+  if (!spoken)
+    if (auto n = written_number(text, l)) spoken = spell(l, *n, "%spellout-numbering");
+  if (!spoken) return std::nullopt;
+  return rewrite{1, std::move(*spoken)};
 }
 
 } // namespace
@@ -294,99 +371,25 @@ std::optional<double> icu_written_number(const icu_language& l, std::string_view
 std::string_view icu_plus(const icu_language& l) { return l.plus; }
 
 const icu_language* icu_language_for(std::string_view language) {
-  const auto primary = lower_ascii(language.substr(0, language.find_first_of("-_")));
+  const auto primary = primary_subtag(language);
   for (const auto& l : languages)
     if (l.code == primary) return &l;
   return nullptr;
 }
 
 normalized_text normalize_with_icu(std::string_view input, const icu_language& l) {
-  const std::vector<token> tokens = tokens_of(input);
+  const std::vector<word> words = words_of(input);
   span_writer out(input);
-  std::string before; // the previous word, lower case (German declines a date's day by it)
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    token t = tokens[i];
-    // "1 234 567,5": groups of three written apart with plain spaces are one number (the
-    // French, Polish and Russian way, and DIN 5008's for German) when they follow one to three
-    // digits with nothing between but one space each.
-    std::string grouped;
-    std::size_t last = i;
-    auto digits_only = [](std::string_view w) { return !w.empty() && std::all_of(w.begin(), w.end(), is_digit); };
-    auto first_parts = split_marks(input.substr(t.begin, t.end - t.begin));
-    if (std::string_view first = first_parts.core; first_parts.trail.empty() && digits_only(first) && first.size() <= 3) {
-      grouped = first;
-      for (std::size_t j = i + 1; j < tokens.size() && tokens[j].begin == tokens[j - 1].end + 1 && input[tokens[j - 1].end] == ' '; ++j) {
-        std::string_view word = split_marks(input.substr(tokens[j].begin, tokens[j].end - tokens[j].begin)).core;
-        if (word.size() > 1 && word.back() == '.') word.remove_suffix(1);
-        if (word.size() < 3 || !digits_only(word.substr(0, 3)) || (word.size() > 3 && word[3] != ',' && word[3] != '%')) break;
-        grouped += "\u00A0" + std::string(word);
-        last = j;
-        if (word.size() > 3) break; // the decimals or the percent sign end it
-      }
+  for (std::size_t i = 0; i < words.size();) {
+    std::optional<rewrite> r = spaced_number(input, words, i, l);
+    if (!r) r = with_next_word(words, i, l);
+    if (!r) r = one_word(words, i, l);
+    if (r && !r->spoken.empty()) {
+      out.rewrite(words[i].begin, words[i + r->words - 1].end, r->spoken);
+      i += r->words;
+    } else {
+      ++i;
     }
-    if (last > i) t.end = tokens[last].end;
-    auto parts = split_marks(input.substr(t.begin, t.end - t.begin));
-    std::size_t core_begin = t.begin + parts.lead.size();
-    std::string_view core = parts.core;
-    if (last > i) {
-      // Rewrite the whole group, the marks of its last token kept outside.
-      auto last_parts = split_marks(input.substr(tokens[last].begin, tokens[last].end - tokens[last].begin));
-      core = input.substr(core_begin, tokens[last].begin + last_parts.lead.size() + last_parts.core.size() - core_begin);
-      std::string_view spoken_form = grouped;
-      if (spoken_form.size() > 1 && spoken_form.back() == '.') spoken_form.remove_suffix(1);
-      std::optional<std::string> spoken = percentage(spoken_form, l);
-      if (!spoken)
-        if (auto n = written_number(spoken_form, l)) spoken = spell(l, *n, "%spellout-numbering");
-      if (core.size() > 1 && core.back() == '.') core.remove_suffix(1);
-      if (spoken && !spoken->empty()) {
-        out.rewrite(core_begin, core_begin + core.size(), *spoken);
-        i = last;
-        before.clear();
-        continue;
-      }
-      core = parts.core; // not a number after all: the first token alone
-    }
-    // A sentence's own period is not part of a number or date ("... 1.234.").
-    if (core.size() > 1 && core.back() == '.') core.remove_suffix(1);
-    std::optional<std::string> spoken = iso_date(core, l, before);
-    if (!spoken && parts.trail.empty() && (spoken = clock_time(core, l)) && !l.time_suffix.empty() && i + 1 < tokens.size()) {
-      // "9:30 Uhr", "21:05 h": the written hour word is said by the time itself.
-      auto next = split_marks(input.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin));
-      std::string_view word = next.core;
-      bool period = word.size() > 1 && word.back() == '.' && lower_ascii(word.substr(0, word.size() - 1)) == lower_ascii(l.time_suffix);
-      if (next.lead.empty() && (lower_ascii(word) == lower_ascii(l.time_suffix) || period)) {
-        std::size_t end = tokens[i + 1].begin + word.size() - (period ? 1 : 0);
-        out.rewrite(core_begin, end, *spoken);
-        ++i;
-        before.clear();
-        continue;
-      }
-    }
-    if (!spoken) spoken = clock_time(core, l);
-    if (!spoken) {
-      // "€5,99", "5,99€"; "5,99 €" and "€ 5,99" take the next token along.
-      constexpr std::string_view euro = "\u20AC";
-      if (core.size() > euro.size() && core.ends_with(euro)) spoken = euros(core.substr(0, core.size() - euro.size()), l);
-      else if (core.size() > euro.size() && core.starts_with(euro)) spoken = euros(core.substr(euro.size()), l);
-      else if (i + 1 < tokens.size() && parts.trail.empty()) {
-        auto next = split_marks(input.substr(tokens[i + 1].begin, tokens[i + 1].end - tokens[i + 1].begin));
-        std::string_view next_core = next.core;
-        if (next_core.size() > 1 && next_core.back() == '.') next_core.remove_suffix(1); // the sentence's period
-        std::string_view amount = core == euro ? next_core : next_core == euro && next.lead.empty() ? core : std::string_view();
-        if (auto said = amount.empty() ? std::nullopt : euros(amount, l)) {
-          std::size_t end = tokens[i + 1].begin + next.lead.size() + next_core.size();
-          out.rewrite(core_begin, end, *said);
-          ++i;
-          before.clear();
-          continue;
-        }
-      }
-    }
-    if (!spoken) spoken = percentage(core, l);
-    if (!spoken)
-      if (auto n = written_number(core, l)) spoken = spell(l, *n, "%spellout-numbering");
-    if (spoken && !spoken->empty()) out.rewrite(core_begin, core_begin + core.size(), *spoken);
-    before = lower_ascii(parts.core);
   }
   return out.finish();
 }

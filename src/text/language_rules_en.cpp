@@ -1,5 +1,7 @@
 #include "text/language_rules.hpp"
 
+#include "text/token_rewriter.hpp"
+
 namespace rtts::text {
 
 const language_rules& english_rules() {
@@ -63,10 +65,9 @@ const language_rules& english_rules() {
 }
 
 const language_rules* rules_for(std::string_view language) {
-  // "en", "en-us", "en_GB", "EN-gb-scotland": the primary subtag decides.
-  const auto primary = language.substr(0, language.find_first_of("-_"));
-  if (primary.empty() || (primary.size() == 2 && (primary[0] | 0x20) == 'e' && (primary[1] | 0x20) == 'n')) return &english_rules();
-  return nullptr;
+  // "en", "en-us", "en_GB", "EN-gb-scotland": the primary subtag decides; "" is read as English.
+  const std::string primary = primary_subtag(language);
+  return primary.empty() || primary == "en" ? &english_rules() : nullptr;
 }
 
 } // namespace rtts::text

@@ -16,12 +16,6 @@ bool all_digits(std::string_view s) { return !s.empty() && std::all_of(s.begin()
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 unsigned long long to_number(std::string_view digits) {
   unsigned long long n = 0;
   for (char c : digits) n = n * 10 + static_cast<unsigned>(c - '0');
@@ -133,7 +127,7 @@ std::optional<std::string> clock_time(std::string_view s, std::string_view suffi
 std::optional<std::string> ordinal(std::string_view s, const language_rules& r) {
   if (s.size() < 3) return std::nullopt;
   auto digits = s.substr(0, s.size() - 2);
-  auto marker = lower(s.substr(s.size() - 2));
+  auto marker = ascii_lower(s.substr(s.size() - 2));
   if (!all_digits(digits) || digits.size() > 15) return std::nullopt;
   auto n = to_number(digits);
   // The marker must fit the number ("1st", "22nd", "13th"), or it is not an ordinal.
@@ -221,12 +215,12 @@ std::optional<std::string> email(std::string_view s, const language_rules& r) {
 std::optional<std::string> web_address(std::string_view s, const language_rules& r) {
   std::string_view rest = s;
   for (std::string_view scheme : {"https://", "http://"})
-    if (lower(s.substr(0, scheme.size())) == scheme) rest = s.substr(scheme.size());
+    if (ascii_lower(s.substr(0, scheme.size())) == scheme) rest = s.substr(scheme.size());
   bool has_scheme = rest.size() != s.size();
-  if (!has_scheme && lower(s.substr(0, 4)) != "www.") return std::nullopt;
+  if (!has_scheme && ascii_lower(s.substr(0, 4)) != "www.") return std::nullopt;
   if (rest.empty()) return std::nullopt;
   // The usual "www." and a trailing slash are not read out.
-  if (lower(rest.substr(0, 4)) == "www.") rest.remove_prefix(4);
+  if (ascii_lower(rest.substr(0, 4)) == "www.") rest.remove_prefix(4);
   if (rest.ends_with("/")) rest.remove_suffix(1);
   if (rest.empty()) return std::nullopt;
   return spell_address(rest, r);
@@ -240,12 +234,12 @@ const abbreviation* find_abbreviation(std::string_view token, const language_rul
 
 bool is_scale_word(std::string_view word, const language_rules& r) {
   for (std::size_t i = 1; i < r.scales.size(); ++i)
-    if (lower(word) == r.scales[i]) return true;
+    if (ascii_lower(word) == r.scales[i]) return true;
   return false;
 }
 
 std::string_view am_pm(std::string_view word, const language_rules& r) {
-  auto w = lower(word);
+  auto w = ascii_lower(word);
   if (w == "am" || w == "a.m." || w == "a.m") return r.am;
   if (w == "pm" || w == "p.m." || w == "p.m") return r.pm;
   return {};
@@ -327,7 +321,7 @@ normalized_text normalize(std::string_view input, const language_rules& r) {
       if (!spoken && core.find(':') != std::string_view::npos && (spoken = clock_time(core, {}, r))) consumed_next = 0;
       if (!spoken) {
         bool scaled = parts.trail.empty() && is_scale_word(next_core, r);
-        if ((spoken = money(core, scaled ? lower(next_core) : std::string(), r)) && scaled) consumed_next = 1;
+        if ((spoken = money(core, scaled ? ascii_lower(next_core) : std::string(), r)) && scaled) consumed_next = 1;
       }
       if (!spoken) spoken = number(core, r);
     }
@@ -340,7 +334,7 @@ normalized_text normalize(std::string_view input, const language_rules& r) {
         // "a.m." owns its period mid-sentence; it ends the sentence only before a capital or the end.
         std::string_view after = t + 2 < tokens.size() ? input.substr(tokens[t + 2].begin, tokens[t + 2].end - tokens[t + 2].begin) : "";
         bool sentence_ends = after.empty() || is_upper(after.front());
-        bool dotted_am_pm = lower(next_core) == "a.m." || lower(next_core) == "p.m.";
+        bool dotted_am_pm = ascii_lower(next_core) == "a.m." || ascii_lower(next_core) == "p.m.";
         if (!dotted_am_pm || sentence_ends) next_core.remove_suffix(1);
       }
       std::size_t next_core_end = tokens[t + 1].begin + next_parts.lead.size() + next_core.size();

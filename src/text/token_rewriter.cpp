@@ -37,7 +37,6 @@ token_parts split_marks(std::string_view token) {
   return p;
 }
 
-
 std::vector<token> tokens_of(std::string_view input) {
   std::vector<token> tokens;
   for (std::size_t i = 0; i < input.size();) {
@@ -48,6 +47,15 @@ std::vector<token> tokens_of(std::string_view input) {
   }
   return tokens;
 }
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string primary_subtag(std::string_view language) { return ascii_lower(language.substr(0, language.find_first_of("-_"))); }
 
 void span_writer::copy_until(std::size_t end) {
   if (end <= copied_to_) return;

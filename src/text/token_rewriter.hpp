@@ -17,6 +17,11 @@ struct token {
 // The input's tokens: runs of bytes that are not ASCII white space.
 std::vector<token> tokens_of(std::string_view input);
 
+// ASCII letters lowered, other bytes kept (comparing words and language tags).
+std::string ascii_lower(std::string_view s);
+// "en" of "en-US", "EN_gb", "en": which rules a language tag is read with.
+std::string primary_subtag(std::string_view language);
+
 // Punctuation around a token that is spoken as a pause, not as a word: it stays outside the
 // rewrite ("(2026-11-29)," -> "(November twenty-ninth, twenty twenty-six),").
 struct token_parts {

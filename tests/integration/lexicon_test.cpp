@@ -33,7 +33,8 @@ std::string normalized(const rtts_server& server, const std::string& text) {
 
 TEST(Lexicons, AliasesAreSpokenAndTimedAsTheWordWritten) {
   const std::string path = write_lexicon("/tmp/rtts-lexicon-" + std::to_string(::getpid()) + ".pls", "World Wide Web Consortium");
-  rtts_server server({"--workers", "1", "--lexicon", path});
+  const std::string log_path = path + ".log";
+  rtts_server server({"--workers", "1", "--lexicon", path}, log_path);
   auto with = server.get(tts_target("The W3C met."));
   auto spelled = server.get(tts_target("The World Wide Web Consortium met.", "normalize=0"));
   ASSERT_EQ(with.status, 200u);
@@ -54,9 +55,17 @@ TEST(Lexicons, AliasesAreSpokenAndTimedAsTheWordWritten) {
   EXPECT_EQ(now, "Web Consortium");
   std::ofstream(path) << "<lexicon";
   ::kill(server.pid(), SIGHUP);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // Wait until the server has tried (it says so), then check it kept the lexicons it had.
+  auto log = [&] {
+    std::ifstream in(log_path);
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  };
+  for (int i = 0; i < 200 && log().find("lexicons not reloaded") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_NE(log().find("lexicons not reloaded, the previous ones stay: lexicon"), std::string::npos) << log();
   EXPECT_EQ(normalized(server, "W3C"), "Web Consortium") << "a broken file does not replace the lexicons in use";
   std::remove(path.c_str());
+  std::remove(log_path.c_str());
 }
 
 TEST(Lexicons, ABrokenFileStopsTheStartWithItsReason) {

@@ -55,6 +55,7 @@ TEST(IcuNormalizer, GermanNumbersDatesAndPercentages) {
 TEST(IcuNormalizer, FrenchSpanishItalianDutchPortuguese) {
   EXPECT_EQ(in("fr-fr", "Le 2026-11-01, 12 345 678 personnes, 50%."), "Le premier novembre deux mille vingt-six, douze millions trois cent quarante-cinq mille six cent soixante-dix-huit personnes, cinquante pour cent.");
   EXPECT_EQ(in("fr", "1.234 n'est pas un nombre français"), "1.234 n'est pas un nombre français");
+  EXPECT_EQ(in("fr", "Les 12 345, 678 autres"), "Les douze mille trois cent quarante-cinq, 678 autres") << "punctuation ends a spaced number";
   EXPECT_EQ(in("es", "El 2026-11-29 pagó 1.234,5 euros."), "El veintinueve de noviembre de dos mil veintiséis pagó mil doscientos treinta y cuatro coma cinco euros.");
   EXPECT_EQ(in("es-419", "El 2026-11-01."), "El primero de noviembre de dos mil veintiséis.");
   EXPECT_EQ(in("it", "Il 2026-11-01 e il 2026-11-29: 2,5%"), "Il primo novembre duemilaventisei e il ventinove novembre duemilaventisei: due virgola cinque per cento");
