@@ -68,6 +68,7 @@ std::string error_json(const error& e) {
                             {"type", error_type(e.kind)},
                             {"param", e.param.empty() ? boost::json::value(nullptr) : boost::json::value(e.param)},
                             {"code", e.code.empty() ? default_code(e.kind) : e.code}};
+  if (e.retry_after_s > 0) inner["retry_after"] = e.retry_after_s;
   return boost::json::serialize(boost::json::object{{"error", std::move(inner)}});
 }
 

@@ -13,7 +13,9 @@ std::string health_json(std::size_t active_requests, std::size_t websockets, con
                           {"ready_workers", s.ready},
                           {"busy_workers", s.busy},
                           {"waiting_streams", s.waiting_streams},
-                          {"streams_in_flight", s.streams_in_flight}};
+                          {"streams_in_flight", s.streams_in_flight},
+                          {"streams_in_synthesis", s.streams_in_synthesis},
+                          {"realtime_load", s.realtime_load}};
     if (!s.resident_voices.empty()) {
       boost::json::array resident;
       for (const auto& voices : s.resident_voices) resident.emplace_back(boost::json::array(voices.begin(), voices.end()));

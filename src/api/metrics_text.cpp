@@ -21,6 +21,12 @@ std::string metrics_text(std::size_t active_requests, std::size_t websockets, st
   }
   gauge("rtts_queue_depth", "Streams waiting for a worker, per engine.");
   for (const auto& [engine, s] : engines) out += "rtts_queue_depth{engine=\"" + metrics::escape_label(engine) + "\"} " + std::to_string(s.waiting_streams) + "\n";
+  gauge("rtts_streams_in_synthesis", "Admitted streams with text left to synthesize, per engine.");
+  for (const auto& [engine, s] : engines)
+    out += "rtts_streams_in_synthesis{engine=\"" + metrics::escape_label(engine) + "\"} " + std::to_string(s.streams_in_synthesis) + "\n";
+  gauge("rtts_realtime_load", "Share of the ready workers' time the streams in synthesis need to stay ahead of real-time listeners, per engine (measured speeds; --admission-load refuses above it).");
+  for (const auto& [engine, s] : engines)
+    out += "rtts_realtime_load{engine=\"" + metrics::escape_label(engine) + "\"} " + std::to_string(s.realtime_load) + "\n";
   gauge("rtts_streams_in_flight", "Streams admitted and not yet finished, per engine (admission control counts these).");
   for (const auto& [engine, s] : engines)
     out += "rtts_streams_in_flight{engine=\"" + metrics::escape_label(engine) + "\"} " + std::to_string(s.streams_in_flight) + "\n";

@@ -2,6 +2,7 @@
 
 #include "api/base64.hpp"
 #include "app/bench_engine_only.hpp"
+#include "app/bench_listeners.hpp"
 #include "app/bench_load.hpp"
 #include "client/http_client.hpp"
 #include "client/server_process.hpp"
@@ -226,6 +227,41 @@ result<std::vector<bench_item>> load_corpus(const std::string& path, const std::
   return corpus;
 }
 
+json::object listener_json(const listener_options& o, const listener_report& r) {
+  return json::object{{"listeners", r.listeners},
+                      {"arrivals_over_s", o.arrivals_over},
+                      {"speech_seconds", o.speech_seconds},
+                      {"buffer_s", o.buffer_seconds},
+                      {"text_chars", r.text_chars},
+                      {"completed", r.completed},
+                      {"failed", r.failed},
+                      {"refused", r.refused},
+                      {"never_dry", r.never_dry},
+                      {"underruns", r.underruns},
+                      {"worst_gap_s", r.worst_gap_s},
+                      {"first_audio_ms", json::object{{"p50", percentile(r.first_audio_ms, 0.5)},
+                                                      {"p95", percentile(r.first_audio_ms, 0.95)},
+                                                      {"p99", percentile(r.first_audio_ms, 0.99)}}},
+                      {"audio_seconds", r.audio_seconds},
+                      {"wall_seconds", r.wall_seconds},
+                      {"client_cpu_percent", r.client_cpu_percent},
+                      {"server_cpu_percent", r.server_cpu_percent},
+                      {"server_peak_rss_mb", r.server_peak_rss_mb},
+                      {"server_deadline_misses", r.server_deadline_misses},
+                      {"sample_errors", json::array(r.sample_errors.begin(), r.sample_errors.end())}};
+}
+
+void print_listeners(const listener_options& o, const listener_report& r) {
+  std::printf("| listeners | arriving over | speech each | completed | refused (429) | never ran dry | underruns | worst gap | first audio p50 / p95 / p99 | "
+              "server deadline misses | server CPU | server peak RSS | client CPU |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("| %u | %.1f s | %.0f s | %u | %u | %u | %u | %.2f s | %.1f / %.1f / %.1f ms | %.0f | %.0f%% | %.1f MB | %.0f%% |\n", r.listeners,
+              o.arrivals_over, o.speech_seconds, r.completed, r.refused, r.never_dry, r.underruns, r.worst_gap_s,
+              percentile(r.first_audio_ms, 0.5), percentile(r.first_audio_ms, 0.95), percentile(r.first_audio_ms, 0.99),
+              r.server_deadline_misses, r.server_cpu_percent, r.server_peak_rss_mb, r.client_cpu_percent);
+  for (const auto& e : r.sample_errors) std::fprintf(stderr, "  listener error: %s\n", e.c_str());
+}
+
 bool is_loopback(const std::string& host) { return host == "localhost" || host.starts_with("127.") || host == "::1"; }
 
 } // namespace
@@ -306,6 +342,15 @@ int bench(const bench_options& o) {
     at = *parsed;
   }
   pid_t server_pid = own ? own->pid() : -1;
+
+  if (o.listeners > 0) {
+    listener_options lo{o.listeners, o.arrivals_over, o.speech_seconds, o.buffer_seconds, o.voices.empty() ? "" : o.voices.front(), o.engine};
+    auto r = run_listeners(at, lo, server_pid);
+    report["listeners"] = listener_json(lo, r);
+    if (o.json) std::printf("%s\n", json::serialize(report).c_str());
+    else print_listeners(lo, r);
+    return r.failed == 0 ? 0 : 3;
+  }
 
   if (!o.json) {
     std::printf("| route | clients | requests | errors | correct | first audio p50 / p95 / p99 | total p50 / p95 | audio-s per s | RTF p50 | server CPU | server peak RSS |\n");

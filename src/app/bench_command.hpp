@@ -23,6 +23,9 @@ struct bench_options {
   bool allow_remote = false;                      // loopback only unless set
   std::string engine;                             // empty = eSpeak NG (the default engine)
   std::vector<std::string> voices;                // the corpus's voices; empty = eSpeak's built-in set
+  // Listener mode (--listeners N): N players instead of the route scenarios.
+  unsigned listeners = 0;
+  double arrivals_over = 10, speech_seconds = 48, buffer_seconds = 0.3;
 };
 
 int bench(const bench_options& options);

@@ -122,29 +122,6 @@ request_outcome stream_request(const client::endpoint& at, const bench_item& ite
   return out;
 }
 
-// utime + stime of a process and its reaped children, in clock ticks.
-long long cpu_ticks(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  auto close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(text.substr(close + 2));
-  std::string f;
-  long long total = 0;
-  for (int i = 3; i <= 17 && fields >> f; ++i)
-    if (i >= 14) total += std::atoll(f.c_str()); // utime, stime, cutime, cstime
-  return total;
-}
-
-long long tree_ticks(pid_t server) {
-  if (server <= 0) return 0;
-  long long total = cpu_ticks(server);
-  std::string task_dir = "/proc/" + std::to_string(server) + "/task/" + std::to_string(server) + "/children";
-  std::ifstream children(task_dir);
-  for (pid_t c; children >> c;) total += cpu_ticks(c);
-  return total;
-}
-
 } // namespace
 
 std::optional<bench_route> parse_route(std::string_view name) {
@@ -201,7 +178,7 @@ scenario_result run_scenario(bench_route route, const client::endpoint& at, unsi
   auto stop_at = t0 + std::chrono::duration_cast<clock_type::duration>(
                           std::chrono::duration<double>(budget.seconds > 0 ? budget.seconds : budget.deadline_seconds));
   auto hard_stop = t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(budget.deadline_seconds));
-  long long ticks_before = tree_ticks(server);
+  long long ticks_before = client::tree_cpu_ticks(server);
 
   std::thread sampler([&] {
     while (running) {
@@ -243,9 +220,8 @@ scenario_result run_scenario(bench_route route, const client::endpoint& at, unsi
   result.wall_seconds = ms_since(t0) / 1000;
   running = false;
   sampler.join();
-  long long ticks = tree_ticks(server) - ticks_before;
-  if (server > 0 && result.wall_seconds > 0)
-    result.cpu_percent = 100.0 * static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK)) / result.wall_seconds;
+  long long ticks = client::tree_cpu_ticks(server) - ticks_before;
+  if (server > 0) result.cpu_percent = client::cpu_percent(ticks, result.wall_seconds);
   return result;
 }
 

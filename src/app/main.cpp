@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   serve->add_option("--log-level", log_level, "info, or debug to log each request's text too")->envname("RTTS_LOG_LEVEL")->check(CLI::IsMember({"info", "debug"}))->capture_default_str();
   serve->add_option("--max-streams", config.max_streams, "Streams in flight per engine before new ones get 429")->envname("RTTS_MAX_STREAMS")->capture_default_str();
+  serve->add_option("--admission-load", config.admission_load, "Refuse new streams (429) once the engine's measured speed could not keep the streams in synthesis in real time at this share of its workers (0 = off)")->envname("RTTS_ADMISSION_LOAD")->capture_default_str();
+  serve->add_option("--listener-buffer-ms", config.listener_buffer_ms, "Audio a listener is assumed to buffer before playing: later fragments count as deadline misses")->envname("RTTS_LISTENER_BUFFER_MS")->capture_default_str();
   serve->add_option("--max-text", config.max_text_chars, "Longest text accepted, in characters")->envname("RTTS_MAX_TEXT")->capture_default_str();
   serve->add_option("--max-pause", config.max_pause_s, "Longest total of SSML pauses in one document, in seconds (413 above)")->envname("RTTS_MAX_PAUSE")->capture_default_str();
   serve->add_option("--max-request-line", config.max_request_line, "Longest request line, in bytes")->envname("RTTS_MAX_REQUEST_LINE")->capture_default_str();
@@ -125,6 +127,10 @@ int main(int argc, char** argv) {
   bench->add_flag("--formats", bench_options.formats, "Also measure every output format of /v1/audio/speech");
   bench->add_option("--engine", bench_options.engine, "Engine to measure (default: espeak)");
   bench->add_option("--voices", bench_options.voices, "Voices of that engine the corpus cycles through (required for engines but espeak)")->delimiter(',');
+  bench->add_option("--listeners", bench_options.listeners, "Listener mode: this many /tts streams played as a player plays them");
+  bench->add_option("--arrivals-over", bench_options.arrivals_over, "Listener mode: seconds over which they arrive (0 = all at once)")->capture_default_str();
+  bench->add_option("--speech-seconds", bench_options.speech_seconds, "Listener mode: seconds of speech per listener")->capture_default_str();
+  bench->add_option("--buffer", bench_options.buffer_seconds, "Listener mode: seconds a player buffers before it starts playing")->capture_default_str();
   bench->add_flag("--websocket", bench_options.websocket, "Also measure /ws (first audio, 1000 idle connections, 64 sessions)");
 
   auto speak_flags = [](CLI::App* cmd, rtts::app::speak_options& o) {

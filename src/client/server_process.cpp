@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -111,6 +112,31 @@ long rss_kib(pid_t pid) {
     status.ignore(1 << 12, '\n');
   }
   return 0;
+}
+
+long long cpu_ticks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = text.rfind(')'); // the command name may hold spaces and parentheses
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string f;
+  long long total = 0;
+  for (int i = 3; i <= 17 && fields >> f; ++i)
+    if (i >= 14) total += std::atoll(f.c_str()); // utime, stime, cutime, cstime
+  return total;
+}
+
+long long tree_cpu_ticks(pid_t server) {
+  if (server <= 0) return 0;
+  long long total = cpu_ticks(server);
+  std::ifstream children("/proc/" + std::to_string(server) + "/task/" + std::to_string(server) + "/children");
+  for (pid_t c; children >> c;) total += cpu_ticks(c);
+  return total;
+}
+
+double cpu_percent(long long ticks, double wall_seconds) {
+  return wall_seconds > 0 ? 100.0 * static_cast<double>(ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK)) / wall_seconds : 0;
 }
 
 } // namespace rtts::client

@@ -39,5 +39,11 @@ private:
 
 // Resident set size of a process, in KiB (0 if it is gone).
 long rss_kib(pid_t pid);
+// CPU time (user + system) of a process and its reaped children, in clock ticks (0 if gone).
+long long cpu_ticks(pid_t pid);
+// The same for a server and its direct children (its engine workers); 0 for pid <= 0.
+long long tree_cpu_ticks(pid_t server);
+// Ticks over a wall time, as a percentage of one core.
+double cpu_percent(long long ticks, double wall_seconds);
 
 } // namespace rtts::client

@@ -27,6 +27,8 @@ result<void> validate_config(const server_config& c) {
   if (c.max_text_chars == 0) return bad("--max-text must be positive");
   if (!(c.max_pause_s >= 0 && c.max_pause_s <= 3600)) return bad("--max-pause must be 0..3600 seconds");
   if (c.max_streams == 0) return bad("--max-streams must be positive");
+  if (!(c.admission_load >= 0 && c.admission_load <= 1)) return bad("--admission-load must be 0..1 (0 = off)");
+  if (c.listener_buffer_ms > 60000) return bad("--listener-buffer-ms must be 0..60000");
   if (c.fragment_timeout_ms < 100) return bad("--fragment-timeout-ms must be at least 100");
   if (c.max_request_line < 1024) return bad("--max-request-line must be at least 1024 bytes");
   if (c.max_header_bytes < 1024) return bad("--max-header-bytes must be at least 1024 bytes");

@@ -26,6 +26,13 @@ struct server_config {
   std::size_t stream_buffer_bytes = 256 * 1024; // native PCM a stream may buffer ahead of its client
   unsigned fragment_timeout_ms = 10000;     // watchdog: a worker stuck on one fragment longer is replaced
   std::size_t max_streams = 512;            // streams in flight per engine; more get 429 (admission control)
+  // Admission by real-time capacity: a new stream is refused (429 + Retry-After) when the
+  // engine's measured speed could no longer keep every stream still being synthesized ahead of
+  // a real-time listener at this share of its workers' time. 0 = only --max-streams.
+  double admission_load = 0.9;
+  // A listener is assumed to start playing this long after its first audio; a fragment that
+  // comes later than such a listener needs it is a deadline miss (metrics and log).
+  unsigned listener_buffer_ms = 300;
   unsigned shutdown_grace_ms = 5000;        // how long in-flight streams may finish on SIGTERM
   std::size_t max_connections = 10000;      // open TCP connections on the HTTP listener (503 and close above)
   unsigned header_timeout_s = 10;           // to receive a request line and headers once the first byte came (slowloris)

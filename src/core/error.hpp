@@ -28,6 +28,9 @@ struct error {
   std::string message;
   std::string code;  // machine-readable, e.g. "unknown_voice"; empty = derived from kind
   std::string param; // the offending parameter, if any
+  // For `overloaded` and `unavailable`: seconds after which trying again may succeed (0: none
+  // known). HTTP sends it as Retry-After, every protocol's error body as "retry_after".
+  unsigned retry_after_s = 0;
 };
 
 error make_error(error_kind kind, std::string message, std::string code = {}, std::string param = {});

@@ -87,8 +87,9 @@ void histogram::render(std::string& out) const {
 
 std::string registry::render() const {
   std::string out;
-  for (const counter* c : {&http_requests, &http_responses, &streams, &audio_seconds, &audio_bytes, &worker_restarts}) c->render(out);
-  for (const histogram* h : {&first_audio, &total_time, &real_time_factor}) h->render(out);
+  for (const counter* c : {&http_requests, &http_responses, &streams, &audio_seconds, &audio_bytes, &worker_restarts, &deadline_misses, &admission_refusals})
+    c->render(out);
+  for (const histogram* h : {&first_audio, &total_time, &real_time_factor, &stream_lead}) h->render(out);
   return out;
 }
 

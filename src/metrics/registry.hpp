@@ -57,6 +57,19 @@ struct registry {
   histogram real_time_factor{"rtts_stream_speed_ratio", "Audio seconds per wall second of a whole stream (higher is faster).",
                              {"engine"}, {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}};
 
+  // Deadlines (--listener-buffer-ms): how far ahead of a real-time listener each fragment's audio
+  // began (negative: late), and the fragments that came too late. The first fragment's
+  // lateness is the time to first audio, above.
+  counter deadline_misses{"rtts_deadline_misses_total",
+                          "Fragments whose audio began after a listener playing since the stream's first audio (plus --listener-buffer-ms) ran out.",
+                          {"engine"}};
+  histogram stream_lead{"rtts_stream_lead_seconds",
+                        "How far ahead of a real-time listener each fragment's audio began, in seconds (negative: late).", {"engine"},
+                        {-5, -1, -0.3, -0.1, -0.03, 0, 0.1, 0.3, 1, 3, 10, 30, 100}};
+  // Admission by real-time capacity (--admission-load): streams refused.
+  counter admission_refusals{"rtts_admission_refusals_total", "New streams refused because the engine was at its real-time capacity.",
+                             {"engine"}};
+
   std::string render() const;
 };
 

@@ -37,7 +37,9 @@ http_response text_response(std::string_view content_type, std::string body, boo
 
 http_response error_response(const error& e, bool keep_alive) {
   auto res = json_response(static_cast<http::status>(api::http_status(e.kind)), api::error_json(e), keep_alive);
-  if (e.kind == error_kind::overloaded) res.set(http::field::retry_after, "1"); // streams are short-lived
+  // Admission says when capacity frees up; other refusals are brief (a stream ends, a slot frees).
+  if (e.retry_after_s > 0) res.set(http::field::retry_after, std::to_string(e.retry_after_s));
+  else if (e.kind == error_kind::overloaded) res.set(http::field::retry_after, "1");
   return res;
 }
 

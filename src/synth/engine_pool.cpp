@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace rtts::synth {
@@ -73,10 +74,99 @@ engine_pool::stats engine_pool::current_stats() const {
   }
   for (const auto& w : waiting_) s.waiting_streams += !w.expired();
   s.streams_in_flight = *in_flight_;
+  auto streams = in_synthesis();
+  s.streams_in_synthesis = streams.size();
+  for (const auto& p : streams) s.realtime_load += p.cost;
+  if (s.ready > 0) s.realtime_load /= static_cast<double>(s.ready);
   return s;
 }
 
+namespace {
+bool still_synthesizing(const std::weak_ptr<speech_stream>& w) {
+  auto s = w.lock();
+  return s && !s->cancelled() && s->unsynthesized_chars() > 0;
+}
+} // namespace
+
+double engine_pool::cost_of(const std::string& voice) const {
+  if (auto it = speeds_.find(voice); it != speeds_.end() && it->second.audio_per_second() > 0) return 1 / it->second.audio_per_second();
+  double sum = 0;
+  for (const auto& [id, speed] : speeds_) sum += speed.audio_per_second() > 0 ? 1 / speed.audio_per_second() : 0;
+  return speeds_.empty() ? 0 : sum / static_cast<double>(speeds_.size());
+}
+
+std::vector<engine_pool::pending_stream> engine_pool::in_synthesis() const {
+  std::vector<pending_stream> out;
+  for (const auto& w : in_synthesis_) {
+    if (!still_synthesizing(w)) continue;
+    auto s = w.lock();
+    auto it = speeds_.find(s->voice().voice);
+    double per_char = it != speeds_.end() ? it->second.audio_per_char() : 0;
+    out.push_back({cost_of(s->voice().voice), static_cast<double>(s->unsynthesized_chars()) * per_char});
+  }
+  return out;
+}
+
+result<void> engine_pool::admit(const std::string& voice, double load) const {
+  if (load <= 0) return {};
+  // Every stream still in synthesis must be made at least as fast as it is played: each needs
+  // cost(voice) seconds of one worker per second.
+  auto streams = in_synthesis();
+  double demand = 0;
+  for (const auto& p : streams) demand += p.cost;
+  double workers = static_cast<double>(current_stats().ready);
+  double capacity = workers * load, cost = cost_of(voice);
+  if (streams.empty() || cost <= 0 || demand + cost <= capacity) return {};
+  // When enough of them will have finished: each runs at its share of the workers (at least
+  // real time, which is what admission promised it), the quickest first.
+  std::vector<double> ends;
+  for (const auto& p : streams) {
+    double rate = std::max(1.0, workers / (p.cost * static_cast<double>(streams.size()))); // audio seconds per second
+    ends.push_back(p.seconds_left / rate);
+  }
+  std::vector<std::size_t> order(streams.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return ends[a] < ends[b]; });
+  double freed = 0, wait = ends[order.back()];
+  for (auto i : order) {
+    freed += streams[i].cost;
+    if (demand - freed + cost <= capacity) {
+      wait = ends[i];
+      break;
+    }
+  }
+  metrics::global().admission_refusals.inc({settings_.engine});
+  auto e = make_error(error_kind::overloaded,
+                      "the " + settings_.engine + " engine is at its real-time capacity (" + std::to_string(streams.size()) +
+                          " streams in synthesis); try again in a moment",
+                      "over_capacity");
+  e.retry_after_s = static_cast<unsigned>(std::clamp(std::ceil(wait), 1.0, 600.0));
+  return e;
+}
+
+void engine_pool::measure(const job& j) {
+  if (j.loaded_voice || j.samples == 0 || j.chars == 0) return;
+  double audio = static_cast<double>(j.samples) / info_.rate_of(j.voice);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - j.started).count();
+  if (wall <= 0) return;
+  // Recent jobs weigh most (the machine's load changes): each job's weight fades by 1 % per job
+  // after it, so the last ~100 jobs of the voice make the figure.
+  constexpr double fade = 0.99;
+  auto& speed = speeds_[j.voice];
+  speed.audio_s = speed.audio_s * fade + audio;
+  speed.wall_s = speed.wall_s * fade + wall;
+  speed.chars = speed.chars * fade + static_cast<double>(j.chars);
+}
+
+void engine_pool::log_lateness(const speech_stream& s) const {
+  if (s.deadline_misses() == 0) return;
+  std::fprintf(stderr, "rtts: a %s stream (voice %s) ran late: %u fragment%s began after a real-time listener's audio ran out, at worst by %.0f ms\n",
+               settings_.engine.c_str(), s.voice().voice.c_str(), s.deadline_misses(), s.deadline_misses() == 1 ? "" : "s", s.worst_lateness_s() * 1000);
+}
+
 void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
+  std::erase_if(in_synthesis_, [](const auto& w) { return !still_synthesizing(w); });
+  in_synthesis_.push_back(stream);
   // The ticket decrements the count when the stream dies, whoever drops it last.
   ++*in_flight_;
   stream->admission_ticket = std::shared_ptr<void>(nullptr, [counter = in_flight_](void*) { --*counter; });
@@ -104,6 +194,7 @@ void engine_pool::enqueue(const std::shared_ptr<speech_stream>& stream) {
     if (j.stream == stream) return;
   for (const auto& w : waiting_)
     if (w.lock() == stream) return;
+  stream->waiting_for_worker();
   waiting_.push_back(stream);
   dispatch();
 }
@@ -133,7 +224,7 @@ void engine_pool::dispatch() {
                                        stream->wants_words(f),
                                        {}};
     if (request.words) request.units = f.map.units();
-    jobs_.emplace(id, job{stream, w, nullptr, false});
+    jobs_.emplace(id, job{stream, w, nullptr, false, request.params.voice, f.text.size()});
     w->start_job(id, request);
     arm_watchdog(id, settings_.fragment_timeout);
   }
@@ -220,12 +311,16 @@ void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& 
 }
 
 void engine_pool::on_loading(worker::worker_process&, std::uint64_t id) {
-  if (jobs_.contains(id)) arm_watchdog(id, std::max(settings_.load_timeout, settings_.fragment_timeout));
+  if (!jobs_.contains(id)) return;
+  jobs_.at(id).loaded_voice = true;
+  arm_watchdog(id, std::max(settings_.load_timeout, settings_.fragment_timeout));
 }
 
 void engine_pool::on_audio(worker::worker_process&, std::uint64_t id, std::span<const std::int16_t> pcm) {
   auto it = jobs_.find(id);
-  if (it != jobs_.end()) it->second.stream->push_audio(pcm);
+  if (it == jobs_.end()) return;
+  it->second.samples += pcm.size();
+  it->second.stream->push_audio(pcm);
 }
 
 void engine_pool::on_word(worker::worker_process&, std::uint64_t id, const worker::timed_word& word) {
@@ -243,14 +338,18 @@ void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const 
   if (it != jobs_.end()) {
     auto stream = std::move(it->second.stream);
     if (it->second.watchdog) it->second.watchdog->cancel();
+    if (outcome && !stream->cancelled()) measure(it->second);
     jobs_.erase(it);
     if (outcome) stream->fragment_done();
-    if (!outcome)
+    if (!outcome) {
       stream->push_failure(outcome.error());
-    else if (!stream->has_fragments())
+    } else if (!stream->has_fragments()) {
       stream->push_end();
-    else if (stream->wants_more() && !stream->cancelled())
+      log_lateness(*stream);
+    } else if (stream->wants_more() && !stream->cancelled()) {
+      stream->waiting_for_worker();
       waiting_.push_back(stream);
+    }
     // else: on_drained re-queues it once the client has caught up
   }
   if (auto slot = slot_of(w); slot < crashes_.size()) crashes_[slot] = 0;

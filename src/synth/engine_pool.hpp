@@ -51,12 +51,22 @@ public:
 
   struct stats {
     std::size_t workers = 0, ready = 0, busy = 0, waiting_streams = 0, streams_in_flight = 0;
+    // Admission by real-time capacity: streams with text left to synthesize, and the share of the
+    // ready workers' time they need to stay ahead of real-time listeners (1 = all of it).
+    std::size_t streams_in_synthesis = 0;
+    double realtime_load = 0;
     // Engines that load voices on use (neural): loads into the current workers, and what each holds.
     std::uint64_t voice_loads = 0;
     std::vector<std::vector<std::string>> resident_voices;
   };
   stats current_stats() const;
 
+  // Admission by real-time capacity: whether one more stream of `voice` can be synthesized
+  // ahead of its listener, with the streams still in synthesis, in `load` of the workers' time.
+  // Speeds are measured from the jobs (audio seconds per wall second, per voice); a voice not yet
+  // measured costs what the engine's measured voices cost on average, and with nothing measured
+  // or nothing else in synthesis a stream is admitted. The refusal says when to retry.
+  result<void> admit(const std::string& voice, double load) const;
   // Queues the stream's fragments; audio arrives in the stream.
   void submit(const std::shared_ptr<speech_stream>& stream);
   // Streams admitted and not yet finished by their clients.
@@ -68,7 +78,30 @@ private:
     std::shared_ptr<worker::worker_process> worker;
     std::shared_ptr<boost::asio::steady_timer> watchdog;
     bool timed_out = false;
+    // For the speed measurements: what it said, how much audio came, since when.
+    std::string voice;
+    std::size_t chars = 0;
+    std::uint64_t samples = 0;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    bool loaded_voice = false; // the worker loaded the voice first: not a measure of speed
   };
+  // Measured per voice: sums over recent jobs, older jobs fading out (a ratio of sums weighs
+  // each job by its length, and one odd fragment does not swing it the way an average of
+  // per-job ratios does). Speed = audio seconds per wall second of one worker.
+  struct voice_speed {
+    double audio_s = 0, wall_s = 0, chars = 0;
+    double audio_per_second() const { return wall_s > 0 ? audio_s / wall_s : 0; }
+    double audio_per_char() const { return chars > 0 ? audio_s / chars : 0; }
+  };
+  void measure(const job& j);
+  // The streams in synthesis: what each costs (worker-seconds per audio second) and how many
+  // seconds of audio it has left to make.
+  struct pending_stream {
+    double cost = 0, seconds_left = 0;
+  };
+  std::vector<pending_stream> in_synthesis() const;
+  double cost_of(const std::string& voice) const; // worker-seconds per audio second; 0 = unknown
+  void log_lateness(const speech_stream& s) const;
   void arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout);
 
   void spawn_worker(std::size_t slot);
@@ -100,6 +133,8 @@ private:
   std::string start_error_; // why, as the worker said
   boost::asio::steady_timer hello_wait_;
   std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
+  std::map<std::string, voice_speed> speeds_;
+  std::vector<std::weak_ptr<speech_stream>> in_synthesis_; // admitted, with text left to synthesize
 };
 
 } // namespace rtts::synth

@@ -1,5 +1,7 @@
 #include "synth/speech_stream.hpp"
 
+#include "metrics/registry.hpp"
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -13,14 +15,17 @@ constexpr std::size_t max_merged_samples = 32 * 1024;
 }
 
 speech_stream::speech_stream(asio::any_io_executor ex, voice_options voice, speech_plan plan, timing_options timing, int native_rate,
-                             std::size_t buffer_limit_bytes)
+                             std::size_t buffer_limit_bytes, std::chrono::milliseconds listener_buffer)
     : voice_(std::move(voice)), plan_(std::move(plan)), timing_(timing),
       positions_(plan_.source ? std::string_view(*plan_.source) : std::string_view(), plan_.origin), native_rate_(native_rate),
-      buffer_limit_bytes_(buffer_limit_bytes), wakeup_(std::move(ex), asio::steady_timer::time_point::max()) {}
+      buffer_limit_bytes_(buffer_limit_bytes), listener_buffer_(listener_buffer), wakeup_(std::move(ex), asio::steady_timer::time_point::max()) {
+  for (const auto& f : plan_.fragments) unsynthesized_chars_ += f.text.size();
+}
 
 const speech_fragment& speech_stream::take_fragment() {
   current_ = next_fragment_++;
   marks_done_ = 0;
+  fragment_audio_begun_ = false;
   const auto& f = plan_.fragments[current_];
   for (; marks_done_ < f.marks.size() && f.marks[marks_done_].before_pause; ++marks_done_) push_mark(f.marks[marks_done_], produced_samples_);
   push_silence(f.pause_before_s);
@@ -53,6 +58,8 @@ void speech_stream::push_word(const worker::timed_word& w) {
 }
 
 void speech_stream::fragment_done() {
+  if (current_ < plan_.fragments.size()) unsynthesized_chars_ -= std::min(unsynthesized_chars_, plan_.fragments[current_].text.size());
+  fragment_audio_begun_ = true; // a fragment without audio has nothing to be late with
   if (resampler_) {
     std::vector<std::int16_t> tail;
     resampler_->finish(tail);
@@ -88,6 +95,7 @@ void speech_stream::push_silence(double seconds) {
   if (seconds <= 0 || cancelled() || finished_) return;
   auto n = static_cast<std::uint64_t>(seconds * native_rate_ + 0.5);
   if (n == 0) return;
+  if (!first_audio_) first_audio_ = std::chrono::steady_clock::now(); // a listener hears a pause too
   buffered_bytes_ += n * sizeof(std::int16_t);
   produced_samples_ += n;
   stream_event e{stream_event::kind::audio, {}, {}, {}};
@@ -142,7 +150,12 @@ void speech_stream::cancel() {
 }
 
 std::chrono::steady_clock::time_point speech_stream::playback_deadline() const {
-  return created_ + std::chrono::microseconds(produced_samples_ * 1'000'000 / static_cast<std::uint64_t>(native_rate_));
+  return listener_runs_out(produced_samples_);
+}
+
+std::chrono::steady_clock::time_point speech_stream::listener_runs_out(std::uint64_t samples) const {
+  if (!first_audio_) return created_;
+  return *first_audio_ + listener_buffer_ + std::chrono::microseconds(samples * 1'000'000 / static_cast<std::uint64_t>(native_rate_));
 }
 
 void speech_stream::push_audio(std::span<const std::int16_t> pcm) {
@@ -153,8 +166,24 @@ void speech_stream::push_audio(std::span<const std::int16_t> pcm) {
   append_audio(std::move(converted));
 }
 
+void speech_stream::note_fragment_begins() {
+  fragment_audio_begun_ = true;
+  if (!first_audio_) return; // the stream's first audio: its lateness is the time to first audio (metrics)
+  auto now = std::chrono::steady_clock::now();
+  auto due = listener_runs_out(fragment_start_);
+  if (ready_since_ > due) return; // its client held it back past the deadline: not the server's miss
+  double lead = std::chrono::duration<double>(due - now).count();
+  metrics::global().stream_lead.observe({voice_.engine}, lead);
+  if (lead >= 0) return;
+  ++deadline_misses_;
+  worst_lateness_s_ = std::max(worst_lateness_s_, -lead);
+  metrics::global().deadline_misses.inc({voice_.engine});
+}
+
 void speech_stream::append_audio(std::vector<std::int16_t> samples) {
   if (cancelled() || finished_ || samples.empty()) return;
+  if (!fragment_audio_begun_) note_fragment_begins();
+  if (!first_audio_) first_audio_ = std::chrono::steady_clock::now();
   buffered_bytes_ += samples.size() * sizeof(std::int16_t);
   produced_samples_ += samples.size();
   // SSML volume: a gain in rtts's own chain, the same on every engine.

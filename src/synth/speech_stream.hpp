@@ -19,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ struct stream_event {
 class speech_stream {
 public:
   speech_stream(boost::asio::any_io_executor ex, voice_options voice, speech_plan plan, timing_options timing, int native_rate,
-                std::size_t buffer_limit_bytes);
+                std::size_t buffer_limit_bytes, std::chrono::milliseconds listener_buffer = std::chrono::milliseconds(300));
 
   const voice_options& voice() const { return voice_; }
   int native_rate() const { return native_rate_; }
@@ -58,10 +59,23 @@ public:
   bool wants_words(const speech_fragment& f) const;
   // True while the client has taken enough of the audio that more may be synthesized.
   bool wants_more() const { return buffered_bytes_ < buffer_limit_bytes_; }
-  // When a client playing in real time since the stream began would run out of audio: the
-  // scheduler serves the earliest deadline first, so new streams get their first audio at once
-  // and streams far ahead of their listener wait.
+  // When its listener runs out of audio: one that started playing `listener_buffer` after the
+  // first audio and plays in real time; before any audio, the moment the stream was asked for.
+  // The scheduler serves the earliest deadline first, so a new stream's first audio comes before
+  // more audio for streams that still have some buffered, late streams come first of all, and
+  // streams far ahead of their listener wait.
   std::chrono::steady_clock::time_point playback_deadline() const;
+  // --- deadlines: a listener that starts playing `listener_buffer` after the first audio ---
+  // The pool calls this when the stream begins to wait for a worker: a fragment delayed because
+  // its client had not taken the audio before it is the client's doing, not a miss.
+  void waiting_for_worker() { ready_since_ = std::chrono::steady_clock::now(); }
+  // Fragments whose audio began after such a listener would have run out, and by how much at worst.
+  unsigned deadline_misses() const { return deadline_misses_; }
+  double worst_lateness_s() const { return worst_lateness_s_; }
+  // Characters of text not yet synthesized (the fragment in synthesis counts whole): what is
+  // left to do, for the admission estimate.
+  std::size_t unsynthesized_chars() const { return unsynthesized_chars_; }
+
   void push_audio(std::span<const std::int16_t> pcm);
   // A word of the fragment in synthesis (samples counted from the fragment's first).
   void push_word(const worker::timed_word& w);
@@ -88,6 +102,9 @@ private:
                    std::uint64_t stop);
   void push_mark(const planned_mark& m, std::uint64_t at);
   void push_marks_until(std::size_t byte, std::uint64_t at); // the fragment's marks before `byte`
+  // When a listener (as for playback_deadline) has played `samples` of the stream.
+  std::chrono::steady_clock::time_point listener_runs_out(std::uint64_t samples) const;
+  void note_fragment_begins(); // the fragment in synthesis sends its first audio: was it in time?
 
   voice_options voice_;
   speech_plan plan_;
@@ -103,6 +120,13 @@ private:
   std::size_t buffered_bytes_ = 0;
   std::uint64_t produced_samples_ = 0;
   std::chrono::steady_clock::time_point created_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration listener_buffer_;
+  std::optional<std::chrono::steady_clock::time_point> first_audio_; // when the first audio (or pause) was queued
+  std::chrono::steady_clock::time_point ready_since_ = created_;     // when it last began to wait for a worker
+  bool fragment_audio_begun_ = true;                                   // the fragment in synthesis has sent audio
+  unsigned deadline_misses_ = 0;
+  double worst_lateness_s_ = 0;
+  std::size_t unsynthesized_chars_ = 0;
   std::deque<stream_event> events_;
   bool finished_ = false; // end or failure queued
   cancel_token token_;

@@ -220,8 +220,9 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_in
                       "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
                           " streams, its limit; try again shortly",
                       "overloaded");
+  if (auto admitted = pool->admit(voice->voice, config_.admission_load); !admitted) return admitted.error();
   auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(*planned), input.timing, pool->info().rate_of(voice->voice),
-                                                config_.stream_buffer_bytes);
+                                                config_.stream_buffer_bytes, std::chrono::milliseconds(config_.listener_buffer_ms));
   pool->submit(stream);
   return stream;
 }

@@ -41,8 +41,13 @@ std::vector<std::string> worker_environment(const std::string& engine) {
     std::string_view entry(*e);
     if (entry.starts_with("RTTS_API_KEYS=") || entry.starts_with("RTTS_API_KEY_FILE=")) continue;
     if (engine != "openai" && entry.starts_with("RTTS_PROXY_KEY=")) continue;
+    if (entry.starts_with("LD_BIND_NOW=")) continue;
     env.emplace_back(entry);
   }
+  // Every symbol bound once, in the worker: a job process is forked per fragment, and with lazy
+  // binding each one resolved again the functions the worker itself had not called yet
+  // (measured: ~7 % of a job's CPU in ld.so, ~12 % more eSpeak throughput without it).
+  env.emplace_back("LD_BIND_NOW=1");
   return env;
 }
 

@@ -117,3 +117,30 @@ TEST(Bench, MeasuresAnyEngineAndItsVoices) {
   auto refused = run_bench("--url " + url_of(server) + " --engine flite --routes tts --concurrency 1 --requests 1");
   EXPECT_NE(refused.status, 0) << "another engine's voices must be named";
 }
+
+TEST(Bench, ListenerModePlaysEveryStream) {
+  rtts_server server;
+  auto r = run_bench("--url " + url_of(server) + " --listeners 6 --arrivals-over 0.5 --speech-seconds 4 --buffer 0.3");
+  EXPECT_EQ(r.status, 0);
+  const auto& l = r.report.at("listeners").as_object();
+  EXPECT_EQ(l.at("listeners").as_int64(), 6);
+  EXPECT_EQ(l.at("completed").as_int64(), 6);
+  EXPECT_EQ(l.at("failed").as_int64(), 0);
+  EXPECT_EQ(l.at("refused").as_int64(), 0);
+  EXPECT_GT(l.at("text_chars").as_double(), 0);
+  // Texts are sized to about 4 s of speech each (one calibration request measures the voice).
+  EXPECT_GT(l.at("audio_seconds").as_double(), 6 * 3.0);
+  EXPECT_LT(l.at("audio_seconds").as_double(), 6 * 8.0);
+  EXPECT_LE(l.at("never_dry").as_int64(), 6);
+  for (const char* key : {"p50", "p95", "p99"}) EXPECT_GT(l.at("first_audio_ms").as_object().at(key).as_double(), 0) << key;
+  for (const char* key : {"underruns", "worst_gap_s", "client_cpu_percent", "server_deadline_misses"}) EXPECT_TRUE(l.contains(key)) << key;
+}
+
+TEST(Bench, ListenerModeCountsRefusedStreams) {
+  rtts_server server({"--max-streams", "2"});
+  auto r = run_bench("--url " + url_of(server) + " --listeners 8 --arrivals-over 0 --speech-seconds 90");
+  const auto& l = r.report.at("listeners").as_object();
+  EXPECT_EQ(l.at("completed").as_int64() + l.at("refused").as_int64(), 8);
+  EXPECT_GT(l.at("refused").as_int64(), 0) << "eight at once against a limit of two";
+  EXPECT_GE(l.at("completed").as_int64(), 2);
+}

@@ -28,6 +28,7 @@ private:
   int sample_rate_ = 0;
   std::vector<voice_info> voices_;
   std::map<std::string, std::string, std::less<>> identifier_by_id_; // our id -> eSpeak voice file
+  std::string prepared_voice_; // loaded by prepare() and not changed since
 };
 
 } // namespace rtts::engines
