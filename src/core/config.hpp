@@ -29,7 +29,7 @@ struct server_config {
   // Admission by real-time capacity: a new stream is refused (429 + Retry-After) when the
   // engine's measured speed could no longer keep every stream still being synthesized ahead of
   // a real-time listener at this share of its workers' time. 0 = only --max-streams.
-  double admission_load = 0.9;
+  double admission_load = 0.8;
   // A listener is assumed to start playing this long after its first audio; a fragment that
   // comes later than such a listener needs it is a deadline miss (metrics and log).
   unsigned listener_buffer_ms = 300;

@@ -74,10 +74,8 @@ engine_pool::stats engine_pool::current_stats() const {
   }
   for (const auto& w : waiting_) s.waiting_streams += !w.expired();
   s.streams_in_flight = *in_flight_;
-  auto streams = in_synthesis();
-  s.streams_in_synthesis = streams.size();
-  for (const auto& p : streams) s.realtime_load += p.cost;
-  if (s.ready > 0) s.realtime_load /= static_cast<double>(s.ready);
+  s.streams_in_synthesis = in_synthesis().size();
+  if (s.ready > 0) s.realtime_load = realtime_demand() / static_cast<double>(s.ready);
   return s;
 }
 
@@ -95,52 +93,69 @@ double engine_pool::cost_of(const std::string& voice) const {
   return speeds_.empty() ? 0 : sum / static_cast<double>(speeds_.size());
 }
 
-std::vector<engine_pool::pending_stream> engine_pool::in_synthesis() const {
-  std::vector<pending_stream> out;
+std::vector<stream_demand> engine_pool::in_synthesis() const {
+  std::vector<stream_demand> out;
+  auto now = std::chrono::steady_clock::now();
   for (const auto& w : in_synthesis_) {
     if (!still_synthesizing(w)) continue;
     auto s = w.lock();
-    auto it = speeds_.find(s->voice().voice);
-    double per_char = it != speeds_.end() ? it->second.audio_per_char() : 0;
-    out.push_back({cost_of(s->voice().voice), static_cast<double>(s->unsynthesized_chars()) * per_char});
+    const auto& voice = s->voice().voice;
+    if (!s->has_begun()) {
+      out.push_back(not_yet_begun(voice, s->unsynthesized_chars(), s->first_fragment_chars()));
+      continue;
+    }
+    double lead = std::chrono::duration<double>(s->playback_deadline() - now).count();
+    out.push_back({cost_of(voice), static_cast<double>(s->unsynthesized_chars()) * audio_per_char(voice), std::max(0.0, lead)});
   }
   return out;
 }
 
-result<void> engine_pool::admit(const std::string& voice, double load) const {
-  if (load <= 0) return {};
-  // Every stream still in synthesis must be made at least as fast as it is played: each needs
-  // cost(voice) seconds of one worker per second.
-  auto streams = in_synthesis();
+stream_demand engine_pool::not_yet_begun(const std::string& voice, std::size_t chars, std::size_t first_chars) const {
+  // Its first fragment is the price of starting it (first_job_work); its listener needs the rest
+  // once that fragment and the listener's buffer have played.
+  double per_char = audio_per_char(voice);
+  first_chars = std::min(first_chars, chars);
+  return {cost_of(voice), static_cast<double>(chars - first_chars) * per_char,
+          static_cast<double>(first_chars) * per_char + std::chrono::duration<double>(settings_.listener_buffer).count()};
+}
+
+double engine_pool::first_job_work() const { return first_jobs_ > 0 ? first_job_wall_s_ / first_jobs_ : 0; }
+
+double engine_pool::audio_per_char(const std::string& voice) const {
+  if (auto it = speeds_.find(voice); it != speeds_.end() && it->second.audio_per_char() > 0) return it->second.audio_per_char();
+  double sum = 0, n = 0;
+  for (const auto& [id, speed] : speeds_)
+    if (speed.audio_per_char() > 0) sum += speed.audio_per_char(), ++n;
+  return n > 0 ? sum / n : 0;
+}
+
+double engine_pool::realtime_demand() const {
   double demand = 0;
-  for (const auto& p : streams) demand += p.cost;
-  double workers = static_cast<double>(current_stats().ready);
-  double capacity = workers * load, cost = cost_of(voice);
-  if (streams.empty() || cost <= 0 || demand + cost <= capacity) return {};
-  // When enough of them will have finished: each runs at its share of the workers (at least
-  // real time, which is what admission promised it), the quickest first.
-  std::vector<double> ends;
-  for (const auto& p : streams) {
-    double rate = std::max(1.0, workers / (p.cost * static_cast<double>(streams.size()))); // audio seconds per second
-    ends.push_back(p.seconds_left / rate);
-  }
-  std::vector<std::size_t> order(streams.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return ends[a] < ends[b]; });
-  double freed = 0, wait = ends[order.back()];
-  for (auto i : order) {
-    freed += streams[i].cost;
-    if (demand - freed + cost <= capacity) {
-      wait = ends[i];
-      break;
-    }
-  }
+  for (const auto& p : in_synthesis()) demand += p.seconds_left > 0 ? p.cost : 0;
+  return demand;
+}
+
+result<void> engine_pool::admit(const std::string& voice, std::size_t chars, std::size_t first_chars, double load) const {
+  if (load <= 0 || cost_of(voice) <= 0) return {}; // off, or nothing measured yet: the first streams teach us
+  auto streams = in_synthesis();
+  if (streams.empty()) return {}; // alone, a stream is served as fast as the engine goes
+  // The first jobs still to run (new streams', this one's included) are done before the others'
+  // next fragments: each costs what first jobs cost, one short fragment with the whole price of a job.
+  std::size_t waiting_to_begin = 1;
+  for (const auto& w : in_synthesis_)
+    if (auto s = w.lock(); s && still_synthesizing(w) && !s->has_begun()) ++waiting_to_begin;
+  double first_jobs = static_cast<double>(waiting_to_begin) * first_job_work();
+  auto added = not_yet_begun(voice, chars, first_chars);
+  double capacity = static_cast<double>(current_stats().ready) * load;
+  auto with_it = streams;
+  with_it.push_back(added);
+  if (fits_in_real_time(with_it, capacity, first_jobs)) return {};
   metrics::global().admission_refusals.inc({settings_.engine});
   auto e = make_error(error_kind::overloaded,
-                      "the " + settings_.engine + " engine is at its real-time capacity (" + std::to_string(streams.size()) +
-                          " streams in synthesis); try again in a moment",
+                      "the " + settings_.engine + " engine is at its real-time capacity (" + std::to_string(*in_flight_) +
+                          " streams); try again in a moment",
                       "over_capacity");
-  e.retry_after_s = static_cast<unsigned>(std::clamp(std::ceil(wait), 1.0, 600.0));
+  e.retry_after_s = static_cast<unsigned>(std::clamp(std::ceil(seconds_until_it_fits(std::move(streams), added, capacity, first_jobs)), 1.0, 600.0));
   return e;
 }
 
@@ -149,6 +164,10 @@ void engine_pool::measure(const job& j) {
   double audio = static_cast<double>(j.samples) / info_.rate_of(j.voice);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - j.started).count();
   if (wall <= 0) return;
+  if (j.first_of_stream) {
+    first_job_wall_s_ = first_job_wall_s_ * 0.99 + wall;
+    first_jobs_ = first_jobs_ * 0.99 + 1;
+  }
   // Recent jobs weigh most (the machine's load changes): each job's weight fades by 1 % per job
   // after it, so the last ~100 jobs of the voice make the figure.
   constexpr double fade = 0.99;
@@ -217,6 +236,7 @@ void engine_pool::dispatch() {
       return std::pair{!a->holds(voice), a->last_job()} < std::pair{!b->holds(voice), b->last_job()};
     });
     std::uint64_t id = next_job_++;
+    bool first_of_stream = !stream->has_begun();
     const auto& f = stream->take_fragment();
     worker::synthesize_request request{f.text,
                                        {f.voice.empty() ? v.voice : f.voice, std::clamp(v.speed * f.speed, min_speed, max_speed),
@@ -224,7 +244,7 @@ void engine_pool::dispatch() {
                                        stream->wants_words(f),
                                        {}};
     if (request.words) request.units = f.map.units();
-    jobs_.emplace(id, job{stream, w, nullptr, false, request.params.voice, f.text.size()});
+    jobs_.emplace(id, job{stream, w, nullptr, false, voice, f.text.size(), 0, std::chrono::steady_clock::now(), false, first_of_stream});
     w->start_job(id, request);
     arm_watchdog(id, settings_.fragment_timeout);
   }

@@ -4,6 +4,7 @@
 // the streams behind it and new streams start at once; a stream whose client lags behind waits
 // until it has taken its audio. A worker that
 // dies fails only the stream it was serving and is replaced.
+#include "synth/realtime_admission.hpp"
 #include "synth/speech_stream.hpp"
 #include "worker/worker_process.hpp"
 
@@ -27,6 +28,8 @@ struct pool_settings {
   std::chrono::milliseconds fragment_timeout{10000};
   // The same for a fragment whose worker first loads its voice (neural models: seconds each).
   std::chrono::milliseconds load_timeout{120000};
+  // What a listener buffers before playing (--listener-buffer-ms), for admission.
+  std::chrono::milliseconds listener_buffer{300};
 };
 
 class engine_pool : public std::enable_shared_from_this<engine_pool>, private worker::worker_listener {
@@ -61,12 +64,14 @@ public:
   };
   stats current_stats() const;
 
-  // Admission by real-time capacity: whether one more stream of `voice` can be synthesized
-  // ahead of its listener, with the streams still in synthesis, in `load` of the workers' time.
-  // Speeds are measured from the jobs (audio seconds per wall second, per voice); a voice not yet
-  // measured costs what the engine's measured voices cost on average, and with nothing measured
-  // or nothing else in synthesis a stream is admitted. The refusal says when to retry.
-  result<void> admit(const std::string& voice, double load) const;
+  // Admission by real-time capacity: whether one more stream of `voice` (`chars` of text, the
+  // first fragment `first_chars` of them: a one-fragment utterance has no deadline to miss) can
+  // be kept ahead of its listener together with the streams still in synthesis, in `load` of the
+  // workers' time (synth/realtime_admission.hpp). Speeds are measured from the jobs (audio
+  // seconds per wall second and per character, per voice); a voice not yet measured costs what
+  // the engine's measured voices cost on average, and with nothing measured or nothing else in
+  // synthesis a stream is admitted. The refusal says when to retry.
+  result<void> admit(const std::string& voice, std::size_t chars, std::size_t first_chars, double load) const;
   // Queues the stream's fragments; audio arrives in the stream.
   void submit(const std::shared_ptr<speech_stream>& stream);
   // Streams admitted and not yet finished by their clients.
@@ -84,6 +89,7 @@ private:
     std::uint64_t samples = 0;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     bool loaded_voice = false; // the worker loaded the voice first: not a measure of speed
+    bool first_of_stream = false;   // the stream's first job: its cost is the price of starting a stream
   };
   // Measured per voice: sums over recent jobs, older jobs fading out (a ratio of sums weighs
   // each job by its length, and one odd fragment does not swing it the way an average of
@@ -94,12 +100,12 @@ private:
     double audio_per_char() const { return chars > 0 ? audio_s / chars : 0; }
   };
   void measure(const job& j);
-  // The streams in synthesis: what each costs (worker-seconds per audio second) and how many
-  // seconds of audio it has left to make.
-  struct pending_stream {
-    double cost = 0, seconds_left = 0;
-  };
-  std::vector<pending_stream> in_synthesis() const;
+  // The streams in synthesis, as admission sees them (synth/realtime_admission.hpp).
+  std::vector<stream_demand> in_synthesis() const;
+  double audio_per_char(const std::string& voice) const; // measured; 0 = unknown
+  stream_demand not_yet_begun(const std::string& voice, std::size_t chars, std::size_t first_chars) const;
+  double first_job_work() const; // worker-seconds a stream's first job takes (measured)
+  double realtime_demand() const; // worker-seconds per second the streams in synthesis need
   double cost_of(const std::string& voice) const; // worker-seconds per audio second; 0 = unknown
   void log_lateness(const speech_stream& s) const;
   void arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout);
@@ -134,6 +140,7 @@ private:
   boost::asio::steady_timer hello_wait_;
   std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
   std::map<std::string, voice_speed> speeds_;
+  double first_job_wall_s_ = 0, first_jobs_ = 0; // fading sums over recent first jobs (starting a stream)
   std::vector<std::weak_ptr<speech_stream>> in_synthesis_; // admitted, with text left to synthesize
 };
 

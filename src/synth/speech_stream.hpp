@@ -55,6 +55,7 @@ public:
   const speech_fragment& take_fragment();
   // The fragment take_fragment() will give (has_fragments() must be true).
   const speech_fragment& next_fragment() const { return plan_.fragments[next_fragment_]; }
+  bool has_begun() const { return next_fragment_ > 0; } // a fragment has been taken
   // Whether the engine should report word starts for `f` (for word events or marks inside it).
   bool wants_words(const speech_fragment& f) const;
   // True while the client has taken enough of the audio that more may be synthesized.
@@ -75,6 +76,7 @@ public:
   // Characters of text not yet synthesized (the fragment in synthesis counts whole): what is
   // left to do, for the admission estimate.
   std::size_t unsynthesized_chars() const { return unsynthesized_chars_; }
+  std::size_t first_fragment_chars() const { return plan_.fragments.empty() ? 0 : plan_.fragments.front().text.size(); }
 
   void push_audio(std::span<const std::int16_t> pcm);
   // A word of the fragment in synthesis (samples counted from the fragment's first).

@@ -51,7 +51,9 @@ asio::awaitable<result<void>> synthesizer::start() {
       std::fprintf(stderr, "rtts: engine %s unavailable: %s is not installed\n", name.c_str(), program.c_str());
       continue;
     }
-    auto pool = std::make_shared<engine_pool>(ex_, pool_settings{name, program, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)});
+    pool_settings settings{name, program, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)};
+    settings.listener_buffer = std::chrono::milliseconds(config_.listener_buffer_ms);
+    auto pool = std::make_shared<engine_pool>(ex_, settings);
     pool->launch();
     launched.emplace_back(name, std::move(pool));
   }
@@ -220,7 +222,10 @@ result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_in
                       "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
                           " streams, its limit; try again shortly",
                       "overloaded");
-  if (auto admitted = pool->admit(voice->voice, config_.admission_load); !admitted) return admitted.error();
+  std::size_t chars = 0;
+  for (const auto& f : planned->fragments) chars += f.text.size();
+  std::size_t first_chars = planned->fragments.empty() ? 0 : planned->fragments.front().text.size();
+  if (auto admitted = pool->admit(voice->voice, chars, first_chars, config_.admission_load); !admitted) return admitted.error();
   auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(*planned), input.timing, pool->info().rate_of(voice->voice),
                                                 config_.stream_buffer_bytes, std::chrono::milliseconds(config_.listener_buffer_ms));
   pool->submit(stream);
