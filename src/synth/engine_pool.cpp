@@ -100,7 +100,7 @@ std::vector<stream_demand> engine_pool::in_synthesis() const {
     if (!still_synthesizing(w)) continue;
     auto s = w.lock();
     const auto& voice = s->voice().voice;
-    if (!s->has_begun()) {
+    if (!s->has_audio()) { // its first fragment is queued or in synthesis: no listener yet
       out.push_back(not_yet_begun(voice, s->unsynthesized_chars(), s->first_fragment_chars()));
       continue;
     }

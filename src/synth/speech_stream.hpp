@@ -56,6 +56,7 @@ public:
   // The fragment take_fragment() will give (has_fragments() must be true).
   const speech_fragment& next_fragment() const { return plan_.fragments[next_fragment_]; }
   bool has_begun() const { return next_fragment_ > 0; } // a fragment has been taken
+  bool has_audio() const { return first_audio_.has_value(); } // audio (or a pause) has been queued
   // Whether the engine should report word starts for `f` (for word events or marks inside it).
   bool wants_words(const speech_fragment& f) const;
   // True while the client has taken enough of the audio that more may be synthesized.

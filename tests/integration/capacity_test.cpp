@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -64,6 +65,17 @@ TEST(Capacity, AdmissionRefusesAtRealTimeCapacityAndAdmitsAgainWhenStreamsEnd) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::vector<std::unique_ptr<held_stream>> streams;
+  // The held clients hang up however the test ends (a failed assertion included); declared
+  // after the streams, so it runs before their futures wait for them.
+  bool let_go = false;
+  auto hang_up = [&] {
+    if (!let_go) release.set_value();
+    let_go = true;
+  };
+  struct on_exit {
+    std::function<void()> f;
+    ~on_exit() { f(); }
+  } guard{hang_up};
   held_stream* refused = nullptr;
   for (int i = 0; i < 12 && !refused; ++i) {
     auto s = std::make_unique<held_stream>();
@@ -110,7 +122,7 @@ TEST(Capacity, AdmissionRefusesAtRealTimeCapacityAndAdmitsAgainWhenStreamsEnd) {
   EXPECT_GT(metric(server, "rtts_realtime_load{engine=\"piper\"}"), 0) << "the held streams are in synthesis";
 
   // The listeners hang up: their streams end, and a new one is admitted again.
-  release.set_value();
+  hang_up();
   for (auto& s : streams)
     if (s.get() != refused) (void)s->answer.get();
   unsigned status = 0;
