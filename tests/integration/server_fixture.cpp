@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -153,15 +154,21 @@ std::vector<boost::json::object> read_json_log(const std::string& path) {
 }
 
 unsigned free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+  // Below the kernel's ephemeral range (32768-60999 by default): a port picked there (by binding
+  // port 0) can be taken by any outgoing connection before the server binds it.
+  static std::minstd_rand pick(static_cast<unsigned>(::getpid()));
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    unsigned port = 20000 + pick() % 12000;
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  throw std::runtime_error("no free port between 20000 and 32000");
 }
 
 std::string base64_decode(std::string_view text) {
