@@ -74,8 +74,10 @@ engine_pool::stats engine_pool::current_stats() const {
   }
   for (const auto& w : waiting_) s.waiting_streams += !w.expired();
   s.streams_in_flight = *in_flight_;
-  s.streams_in_synthesis = in_synthesis().size();
-  if (s.ready > 0) s.realtime_load = realtime_demand() / static_cast<double>(s.ready);
+  auto streams = in_synthesis();
+  s.streams_in_synthesis = streams.size();
+  for (const auto& p : streams) s.realtime_load += p.seconds_left > 0 ? p.cost : 0;
+  if (s.ready > 0) s.realtime_load /= static_cast<double>(s.ready);
   return s;
 }
 
@@ -129,12 +131,6 @@ double engine_pool::audio_per_char(const std::string& voice) const {
   return n > 0 ? sum / n : 0;
 }
 
-double engine_pool::realtime_demand() const {
-  double demand = 0;
-  for (const auto& p : in_synthesis()) demand += p.seconds_left > 0 ? p.cost : 0;
-  return demand;
-}
-
 result<void> engine_pool::admit(const std::string& voice, std::size_t chars, std::size_t first_chars, double load) const {
   if (load <= 0 || cost_of(voice) <= 0) return {}; // off, or nothing measured yet: the first streams teach us
   auto streams = in_synthesis();
@@ -146,7 +142,8 @@ result<void> engine_pool::admit(const std::string& voice, std::size_t chars, std
     if (auto s = w.lock(); s && still_synthesizing(w) && !s->has_begun()) ++waiting_to_begin;
   double first_jobs = static_cast<double>(waiting_to_begin) * first_job_work();
   auto added = not_yet_begun(voice, chars, first_chars);
-  double capacity = static_cast<double>(current_stats().ready) * load;
+  double ready = static_cast<double>(std::count_if(workers_.begin(), workers_.end(), [](const auto& w) { return w && w->ready(); }));
+  double capacity = ready * load;
   auto with_it = streams;
   with_it.push_back(added);
   if (fits_in_real_time(with_it, capacity, first_jobs)) return {};
@@ -164,13 +161,13 @@ void engine_pool::measure(const job& j) {
   double audio = static_cast<double>(j.samples) / info_.rate_of(j.voice);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - j.started).count();
   if (wall <= 0) return;
-  if (j.first_of_stream) {
-    first_job_wall_s_ = first_job_wall_s_ * 0.99 + wall;
-    first_jobs_ = first_jobs_ * 0.99 + 1;
-  }
   // Recent jobs weigh most (the machine's load changes): each job's weight fades by 1 % per job
-  // after it, so the last ~100 jobs of the voice make the figure.
+  // after it, so the last ~100 jobs make the figure.
   constexpr double fade = 0.99;
+  if (j.first_of_stream) {
+    first_job_wall_s_ = first_job_wall_s_ * fade + wall;
+    first_jobs_ = first_jobs_ * fade + 1;
+  }
   auto& speed = speeds_[j.voice];
   speed.audio_s = speed.audio_s * fade + audio;
   speed.wall_s = speed.wall_s * fade + wall;

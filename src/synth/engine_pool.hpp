@@ -105,7 +105,6 @@ private:
   double audio_per_char(const std::string& voice) const; // measured; 0 = unknown
   stream_demand not_yet_begun(const std::string& voice, std::size_t chars, std::size_t first_chars) const;
   double first_job_work() const; // worker-seconds a stream's first job takes (measured)
-  double realtime_demand() const; // worker-seconds per second the streams in synthesis need
   double cost_of(const std::string& voice) const; // worker-seconds per audio second; 0 = unknown
   void log_lateness(const speech_stream& s) const;
   void arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout);
