@@ -33,7 +33,7 @@ test: build-test
 test-tsan: deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRTTS_TSAN=ON
 	cmake --build $(TSAN_BUILD) -j $(JOBS) --target unit_tests integration_tests rtts rtts-festival
-	cd $(TSAN_BUILD) && ctest --output-on-failure --timeout 1800 -R '^(unit|integration)$$'
+	cd $(TSAN_BUILD) && ctest --output-on-failure --timeout 1800 -R '^(unit|integration-[0-9]+)$$'
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(TSAN_BUILD)

@@ -35,7 +35,8 @@ std::string engines_detail_json(const std::vector<worker::worker_hello>& engines
                                                            {"streams_within_sentence", c.streams_within_sentence},
                                                            {"ssml", c.ssml},
                                                            {"word_timing", c.word_timing},
-                                                           {"pitch", c.pitch ? "engine" : "shifted"}}}});
+                                                           {"pitch", c.pitch ? "engine" : "shifted"},
+                                                           {"phonemes", c.phonemes}}}});
   }
   return json::serialize(a);
 }

@@ -61,8 +61,19 @@ std::string plan_json(const synth::speech_plan& plan, const voice_options& voice
       pieces.push_back(json::object{{"text", f.text.substr(p.out_begin, p.out_end - p.out_begin)},
                                     {"offset", piece_from}, {"length", piece_to - piece_from}, {"rewritten", p.rewritten}});
     }
-    fragments.push_back(json::object{{"text", f.text}, {"written", f.written}, {"voice", f.voice.empty() ? voice.voice : f.voice},
-                                     {"language", f.language}, {"offset", from}, {"length", to - from}, {"pieces", std::move(pieces)}});
+    json::object fragment{{"text", f.text}, {"written", f.written}, {"voice", f.voice.empty() ? voice.voice : f.voice},
+                          {"language", f.language}, {"offset", from}, {"length", to - from}, {"pieces", std::move(pieces)}};
+    // Words said as IPA phonemes by engines with phoneme input (read as written by the others).
+    if (!f.phonemes.empty()) {
+      json::array phonemes;
+      for (const auto& p : f.phonemes) {
+        auto [word_begin, word_end] = f.map.origin(p.begin, p.end);
+        auto word_from = where.at(word_begin).in(units), word_to = where.at(word_end).in(units);
+        phonemes.push_back(json::object{{"text", f.text.substr(p.begin, p.end - p.begin)}, {"ipa", p.ipa}, {"offset", word_from}, {"length", word_to - word_from}});
+      }
+      fragment["phonemes"] = std::move(phonemes);
+    }
+    fragments.push_back(std::move(fragment));
   }
   return json::serialize(json::object{{"engine", voice.engine}, {"voice", voice.voice}, {"normalize", voice.normalize},
                                       {"fragments", std::move(fragments)}});

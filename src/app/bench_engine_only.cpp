@@ -105,7 +105,7 @@ result<engine_only_result> measure_engine_only(const std::string& executable, co
         if (i >= jobs.size()) return;
         std::string voice = jobs[i].voice.empty() ? worker->info.default_voice : jobs[i].voice;
         double rate = worker->info.rate_of(voice);
-        worker::synthesize_request request{jobs[i].text, {voice, 1.0, 1.0}, false, {}};
+        worker::synthesize_request request{jobs[i].text, {voice, 1.0, 1.0, {}}, false, {}};
         if (!worker->send(worker::encode_frame(worker::frame_type::synthesize, id, worker::to_json(request)))) return;
         while (auto f = worker->next()) {
           if (f->type == worker::frame_type::audio) seconds[t] += static_cast<double>(f->payload.size() / 2) / rate;

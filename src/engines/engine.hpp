@@ -3,6 +3,7 @@
 // process and synthesizes one text at a time; it streams native-rate mono s16 PCM into a sink
 // that can say stop.
 #include "core/error.hpp"
+#include "core/phoneme_span.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,9 @@ struct synthesis_params {
   std::string voice;  // a voice_info::id of this engine; never empty here
   double speed = 1.0; // 1 = normal rate
   double pitch = 1.0; // 1 = the voice's normal pitch
+  // Words of the text to say as these IPA phonemes (sorted, not overlapping); engines without
+  // phoneme input (engine_capabilities::phonemes) read the words as written.
+  std::vector<phoneme_span> phonemes;
 };
 
 // What an engine is, as measured on this machine (../shared/NOTES.md and the tests): data for
@@ -45,6 +49,8 @@ struct engine_capabilities {
   std::string word_timing = "estimated";
   // Has a pitch control of its own; without one, rtts shifts the audio (src/audio/pitch_shifter.hpp).
   bool pitch = true;
+  // Says IPA phonemes (SSML <phoneme>, lexicon <phoneme> entries) in its own notation.
+  bool phonemes = false;
 };
 
 // Receives audio as it is produced. Returning false stops the synthesis at once.
@@ -74,6 +80,10 @@ public:
     (void)voice;
     return {};
   }
+  // Readies phoneme input (synthesis_params::phonemes) for `voice` in this process before a job
+  // process is forked from it, so that jobs do not each pay for it (eSpeak NG reads its phoneme
+  // names once per voice).
+  virtual void prepare_phonemes(const std::string& voice) { (void)voice; }
   // The voices loaded in this process, most recently used first; empty for engines that hold all.
   virtual std::vector<std::string> resident_voices() const { return {}; }
   // Whether load(voice) has nothing to do (false: it will take a model's load time).

@@ -1,6 +1,7 @@
 // PLS lexicons (see pronunciation_lexicon.hpp).
 #include "ssml/pronunciation_lexicon.hpp"
 
+#include "text/ipa.hpp"
 #include "text/token_rewriter.hpp"
 
 #include <expat.h>
@@ -36,7 +37,9 @@ struct pls_parser {
   XML_Parser p = nullptr;
   std::string text;                   // character data of the element being read
   std::vector<std::string> graphemes; // of the lexeme being read
-  std::optional<std::string> alias;
+  std::optional<std::string> alias, ipa;
+  std::string alphabet = "ipa"; // the lexicon's (PLS requires it on <lexicon>; IPA when missing)
+  std::string phoneme_alphabet; // of the <phoneme> being read
   bool in_lexeme = false, root_seen = false;
 
   void fail(const std::string& why) {
@@ -50,13 +53,20 @@ struct pls_parser {
     if (!root_seen) {
       if (name != "lexicon") return fail("the root element must be <lexicon>, not <" + std::string(name) + ">");
       root_seen = true;
-      for (auto a = attrs; *a; a += 2)
+      for (auto a = attrs; *a; a += 2) {
         if (local_name(a[0]) == "lang") out.language = a[1];
+        if (local_name(a[0]) == "alphabet") alphabet = text::ascii_lower(a[1]);
+      }
       if (out.language.empty()) return fail("<lexicon> needs xml:lang (the language its entries are for)");
     } else if (name == "lexeme") {
       in_lexeme = true;
       graphemes.clear();
       alias.reset();
+      ipa.reset();
+    } else if (name == "phoneme") {
+      phoneme_alphabet = alphabet;
+      for (auto a = attrs; *a; a += 2)
+        if (local_name(a[0]) == "alphabet") phoneme_alphabet = text::ascii_lower(a[1]);
     }
   }
 
@@ -69,12 +79,18 @@ struct pls_parser {
     } else if (name == "alias" && in_lexeme && !alias) {
       alias = trimmed(text);
       if (alias->empty()) return fail("an empty <alias>");
+    } else if (name == "phoneme" && in_lexeme && !ipa && phoneme_alphabet == "ipa") {
+      if (auto problem = text::ipa_problem(text)) return fail("the IPA <phoneme> '" + trimmed(text) + "' " + *problem);
+      ipa = text::canonical_ipa(text);
     } else if (name == "lexeme") {
       in_lexeme = false;
       if (graphemes.empty()) return fail("a <lexeme> without <grapheme>");
-      if (!alias) ++out.phoneme_only;
-      else
+      if (alias)
         for (auto& g : graphemes) out.alias.emplace(g, *alias);
+      else if (ipa)
+        for (auto& g : graphemes) out.phoneme.emplace(g, *ipa);
+      else
+        ++out.unapplied;
     }
     text.clear();
   }
@@ -127,7 +143,8 @@ result<std::shared_ptr<const lexicon_set>> read_lexicons(const std::vector<std::
   return std::shared_ptr<const lexicon_set>(std::move(set));
 }
 
-std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons) {
+std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons,
+                                                    std::vector<phoneme_span>* phonemes) {
   std::vector<const pronunciation_lexicon*> mine;
   const std::string wanted = text::primary_subtag(language.empty() ? "en" : language);
   for (const auto& l : lexicons)
@@ -137,15 +154,23 @@ std::optional<text::normalized_text> apply_lexicons(std::string_view input, std:
   for (const auto& t : text::tokens_of(input)) {
     auto parts = text::split_marks(input.substr(t.begin, t.end - t.begin));
     std::string_view core = parts.core;
-    // A sentence's period is not part of the word ("... W3C."), unless the grapheme has it.
-    for (std::string_view candidate : {core, core.size() > 1 && core.back() == '.' ? core.substr(0, core.size() - 1) : std::string_view()}) {
+    // A sentence's period is not part of the word ("... W3C.", "(W3C)."), unless the grapheme has it.
+    std::string_view before_period;
+    if (core.size() > 1 && core.back() == '.') before_period = text::split_marks(core.substr(0, core.size() - 1)).core;
+    for (std::string_view candidate : {core, before_period}) {
       if (candidate.empty()) continue;
-      const std::string* alias = nullptr;
-      for (const auto* l : mine)
+      const std::string *alias = nullptr, *ipa = nullptr;
+      for (const auto* l : mine) {
         if (auto it = l->alias.find(candidate); it != l->alias.end() && !alias) alias = &it->second;
+        if (auto it = l->phoneme.find(candidate); it != l->phoneme.end() && !ipa) ipa = &it->second;
+      }
+      std::size_t begin = t.begin + parts.lead.size();
       if (alias) {
-        std::size_t begin = t.begin + parts.lead.size();
         out.rewrite(begin, begin + candidate.size(), *alias);
+        break;
+      }
+      if (ipa) {
+        if (phonemes) phonemes->push_back({begin, begin + candidate.size(), *ipa});
         break;
       }
     }

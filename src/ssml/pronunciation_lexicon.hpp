@@ -1,10 +1,12 @@
 #pragma once
 // W3C Pronunciation Lexicon Specification (PLS 1.0) files, as `--lexicon FILE` configures them:
 // each <lexeme> maps one or more <grapheme>s to an <alias> (a respelling), which rtts applies
-// before normalization for every engine. A rewrite is one unit, so word timestamps point at the
-// word as the client wrote it. <phoneme> entries are read but not applied (engines take
-// phonemes in their own notations; rtts does not pass client-independent IPA through yet).
+// before normalization for every engine, or to a <phoneme> in IPA, which engines with phoneme
+// input say (eSpeak NG converts it to its own notation) and the others read as written. A
+// lexeme with both is respelled by its alias everywhere. A rewrite is one unit, so word
+// timestamps point at the word as the client wrote it.
 #include "core/error.hpp"
+#include "core/phoneme_span.hpp"
 #include "text/normalizer.hpp"
 
 #include <map>
@@ -20,10 +22,12 @@ struct pronunciation_lexicon {
   std::string name;                          // the file's name without folders and extension
   std::string language;                      // its xml:lang ("en-US"); applies to that language's text
   std::map<std::string, std::string, std::less<>> alias; // grapheme -> alias (the first lexeme for a grapheme wins)
-  std::size_t phoneme_only = 0;              // lexemes with no alias (not applied)
+  std::map<std::string, std::string, std::less<>> phoneme; // grapheme -> IPA, for lexemes without an alias
+  std::size_t unapplied = 0; // lexemes with neither an alias nor an IPA phoneme (another alphabet)
 };
 
-// Parses a PLS document (no DTDs or entity declarations; at most 4 MiB). Errors name the line.
+// Parses a PLS document (no DTDs or entity declarations; at most 4 MiB). Errors name the line;
+// an IPA <phoneme> that is not IPA is one.
 result<pronunciation_lexicon> parse_lexicon(std::string_view document, std::string name);
 // Reads and parses a file.
 result<pronunciation_lexicon> read_lexicon(const std::string& path);
@@ -34,7 +38,9 @@ using lexicon_set = std::vector<pronunciation_lexicon>;
 result<std::shared_ptr<const lexicon_set>> read_lexicons(const std::vector<std::string>& paths);
 
 // Applies the aliases of every lexicon for `language` (same primary subtag) to whole tokens of
-// `input` (the punctuation around a token stays). nullopt when no lexicon is for this language.
-std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons);
+// `input` (the punctuation around a token stays), and adds the words with an IPA entry to
+// `phonemes` (bytes of `input`, in order). nullopt when no lexicon is for this language.
+std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons,
+                                                    std::vector<phoneme_span>* phonemes = nullptr);
 
 } // namespace rtts::ssml

@@ -1,6 +1,8 @@
 #include "ssml/ssml_parser.hpp"
 
 #include "ssml/say_as.hpp"
+#include "text/ipa.hpp"
+#include "text/token_rewriter.hpp"
 
 #include <expat.h>
 
@@ -173,6 +175,7 @@ private:
     if (++elements_ > limits_.max_elements) return fail("more than " + std::to_string(limits_.max_elements) + " elements");
     if (stack_.size() >= limits_.max_depth) return fail("elements nested deeper than " + std::to_string(limits_.max_depth));
     if (capture_) return fail("<" + std::string(name) + "> inside <" + capture_->element + ">: it takes text only");
+    if (phoneme_) return fail("<" + std::string(name) + "> inside <phoneme>: it takes text only");
     if (stack_.empty() && name != "speak") return fail("the root element must be <speak>, not <" + std::string(name) + ">");
     if (!stack_.empty() && name == "speak") return fail("<speak> inside <speak>");
     scope s = stack_.empty() ? scope{} : stack_.back();
@@ -246,7 +249,15 @@ private:
       capture_begun_ = false;
       boundary = false;
     } else if (name == "phoneme") {
-      boundary = false; // its text is spoken as written
+      // Its text stays as written (word timestamps point at it); engines with phoneme input
+      // say the IPA instead, the others read the text.
+      const char* alphabet = attribute(attrs, "alphabet");
+      if (alphabet && text::ascii_lower(alphabet) != "ipa") return fail(std::string("<phoneme alphabet=\"") + alphabet + "\">: rtts reads IPA only");
+      const char* ph = attribute(attrs, "ph");
+      if (!ph) return fail("<phoneme> needs ph (its pronunciation in IPA)");
+      if (auto problem = text::ipa_problem(ph)) return fail(std::string("<phoneme ph=\"") + ph + "\"> " + *problem);
+      phoneme_ = phoneme_span{current_.text.size(), 0, text::canonical_ipa(ph)};
+      boundary = false;
     } else if (name == "audio") {
       return fail("<audio> is not supported: rtts never fetches or plays files");
     } else {
@@ -265,6 +276,11 @@ private:
       std::string spoken = c.element == "sub" ? c.alias : say_as(c.text, c.interpret_as, c.format, language);
       // One unit: every word of it points at the whole written content.
       append(spoken, c.begin, c.end, false);
+    }
+    if (phoneme_ && name == "phoneme") {
+      phoneme_->end = current_.text.size();
+      if (phoneme_->end > phoneme_->begin) current_.phonemes.push_back(std::move(*phoneme_));
+      phoneme_.reset();
     }
     if (stack_.empty()) return;
     std::string element = std::move(stack_.back().element);
@@ -300,6 +316,7 @@ private:
   run current_;
   std::optional<capture> capture_;
   bool capture_begun_ = false;
+  std::optional<phoneme_span> phoneme_; // the <phoneme> being read (`begin`: a byte of current_.text)
   std::size_t elements_ = 0;
   std::optional<error> failure_;
 };

@@ -11,10 +11,12 @@
 //   sub alias=         the alias is spoken; its words point at the written content
 //   voice name=        a voice of the request's engine; lang xml:lang=: a voice of that language
 //   mark name=         a timing event at that point
-//   phoneme            its text is spoken (no engine here takes a phoneme alphabet safely)
+//   phoneme ph=        IPA (alphabet="ipa" or none): said by engines with phoneme input (eSpeak NG,
+//                      in its own notation); others read the text, which word timestamps point at
 //   audio              refused (400): rtts fetches nothing
 // DOCTYPE, entity declarations and external entities are refused before anything expands.
 #include "core/error.hpp"
+#include "core/phoneme_span.hpp"
 #include "text/source_map.hpp"
 
 #include <cstddef>
@@ -45,6 +47,7 @@ struct run {
   double rate = 1.0, pitch = 1.0, volume = 1.0; // multipliers
   double pause_before_s = 0;
   std::vector<mark> marks;
+  std::vector<phoneme_span> phonemes; // <phoneme> words: bytes of `text`
 };
 
 // Runs in document order. Errors are 400s naming the line and column, or the element.

@@ -237,7 +237,7 @@ void engine_pool::dispatch() {
     const auto& f = stream->take_fragment();
     worker::synthesize_request request{f.text,
                                        {f.voice.empty() ? v.voice : f.voice, std::clamp(v.speed * f.speed, min_speed, max_speed),
-                                        std::clamp(v.pitch * f.pitch, min_pitch, max_pitch)},
+                                        std::clamp(v.pitch * f.pitch, min_pitch, max_pitch), f.phonemes},
                                        stream->wants_words(f),
                                        {}};
     if (request.words) request.units = f.map.units();

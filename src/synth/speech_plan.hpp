@@ -3,6 +3,7 @@
 // each engine call reads, with the settings SSML gave it (voice, rate, pitch, volume, pauses,
 // marks), and where every byte of it came from in the text the client sent.
 #include "core/error.hpp"
+#include "core/phoneme_span.hpp"
 #include "ssml/pronunciation_lexicon.hpp"
 #include "text/segmenter.hpp"
 #include "text/source_map.hpp"
@@ -36,6 +37,7 @@ struct speech_fragment : fragment_settings {
   std::string text;     // plain text for the engine (normalized when asked)
   std::string written;  // the same before normalization (markup-free; sentence events show it)
   text::source_map map; // bytes of `text` -> bytes of the source
+  std::vector<phoneme_span> phonemes; // words of `text` with a pronunciation given in IPA
 };
 
 struct speech_plan {
@@ -51,6 +53,7 @@ struct text_run {
   std::string text;
   text::source_map map; // text -> source
   fragment_settings settings; // marks: `at` is a byte of `text`
+  std::vector<phoneme_span> phonemes; // SSML <phoneme> words: bytes of `text`
 };
 
 // Splits runs into fragments (sentences, cut when long), normalizes them if asked (with the

@@ -67,7 +67,7 @@ result<speech_plan> plan_ssml(std::string_view document, const voice_options& vo
   for (auto& r : *runs) {
     auto id = voice_for(r, voice, info);
     if (!id) return id.error();
-    text_run t{std::move(r.text), std::move(r.map), {}};
+    text_run t{std::move(r.text), std::move(r.map), {}, std::move(r.phonemes)};
     t.settings.voice = *id;
     if (!id->empty() && info.rate_of(*id) != info.rate_of(voice.voice)) t.settings.sample_rate = info.rate_of(*id);
     t.settings.speed = r.rate;

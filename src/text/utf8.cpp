@@ -34,6 +34,14 @@ std::size_t count_code_points(std::string_view s) noexcept {
   return n;
 }
 
+char32_t next_code_point(std::string_view s, std::size_t& at) noexcept {
+  auto c = static_cast<unsigned char>(s[at++]);
+  std::size_t more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+  char32_t cp = more == 3 ? c & 0x07 : more == 2 ? c & 0x0F : more == 1 ? c & 0x1F : c;
+  for (; more > 0 && at < s.size(); --more) cp = (cp << 6) | (static_cast<unsigned char>(s[at++]) & 0x3F);
+  return cp;
+}
+
 bool is_blank(std::string_view s) noexcept {
   std::size_t i = 0;
   while (i < s.size()) {

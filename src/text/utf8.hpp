@@ -14,4 +14,7 @@ std::size_t count_code_points(std::string_view s) noexcept;
 // True if s holds only Unicode white space (or nothing).
 bool is_blank(std::string_view s) noexcept;
 
+// The code point at byte `at` of valid UTF-8; moves `at` past it.
+char32_t next_code_point(std::string_view s, std::size_t& at) noexcept;
+
 } // namespace rtts::text

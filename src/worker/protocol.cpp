@@ -79,6 +79,11 @@ std::string to_json(const synthesize_request& r) {
     for (auto [b, e] : r.units) units.push_back(json::array{b, e});
     o["units"] = std::move(units);
   }
+  if (!r.params.phonemes.empty()) {
+    json::array phonemes;
+    for (const auto& p : r.params.phonemes) phonemes.push_back(json::object{{"begin", p.begin}, {"end", p.end}, {"ipa", p.ipa}});
+    o["phonemes"] = std::move(phonemes);
+  }
   return json::serialize(o);
 }
 
@@ -110,6 +115,15 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
       auto b = u.as_array()[0].to_number<double>(), e = u.as_array()[1].to_number<double>();
       if (b >= 0 && e >= b && e <= static_cast<double>(r.text.size())) r.units.emplace_back(static_cast<std::size_t>(b), static_cast<std::size_t>(e));
     }
+  if (auto* phonemes = o->if_contains("phonemes"); phonemes && phonemes->is_array())
+    for (const auto& p : phonemes->as_array()) {
+      if (!p.is_object()) continue;
+      auto b = get_number(p.as_object(), "begin", -1), e = get_number(p.as_object(), "end", -1);
+      // In order and inside the text: the engines rely on it.
+      std::size_t after = r.params.phonemes.empty() ? 0 : r.params.phonemes.back().end;
+      if (b >= static_cast<double>(after) && e > b && e <= static_cast<double>(r.text.size()))
+        r.params.phonemes.push_back({static_cast<std::size_t>(b), static_cast<std::size_t>(e), get_string(p.as_object(), "ipa")});
+    }
   return r;
 }
 
@@ -126,7 +140,8 @@ std::string to_json(const worker_hello& h) {
                             {"streams_within_sentence", c.streams_within_sentence},
                             {"ssml", c.ssml},
                             {"word_timing", c.word_timing},
-                            {"pitch", c.pitch}};
+                            {"pitch", c.pitch},
+                            {"phonemes", c.phonemes}};
   return json::serialize(json::object{{"engine", h.engine},
                                       {"sample_rate", h.sample_rate},
                                       {"default_voice", h.default_voice},
@@ -157,7 +172,7 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
       return v && v->is_bool() && v->as_bool();
     };
     h.capabilities = {flag("thread_safe"), flag("repeatable_in_process"), flag("may_exit_process"), flag("streams_within_sentence"),
-                      flag("ssml"), get_string(co, "word_timing"), flag("pitch")};
+                      flag("ssml"), get_string(co, "word_timing"), flag("pitch"), flag("phonemes")};
   }
   if (h.engine.empty() || h.sample_rate <= 0 || h.voices.empty()) return protocol_error("incomplete hello");
   return h;

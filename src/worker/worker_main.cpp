@@ -176,6 +176,7 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
     return io.send(frame_type::failed, f.job, to_json(loaded.error()));
   }
   if (!report_residency(engine, io)) return false;
+  if (!request->params.phonemes.empty()) engine.prepare_phonemes(request->params.voice);
 
   pid_t worker = ::getpid();
   pid_t child = ::fork();

@@ -80,3 +80,42 @@ TEST(Lexicons, ABrokenFileStopsTheStartWithItsReason) {
   std::remove(path.c_str());
   std::remove(err_path.c_str());
 }
+
+TEST(Lexicons, PhonemeEntriesAreSaidByEspeakAndShownByNormalize) {
+  // "tomato" said as eSpeak's own transcription of "hello"; "Flite" has both an alias and
+  // phonemes, so every engine reads its alias.
+  const std::string path = "/tmp/rtts-lexicon-ipa-" + std::to_string(::getpid()) + ".pls";
+  std::ofstream(path) << R"(<?xml version="1.0" encoding="UTF-8"?>
+<lexicon version="1.0" xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" alphabet="ipa" xml:lang="en-US">
+  <lexeme><grapheme>tomato</grapheme><phoneme>həlˈoʊ</phoneme></lexeme>
+  <lexeme><grapheme>Flite</grapheme><alias>Festival Lite</alias><phoneme>flaɪt</phoneme></lexeme>
+</lexicon>)";
+  rtts_server server({"--workers", "1", "--engines", "espeak,flite", "--lexicon", path});
+  auto seconds = [&](const std::string& text, const std::string& query) {
+    auto r = server.get(tts_target(text, "format=pcm&" + query));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return static_cast<double>(r.body.size() / 2) / (query.find("flite") != std::string::npos ? 16000 : 22050);
+  };
+  double as_hello = seconds("Say tomato now.", "engine=espeak"), hello = seconds("Say hello now.", "engine=espeak");
+  double tomato = seconds("Say tomato now.", "engine=espeak&normalize=0");
+  EXPECT_NEAR(as_hello, hello, 0.03 * hello) << "eSpeak NG says the lexicon's IPA";
+  EXPECT_GT(std::abs(as_hello - tomato), 0.05 * tomato);
+  EXPECT_EQ(server.get(tts_target("Say tomato now.", "format=pcm&engine=flite")).body,
+            server.get(tts_target("Say tomato now.", "format=pcm&engine=flite&normalize=0")).body)
+      << "Flite has no phoneme input: it reads the word";
+
+  auto r = server.get("/normalize?text=" + rtts::client::url_encode("Flite says tomato."));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto fragment = boost::json::parse(r.body).at("fragments").at(0);
+  EXPECT_EQ(fragment.at("text").as_string(), "Festival Lite says tomato.") << "an alias wins over phonemes";
+  auto phonemes = fragment.at("phonemes").as_array();
+  ASSERT_EQ(phonemes.size(), 1u);
+  EXPECT_EQ(phonemes[0].at("text").as_string(), "tomato");
+  EXPECT_EQ(phonemes[0].at("ipa").as_string(), "həlˈoʊ");
+  EXPECT_EQ(phonemes[0].at("offset").to_number<int>(), 11);
+  EXPECT_EQ(phonemes[0].at("length").to_number<int>(), 6);
+  auto engines = boost::json::parse(server.get("/engines?detail=1").body).as_array();
+  for (const auto& e : engines)
+    EXPECT_EQ(e.at("capabilities").at("phonemes").as_bool(), e.at("name").as_string() == "espeak") << e.at("name").as_string();
+  std::remove(path.c_str());
+}

@@ -23,7 +23,7 @@ protected:
     engine_ = *shared;
   }
   std::vector<std::int16_t> say(std::string_view text, const std::string& voice = {}) {
-    return rtts::testing::synthesize_all(*engine_, text, {voice.empty() ? engine_->default_voice() : voice, 1.0, 1.0});
+    return rtts::testing::synthesize_all(*engine_, text, {voice.empty() ? engine_->default_voice() : voice, 1.0, 1.0, {}});
   }
   engine* engine_ = nullptr;
 };
@@ -47,7 +47,7 @@ TEST_P(Capabilities, MeasuredAsClaimed) {
     std::size_t calls = 0;
     auto ok = engine_->synthesize("this one sentence has no punctuation at all and goes on for quite a number of words so that an "
                                   "engine which streams would hand its audio over in several pieces before it ends",
-                                  {engine_->default_voice(), 1.0, 1.0}, [&](std::span<const std::int16_t>) { return ++calls, true; });
+                                  {engine_->default_voice(), 1.0, 1.0, {}}, [&](std::span<const std::int16_t>) { return ++calls, true; });
     ASSERT_TRUE(ok);
     EXPECT_EQ(calls > 1, claims.streams_within_sentence) << calls << " pieces";
   }

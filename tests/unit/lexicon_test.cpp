@@ -24,7 +24,39 @@ TEST(Lexicon, ReadsAliasesGraphemesAndLanguage) {
   EXPECT_EQ(l->language, "en-US");
   EXPECT_EQ(l->alias.size(), 3u);
   EXPECT_EQ(l->alias.at("RTTS"), "real time text to speech");
-  EXPECT_EQ(l->phoneme_only, 1u) << "phoneme entries are counted, not applied";
+  EXPECT_EQ(l->phoneme.at("tomato"), "təmɑːtəʊ");
+  EXPECT_EQ(l->unapplied, 0u);
+}
+
+TEST(Lexicon, PhonemesInIpaAreCheckedAndOtherAlphabetsCounted) {
+  auto l = ssml::parse_lexicon(R"(<lexicon xml:lang="en" alphabet="ipa">
+  <lexeme><grapheme>GIF</grapheme><phoneme>'dʒɪf</phoneme></lexeme>
+  <lexeme><grapheme>both</grapheme><alias>bowth</alias><phoneme>boʊθ</phoneme></lexeme>
+  <lexeme><grapheme>xs</grapheme><phoneme alphabet="x-sampa">E k s</phoneme></lexeme>
+</lexicon>)", "x");
+  ASSERT_TRUE(l) << l.error().message;
+  EXPECT_EQ(l->phoneme.at("GIF"), "ˈdʒɪf") << "the ASCII stress stand-in in its IPA form";
+  EXPECT_FALSE(l->phoneme.contains("both")) << "an alias respells the word for every engine";
+  EXPECT_EQ(l->unapplied, 1u) << "X-SAMPA is counted, not read as IPA";
+  auto bad = ssml::parse_lexicon("<lexicon xml:lang='en' alphabet='ipa'>\n<lexeme><grapheme>a</grapheme>\n<phoneme>t@m</phoneme></lexeme></lexicon>", "bad");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'@'"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("line 3"), std::string::npos) << bad.error().message;
+}
+
+TEST(Lexicon, PhonemeEntriesMarkTheirWordsAsWritten) {
+  auto l = ssml::parse_lexicon(pls, "names");
+  ASSERT_TRUE(l);
+  ssml::lexicon_set set{*l};
+  const std::string text = "A tomato, W3C and (tomato).";
+  std::vector<phoneme_span> phonemes;
+  auto n = ssml::apply_lexicons(text, "en", set, &phonemes);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->text, "A tomato, World Wide Web Consortium and (tomato).") << "the word stays as written";
+  ASSERT_EQ(phonemes.size(), 2u);
+  EXPECT_EQ(text.substr(phonemes[0].begin, phonemes[0].end - phonemes[0].begin), "tomato");
+  EXPECT_EQ(phonemes[1].begin, text.find("tomato)")) << "bytes of the input, punctuation outside";
+  EXPECT_EQ(phonemes[1].ipa, "təmɑːtəʊ");
 }
 
 TEST(Lexicon, RefusesWhatIsNotAPlsLexicon) {

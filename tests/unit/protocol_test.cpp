@@ -61,7 +61,7 @@ TEST(Protocol, ManyFramesKeepBufferBounded) {
 }
 
 TEST(Protocol, WordRequestsAndEventsRoundTrip) {
-  synthesize_request r{"on 2026-11-29 ok", {"en-us", 1.0, 1.0}, true, {{3, 13}, {40, 50}}};
+  synthesize_request r{"on 2026-11-29 ok", {"en-us", 1.0, 1.0, {}}, true, {{3, 13}, {40, 50}}};
   auto back = synthesize_request_from_json(to_json(r));
   ASSERT_TRUE(back);
   EXPECT_TRUE(back->words);
@@ -78,7 +78,7 @@ TEST(Protocol, WordRequestsAndEventsRoundTrip) {
 }
 
 TEST(Protocol, SynthesizeRequestJson) {
-  synthesize_request r{"Hello \"world\"\n", {"en-us", 1.5, 0.75}, false, {}};
+  synthesize_request r{"Hello \"world\"\n", {"en-us", 1.5, 0.75, {}}, false, {}};
   auto back = synthesize_request_from_json(to_json(r));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->text, r.text);

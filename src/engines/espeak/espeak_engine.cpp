@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -19,10 +20,12 @@ namespace {
 // so the active sink lives here for its duration.
 const audio_sink* active_sink = nullptr;
 bool sink_stopped = false;
-// Word timing (only while a synthesis wants it): where each code point of the text starts, in
-// bytes (eSpeak counts positions in code points, from 1), and the samples delivered so far.
+// Word timing (only while a synthesis wants it): the bytes of the fragment's text each code
+// point of eSpeak's input stands for (eSpeak counts positions in code points, from 1; a word
+// given as [[phonemes]] stands for the word as written), and the samples delivered so far.
 const word_sink* active_words = nullptr;
-std::vector<std::size_t> code_point_bytes;
+std::vector<byte_range> input_origin;
+byte_range last_word{0, 0};
 long delivered = 0;
 
 bool deliver(const short* wav, long count) {
@@ -33,7 +36,7 @@ bool deliver(const short* wav, long count) {
 }
 
 int on_audio(short* wav, int samples, espeak_EVENT* events) {
-  if (!wav || samples <= 0) return 0;
+  if (!wav || samples <= 0 || !active_sink) return 0;
   long cursor = 0;
   // A chunk arrives with the events that fall in it; WORD events carry their exact sample, so
   // the chunk is cut there and the word announced between the two halves.
@@ -43,9 +46,13 @@ int on_audio(short* wav, int samples, espeak_EVENT* events) {
     if (!deliver(wav + cursor, at - cursor)) return 1;
     cursor = at;
     auto first = static_cast<std::size_t>(events->text_position - 1);
-    if (first + 1 >= code_point_bytes.size()) continue;
-    auto last = std::min(code_point_bytes.size() - 1, first + static_cast<std::size_t>(std::max(events->length, 1)));
-    (*active_words)(code_point_bytes[first], code_point_bytes[last] - code_point_bytes[first]);
+    if (first >= input_origin.size()) continue;
+    auto last = std::min(input_origin.size(), first + static_cast<std::size_t>(std::max(events->length, 1))) - 1;
+    byte_range word{input_origin[first].begin, std::max(input_origin[first].begin, input_origin[last].end)};
+    // The words inside one [[ ]] are the one word written.
+    if (word.begin == last_word.begin && word.end == last_word.end) continue;
+    last_word = word;
+    (*active_words)(word.begin, word.end - word.begin);
   }
   if (!deliver(wav + cursor, samples - cursor)) return 1; // abort synthesis now
   delivered += samples;
@@ -86,6 +93,7 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
   e->sample_rate_ = rate;
   const char* data_dir = nullptr;
   espeak_Info(&data_dir);
+  if (data_dir) e->data_dir_ = data_dir;
   // The plain list leaves MBROLA voices out; asking for language "mb" lists them. Each call may
   // free the voices the previous one returned: copy what we need at once.
   struct listed_voice {
@@ -135,6 +143,19 @@ void espeak_engine::prepare(const std::string& voice) {
     prepared_voice_ = voice;
 }
 
+void espeak_engine::prepare_phonemes(const std::string& voice) {
+  auto found = identifier_by_id_.find(voice);
+  if (phoneme_map_voice_ == voice || found == identifier_by_id_.end() || espeak_SetVoiceByName(found->second.c_str()) != EE_OK) return;
+  // eSpeak reads [[ ]] in espeak_TextToPhonemes only once a synthesis has switched phoneme input
+  // on; an empty text does that without making audio.
+  espeak_Synth("", 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8 | espeakPHONEMES, nullptr, nullptr);
+  phoneme_map_ = espeak_phoneme_map::probe(data_dir_ + "/phontab");
+  phoneme_map_voice_ = voice;
+  // Back to the prepared voice, which jobs expect to find loaded.
+  if (auto prepared = identifier_by_id_.find(prepared_voice_); prepared != identifier_by_id_.end() && prepared_voice_ != voice)
+    espeak_SetVoiceByName(prepared->second.c_str());
+}
+
 result<void> espeak_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& words) {
   auto found = identifier_by_id_.find(params.voice);
   if (found == identifier_by_id_.end())
@@ -151,18 +172,23 @@ result<void> espeak_engine::synthesize(std::string_view text, const synthesis_pa
   espeak_SetParameter(espeakRATE, std::clamp(rate, static_cast<int>(espeakRATE_MINIMUM), 1000), 0);
   espeak_SetParameter(espeakPITCH, std::clamp(static_cast<int>(std::lround(50 * params.pitch)), 0, 100), 0);
 
-  std::string z(text); // eSpeak wants a terminated buffer
+  unsigned flags = espeakCHARS_UTF8;
+  std::string input; // eSpeak wants a terminated buffer
+  if (!params.phonemes.empty()) {
+    prepare_phonemes(params.voice); // the worker did it before forking this job; in-process callers here
+    flags |= espeakPHONEMES;
+  }
+  auto built = espeak_input(text, params.phonemes, phoneme_map_);
+  for (const auto& unsaid : built.read_as_written)
+    std::fprintf(stderr, "rtts: eSpeak NG reads '%s' as written: %s\n", unsaid.word.c_str(), unsaid.why.c_str());
+  input = std::move(built.text);
+  input_origin = std::move(built.origin);
   active_sink = &sink;
   sink_stopped = false;
   active_words = words ? &words : nullptr;
+  last_word = {0, 0};
   delivered = 0;
-  code_point_bytes.clear();
-  if (words) {
-    for (std::size_t i = 0; i < z.size(); ++i)
-      if ((static_cast<unsigned char>(z[i]) & 0xC0) != 0x80) code_point_bytes.push_back(i);
-    code_point_bytes.push_back(z.size());
-  }
-  espeak_ERROR err = espeak_Synth(z.c_str(), z.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
+  espeak_ERROR err = espeak_Synth(input.c_str(), input.size() + 1, 0, POS_CHARACTER, 0, flags, nullptr, nullptr);
   active_sink = nullptr;
   active_words = nullptr;
   if (err != EE_OK && !sink_stopped)

@@ -2,6 +2,7 @@
 // eSpeak NG through its C API. eSpeak keeps global state and is not thread-safe: one instance
 // per process, one synthesis at a time (the worker process guarantees both).
 #include "engines/engine.hpp"
+#include "engines/espeak/espeak_phonemes.hpp"
 
 #include <map>
 #include <memory>
@@ -18,8 +19,9 @@ public:
   std::vector<voice_info> voices() const override { return voices_; }
   std::string default_voice() const override { return "en-us"; }
   // Global state: 2 threads crashed 3 of 3 times; wave generator state carries over utterances.
-  engine_capabilities capabilities() const override { return {false, false, false, true, true, "exact", true}; }
+  engine_capabilities capabilities() const override { return {false, false, false, true, true, "exact", true, true}; }
   void prepare(const std::string& voice) override;
+  void prepare_phonemes(const std::string& voice) override;
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
 
@@ -29,6 +31,10 @@ private:
   std::vector<voice_info> voices_;
   std::map<std::string, std::string, std::less<>> identifier_by_id_; // our id -> eSpeak voice file
   std::string prepared_voice_; // loaded by prepare() and not changed since
+  std::string data_dir_;
+  // IPA -> eSpeak phoneme names of one voice, probed when a fragment first has phonemes.
+  espeak_phoneme_map phoneme_map_;
+  std::string phoneme_map_voice_;
 };
 
 } // namespace rtts::engines

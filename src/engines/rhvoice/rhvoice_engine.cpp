@@ -99,7 +99,7 @@ rhvoice_engine::rhvoice_engine(std::unique_ptr<rhvoice_api> api) : api_(std::mov
 rhvoice_engine::~rhvoice_engine() = default;
 
 void rhvoice_engine::prepare(const std::string& voice) {
-  (void)synthesize("Ready.", {voice, 1.0, 1.0}, [](std::span<const std::int16_t>) { return true; });
+  (void)synthesize("Ready.", {voice, 1.0, 1.0, {}}, [](std::span<const std::int16_t>) { return true; });
 }
 
 result<void> rhvoice_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& words) {
