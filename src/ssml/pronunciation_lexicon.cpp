@@ -144,11 +144,11 @@ result<std::shared_ptr<const lexicon_set>> read_lexicons(const std::vector<std::
 }
 
 std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons,
-                                                    std::vector<phoneme_span>* phonemes) {
+                                                    std::vector<phoneme_span>* phonemes, const std::vector<std::string>* only) {
   std::vector<const pronunciation_lexicon*> mine;
   const std::string wanted = text::primary_subtag(language.empty() ? "en" : language);
   for (const auto& l : lexicons)
-    if (text::primary_subtag(l.language) == wanted) mine.push_back(&l);
+    if (text::primary_subtag(l.language) == wanted && (!only || std::find(only->begin(), only->end(), l.name) != only->end())) mine.push_back(&l);
   if (mine.empty()) return std::nullopt;
   text::span_writer out(input);
   for (const auto& t : text::tokens_of(input)) {

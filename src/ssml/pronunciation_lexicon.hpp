@@ -40,7 +40,8 @@ result<std::shared_ptr<const lexicon_set>> read_lexicons(const std::vector<std::
 // Applies the aliases of every lexicon for `language` (same primary subtag) to whole tokens of
 // `input` (the punctuation around a token stays), and adds the words with an IPA entry to
 // `phonemes` (bytes of `input`, in order). nullopt when no lexicon is for this language.
+// `only`: the names of the lexicons to use (an SSML document's <lexicon>s); nullptr = all.
 std::optional<text::normalized_text> apply_lexicons(std::string_view input, std::string_view language, const lexicon_set& lexicons,
-                                                    std::vector<phoneme_span>* phonemes = nullptr);
+                                                    std::vector<phoneme_span>* phonemes = nullptr, const std::vector<std::string>* only = nullptr);
 
 } // namespace rtts::ssml

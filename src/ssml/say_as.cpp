@@ -154,8 +154,8 @@ std::string telephone(std::string_view text, const digit_speller& digit, std::st
   return out.empty() ? std::string(text) : out;
 }
 
-// say-as in a language ICU spells: the same kinds, with ICU's words; what ICU has no words for
-// (Polish ordinals and dates, times) is left as written.
+// say-as in a language ICU spells: the same kinds, with ICU's words (and rtts's Polish
+// ordinals); what has no words in the language is left as written.
 std::string icu_say_as(std::string_view text, std::string_view interpret_as, std::string_view format, const text::icu_language& l) {
   const digit_speller digit = [&](char c) { return text::icu_cardinal(l, c - '0').value_or(std::string(1, c)); };
   std::string out;
@@ -181,6 +181,10 @@ std::string icu_say_as(std::string_view text, std::string_view interpret_as, std
       out = text::icu_date(l, static_cast<int>(p->y), static_cast<int>(p->m), static_cast<int>(p->d)).value_or("");
   } else if (interpret_as == "telephone") {
     out = telephone(text, digit, text::icu_plus(l));
+  } else if (interpret_as == "time") {
+    out = text::icu_time(l, trim(text)).value_or("");
+  } else if (interpret_as == "currency") {
+    out = text::icu_money(l, trim(text)).value_or("");
   }
   return out.empty() ? std::string(text) : out;
 }
@@ -199,7 +203,7 @@ std::string say_as(std::string_view text, std::string_view interpret_as, std::st
   else if (interpret_as == "cardinal" || interpret_as == "number") out = cardinal(text);
   else if (interpret_as == "ordinal") out = ordinal(text);
   else if (interpret_as == "date") out = date(text, format);
-  else if (interpret_as == "time") out = text::normalize(trim(text)).text;
+  else if (interpret_as == "time" || interpret_as == "currency") out = text::normalize(trim(text)).text; // "9:30 pm", "$5.99"
   else if (interpret_as == "telephone") out = telephone(text, english_digit, "plus");
   else out = std::string(text);
   return out.empty() ? std::string(text) : out;

@@ -3,6 +3,7 @@
 #include "ssml/say_as.hpp"
 #include "text/ipa.hpp"
 #include "text/token_rewriter.hpp"
+#include "text/utf8.hpp"
 
 #include <expat.h>
 
@@ -127,6 +128,9 @@ public:
     return std::move(runs_);
   }
 
+  // The lexicons the document names (<lexicon uri>), by their names.
+  std::vector<std::string> lexicons() const { return lexicons_; }
+
 private:
   error located(const std::string& message) const {
     return make_error(error_kind::invalid_request,
@@ -176,6 +180,8 @@ private:
     if (stack_.size() >= limits_.max_depth) return fail("elements nested deeper than " + std::to_string(limits_.max_depth));
     if (capture_) return fail("<" + std::string(name) + "> inside <" + capture_->element + ">: it takes text only");
     if (phoneme_) return fail("<" + std::string(name) + "> inside <phoneme>: it takes text only");
+    if (!stack_.empty() && stack_.back().element == "lexicon") return fail("<" + std::string(name) + "> inside <lexicon>: it is empty");
+    if (name != "speak" && name != "lexicon") content_seen_ = true;
     if (stack_.empty() && name != "speak") return fail("the root element must be <speak>, not <" + std::string(name) + ">");
     if (!stack_.empty() && name == "speak") return fail("<speak> inside <speak>");
     scope s = stack_.empty() ? scope{} : stack_.back();
@@ -258,6 +264,14 @@ private:
       if (auto problem = text::ipa_problem(ph)) return fail(std::string("<phoneme ph=\"") + ph + "\"> " + *problem);
       phoneme_ = phoneme_span{current_.text.size(), 0, text::canonical_ipa(ph)};
       boundary = false;
+    } else if (name == "lexicon") {
+      // SSML: lexicons come first in <speak>. rtts fetches nothing: the uri names a lexicon the
+      // server has (--lexicon), by its file name ("medical", "medical.pls", ".../medical.pls").
+      if (stack_.size() != 1 || content_seen_) return fail("<lexicon> belongs at the start of <speak>, before any other content");
+      const char* uri = attribute(attrs, "uri");
+      if (!uri || !*uri) return fail("<lexicon> needs a uri (the name of a lexicon the server has)");
+      lexicons_.push_back(lexicon_name(uri));
+      boundary = false;
     } else if (name == "audio") {
       return fail("<audio> is not supported: rtts never fetches or plays files");
     } else {
@@ -292,6 +306,7 @@ private:
 
   void characters(std::string_view data) {
     if (failure_ || stack_.empty()) return;
+    if (!text::is_blank(data)) content_seen_ = true;
     std::size_t at = here(), count = here_count();
     if (capture_) {
       if (!capture_begun_) {
@@ -317,14 +332,26 @@ private:
   std::optional<capture> capture_;
   bool capture_begun_ = false;
   std::optional<phoneme_span> phoneme_; // the <phoneme> being read (`begin`: a byte of current_.text)
+  std::vector<std::string> lexicons_;
+  bool content_seen_ = false; // an element or text other than <speak> and <lexicon> so far
   std::size_t elements_ = 0;
   std::optional<error> failure_;
 };
 
 } // namespace
 
-result<std::vector<run>> parse(std::string_view document, const limits& limits, std::string_view language) {
-  return parser(document, limits, language).parse();
+std::string lexicon_name(std::string_view uri) {
+  uri = uri.substr(0, uri.find_first_of("?#"));
+  if (auto slash = uri.find_last_of('/'); slash != std::string_view::npos) uri.remove_prefix(slash + 1);
+  if (auto dot = uri.find_last_of('.'); dot != std::string_view::npos && dot > 0) uri = uri.substr(0, dot);
+  return std::string(uri);
+}
+
+result<std::vector<run>> parse(std::string_view document, const limits& limits, std::string_view language, std::vector<std::string>* lexicons) {
+  parser p(document, limits, language);
+  auto runs = p.parse();
+  if (runs && lexicons) *lexicons = p.lexicons();
+  return runs;
 }
 
 } // namespace rtts::ssml

@@ -7,12 +7,14 @@
 //   break              time="500ms"|"2s" or strength=none..x-strong: silence inserted by rtts
 //   prosody            rate, pitch (engine parameters), volume (a gain in rtts's audio chain)
 //   emphasis           level=strong|moderate|reduced|none: slower/louder/higher (an approximation)
-//   say-as             interpret-as=characters|spell-out|digits|cardinal|number|ordinal|date|time|telephone
+//   say-as             interpret-as=characters|spell-out|digits|cardinal|number|ordinal|date|time|telephone|currency
 //   sub alias=         the alias is spoken; its words point at the written content
 //   voice name=        a voice of the request's engine; lang xml:lang=: a voice of that language
 //   mark name=         a timing event at that point
 //   phoneme ph=        IPA (alphabet="ipa" or none): said by engines with phoneme input (eSpeak NG,
 //                      in its own notation); others read the text, which word timestamps point at
+//   lexicon uri=       first in <speak>: names a lexicon the server has (--lexicon, by file
+//                      name); a document that names lexicons is read with those only
 //   audio              refused (400): rtts fetches nothing
 // DOCTYPE, entity declarations and external entities are refused before anything expands.
 #include "core/error.hpp"
@@ -53,6 +55,11 @@ struct run {
 // Runs in document order. Errors are 400s naming the line and column, or the element.
 // `language` is what the document is read in where no xml:lang says otherwise (the voice's):
 // <say-as> reads with that language's rules.
-result<std::vector<run>> parse(std::string_view document, const limits& limits = {}, std::string_view language = "");
+// The names of the lexicons the document names go to `lexicons`.
+result<std::vector<run>> parse(std::string_view document, const limits& limits = {}, std::string_view language = "",
+                               std::vector<std::string>* lexicons = nullptr);
+
+// A <lexicon uri>'s lexicon name: its last path segment without the extension.
+std::string lexicon_name(std::string_view uri);
 
 } // namespace rtts::ssml

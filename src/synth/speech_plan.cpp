@@ -19,7 +19,7 @@ std::size_t output_position(const text::source_map& map, std::size_t output_size
 } // namespace
 
 speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::string> source, bool normalize,
-                      const text::segmenter_policy& policy, const ssml::lexicon_set* lexicons) {
+                      const text::segmenter_policy& policy, const ssml::lexicon_set* lexicons, const std::vector<std::string>* lexicon_names) {
   speech_plan plan;
   plan.source = std::move(source);
   double pause = 0;                 // pauses and marks waiting for the next fragment
@@ -68,7 +68,7 @@ speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::str
       // The operator's lexicons first (an alias may hold numbers the normalizer then reads).
       if (normalize && lexicons) {
         std::vector<phoneme_span> listed; // bytes of the text before the aliases
-        if (auto respelled = ssml::apply_lexicons(f.text, f.language, *lexicons, &listed)) {
+        if (auto respelled = ssml::apply_lexicons(f.text, f.language, *lexicons, &listed, lexicon_names)) {
           // A word with an SSML <phoneme> keeps it: the document is more specific than the lexicon.
           std::erase_if(listed, [&](const phoneme_span& l) {
             return std::any_of(f.phonemes.begin(), f.phonemes.end(), [&](const phoneme_span& p) { return l.begin < p.end && p.begin < l.end; });

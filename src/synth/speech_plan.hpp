@@ -60,8 +60,10 @@ struct text_run {
 // rules of each run's language; a language without rules is left as written), and keeps every
 // fragment's map back to the source. Runs with nothing to say keep their pauses and marks.
 // With normalization on, the lexicons' aliases for each fragment's language come first.
+// `lexicon_names`: only these lexicons (by name) are used; nullptr = all of `lexicons`.
 speech_plan plan_runs(std::vector<text_run> runs, std::shared_ptr<const std::string> source, bool normalize,
-                      const text::segmenter_policy& policy, const ssml::lexicon_set* lexicons = nullptr);
+                      const text::segmenter_policy& policy, const ssml::lexicon_set* lexicons = nullptr,
+                      const std::vector<std::string>* lexicon_names = nullptr);
 
 // Plain text: one run over all of it, in `language` (the voice's).
 speech_plan plan_text(std::string_view text, bool normalize, const text::segmenter_policy& policy, std::string_view language,

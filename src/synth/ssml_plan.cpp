@@ -61,8 +61,19 @@ result<std::string> voice_for(const ssml::run& run, const voice_options& request
 
 result<speech_plan> plan_ssml(std::string_view document, const voice_options& voice, const worker::worker_hello& info,
                               const text::segmenter_policy& policy, const ssml::limits& limits, const ssml::lexicon_set* lexicons) {
-  auto runs = ssml::parse(document, limits, info.language_of(voice.voice));
+  std::vector<std::string> named; // the document's <lexicon>s
+  auto runs = ssml::parse(document, limits, info.language_of(voice.voice), &named);
   if (!runs) return runs.error();
+  for (const auto& name : named)
+    if (!lexicons || std::none_of(lexicons->begin(), lexicons->end(), [&](const ssml::pronunciation_lexicon& l) { return l.name == name; })) {
+      std::string have;
+      if (lexicons)
+        for (const auto& l : *lexicons) have += (have.empty() ? "" : ", ") + l.name;
+      return make_error(error_kind::invalid_request,
+                        "SSML <lexicon>: the server has no lexicon '" + name + "' (" + (have.empty() ? "none is configured" : "it has: " + have) +
+                            "); rtts fetches nothing",
+                        "invalid_ssml_lexicon", "text");
+    }
   std::vector<text_run> planned;
   for (auto& r : *runs) {
     auto id = voice_for(r, voice, info);
@@ -79,7 +90,8 @@ result<speech_plan> plan_ssml(std::string_view document, const voice_options& vo
     for (auto& m : r.marks) t.settings.marks.push_back({std::move(m.name), m.at, m.source_offset, false});
     planned.push_back(std::move(t));
   }
-  return plan_runs(std::move(planned), std::make_shared<const std::string>(document), voice.normalize, policy, lexicons);
+  return plan_runs(std::move(planned), std::make_shared<const std::string>(document), voice.normalize, policy, lexicons,
+                   named.empty() ? nullptr : &named);
 }
 
 } // namespace rtts::synth

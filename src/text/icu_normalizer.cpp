@@ -3,12 +3,14 @@
 // form of the day a date takes, the word for "percent".
 #include "text/icu_normalizer.hpp"
 
+#include "text/polish_ordinals.hpp"
 #include "text/token_rewriter.hpp"
 
 #include <unicode/datefmt.h>
 #include <unicode/fpositer.h>
 #include <unicode/gregocal.h>
 #include <unicode/locid.h>
+#include <unicode/plurrule.h>
 #include <unicode/rbnf.h>
 #include <unicode/timezone.h>
 #include <unicode/ucurr.h>
@@ -23,6 +25,11 @@
 #include <string>
 
 namespace rtts::text {
+
+// A noun's form for each of CLDR's plural categories (one, few, many, other); "" = no form.
+struct plural_forms {
+  std::string_view one, few, many, other;
+};
 
 // What rtts adds to ICU for one language. Sources for each choice are cited in
 // tests/unit/icu_normalizer_test.cpp.
@@ -42,9 +49,14 @@ struct icu_language {
   std::string_view hour_rule, hour_one, hour_many, joiner, minute_rule, minute_zero, on_the_hour;
   std::string_view time_suffix; // the word written after a time that the hour word replaces ("9:30 Uhr")
   // Euro amounts ("5,99 €"): the euros in `money_rule`, ICU's name of the currency, then the
-  // cents after `cents_joiner`. "" = amounts are left as written (Polish and Russian decline
-  // the currency's name by the number in ways ICU does not give).
+  // cents after `cents_joiner`. "" = amounts are left as written.
   std::string_view money_rule, cents_joiner;
+  // Where a noun after a number takes the form CLDR's plural category of that number asks for
+  // (Russian "два процента", "пять процентов"): the percent and the cent in each category.
+  plural_forms percent_forms, cent_forms;
+  std::string_view cents_rule; // how cents are spelled where `cent_forms` names them
+  // Ordinals rtts spells itself (Polish: ICU has none): dates and clock hours with them.
+  bool own_ordinals = false;
 };
 
 namespace {
@@ -55,20 +67,23 @@ const icu_language languages[] = {
       {"seit", "%spellout-ordinal-n"}, {"ab", "%spellout-ordinal-n"}, {"den", "%spellout-ordinal-n"}, {"dem", "%spellout-ordinal-n"},
       {"der", "%spellout-ordinal"}, {"die", "%spellout-ordinal"}, {"das", "%spellout-ordinal"}},
      "", "", "Prozent", "%spellout-ordinal", "plus",
-     "%spellout-cardinal-masculine", "Uhr", "Uhr", "", "%spellout-numbering", "", "", "Uhr", "%spellout-cardinal-masculine", ""},
+     "%spellout-cardinal-masculine", "Uhr", "Uhr", "", "%spellout-numbering", "", "", "Uhr", "%spellout-cardinal-masculine", "", {}, {}, ""},
     {"fr", false, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "pour cent", "%spellout-ordinal-masculine", "plus",
-     "%spellout-cardinal-feminine", "heure", "heures", "", "%spellout-cardinal-feminine", "", "", "h", "%spellout-cardinal-masculine", ""},
+     "%spellout-cardinal-feminine", "heure", "heures", "", "%spellout-cardinal-feminine", "", "", "h", "%spellout-cardinal-masculine", "", {}, {}, ""},
     {"es", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por ciento", "%spellout-ordinal-masculine", "más",
-     "%spellout-cardinal-feminine", "", "", "y", "%spellout-numbering", "", "en punto", "h", "%spellout-cardinal-masculine", "con"},
+     "%spellout-cardinal-feminine", "", "", "y", "%spellout-numbering", "", "en punto", "h", "%spellout-cardinal-masculine", "con", {}, {}, ""},
     {"it", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "per cento", "%spellout-ordinal-masculine", "più",
-     "%spellout-numbering", "", "", "e", "%spellout-numbering", "", "in punto", "", "%spellout-cardinal-masculine", "e"},
+     "%spellout-numbering", "", "", "e", "%spellout-numbering", "", "in punto", "", "%spellout-cardinal-masculine", "e", {}, {}, ""},
     {"nl", true, "%spellout-cardinal", "%spellout-ordinal", {}, "", "", "procent", "%spellout-ordinal", "plus",
-     "%spellout-cardinal", "uur", "uur", "", "%spellout-numbering", "", "", "uur", "%spellout-cardinal", ""},
+     "%spellout-cardinal", "uur", "uur", "", "%spellout-numbering", "", "", "uur", "%spellout-cardinal", "", {}, {}, ""},
     {"pt", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por cento", "%spellout-ordinal-masculine", "mais",
-     "%spellout-cardinal-feminine", "hora", "horas", "e", "%spellout-numbering", "", "", "h", "%spellout-cardinal-masculine", "e"},
-    {"pl", false, "", "", {}, "", "", "procent", "", "plus", "", "", "", "", "", "", "", "", "", ""},
-    {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "", "%spellout-ordinal-masculine", "плюс",
-     "%spellout-cardinal-masculine", "", "", "", "%spellout-cardinal-feminine", "ноль", "ровно", "", "", ""},
+     "%spellout-cardinal-feminine", "hora", "horas", "e", "%spellout-numbering", "", "", "h", "%spellout-cardinal-masculine", "e", {}, {}, ""},
+    // Polish: "procent" stays as it is after a number (RJP, "Procent"); ordinals are rtts's own.
+    {"pl", false, "", "", {}, "", "", "procent", "", "plus", "", "", "", "", "%spellout-numbering", "zero", "", "", "%spellout-cardinal-neuter", "",
+     {}, {"cent", "centy", "centów", "centa"}, "%spellout-cardinal-masculine", true},
+    {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "процент", "%spellout-ordinal-masculine", "плюс",
+     "%spellout-cardinal-masculine", "", "", "", "%spellout-cardinal-feminine", "ноль", "ровно", "", "%spellout-cardinal-masculine", "",
+     {"процент", "процента", "процентов", "процента"}, {"цент", "цента", "центов", "цента"}, "%spellout-cardinal-masculine"},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -89,6 +104,7 @@ std::string utf8(const icu::UnicodeString& s) {
 struct formatters {
   std::unique_ptr<icu::RuleBasedNumberFormat> spellout;
   std::unique_ptr<icu::DateFormat> long_date;
+  std::unique_ptr<icu::PluralRules> plurals;
 };
 
 formatters& formatters_for(const icu_language& l) {
@@ -101,9 +117,31 @@ formatters& formatters_for(const icu_language& l) {
     if (U_FAILURE(status)) f.spellout.reset();
     f.long_date.reset(icu::DateFormat::createDateInstance(icu::DateFormat::kLong, locale));
     if (f.long_date) f.long_date->setTimeZone(*icu::TimeZone::getGMT());
+    status = U_ZERO_ERROR;
+    f.plurals.reset(icu::PluralRules::forLocale(locale, status));
+    if (U_FAILURE(status)) f.plurals.reset();
   }
   return f;
 }
+
+// CLDR's plural category of `n` in the language: "one", "few", "many" or "other".
+std::string plural_category(const icu_language& l, double n) {
+  auto& f = formatters_for(l);
+  if (!f.plurals) return n == 1 ? "one" : "other";
+  std::string category;
+  f.plurals->select(n).toUTF8String(category);
+  return category;
+}
+
+// The form of a noun after the number `n` ("" when the language names none).
+std::string_view form_after(const icu_language& l, const plural_forms& forms, double n) {
+  auto category = plural_category(l, n);
+  std::string_view form = category == "one" ? forms.one : category == "few" ? forms.few : category == "many" ? forms.many : forms.other;
+  return form.empty() ? forms.other : form;
+}
+
+// ICU's spelling of `n` as a Polish cardinal (the part before a compound ordinal).
+std::optional<std::string> polish_cardinal(long long n);
 
 std::optional<std::string> spell(const icu_language& l, double n, std::string_view rule) {
   auto& f = formatters_for(l);
@@ -113,7 +151,11 @@ std::optional<std::string> spell(const icu_language& l, double n, std::string_vi
   icu::FieldPosition unused;
   f.spellout->format(n, icu::UnicodeString::fromUTF8(std::string(rule)), out, unused, status);
   if (U_FAILURE(status) || out.isEmpty()) return std::nullopt;
-  return utf8(out);
+  std::string words = utf8(out);
+  // CLDR's Russian decimals say "одна целый" (ICU 72); the noun agrees with "одна": "целая".
+  if (l.code == "ru")
+    for (std::size_t at; (at = words.find("одна целый")) != std::string::npos;) words.replace(at, std::string("одна целый").size(), "одна целая");
+  return words;
 }
 
 // A number as the language writes it: digits, groups of three after '.' or a no-break space,
@@ -152,7 +194,7 @@ std::optional<double> written_number(std::string_view s, const icu_language& l) 
 
 // A date in the language's long form, every number spelled; `before` is the word before it.
 std::optional<std::string> long_date(const icu_language& l, int year, int month, int day, std::string_view before) {
-  if (l.day_rule.empty() || month < 1 || month > 12 || day < 1 || day > 31 || year < 1 || year > 9999) return std::nullopt;
+  if ((l.day_rule.empty() && !l.own_ordinals) || month < 1 || month > 12 || day < 1 || day > 31 || year < 1 || year > 9999) return std::nullopt;
   auto& f = formatters_for(l);
   if (!f.long_date) return std::nullopt;
   UErrorCode status = U_ZERO_ERROR;
@@ -180,8 +222,11 @@ std::optional<std::string> long_date(const icu_language& l, int year, int month,
         if (before == word) rule = declined;
       if (l.code == "de" && end < written.length() && written[end] == u'.') ++end; // "29." is the ordinal
     }
-    auto words = spell(l, p.getField() == UDAT_DATE_FIELD ? day : year, rule);
+    int number = p.getField() == UDAT_DATE_FIELD ? day : year;
+    // Polish: day and year as masculine ordinals in the genitive, "... roku" after the year.
+    auto words = !l.own_ordinals ? spell(l, number, rule) : polish_ordinal(number, polish_form::masculine_genitive, polish_cardinal);
     if (!words) return std::nullopt;
+    if (l.own_ordinals && p.getField() == UDAT_YEAR_FIELD) *words += " roku";
     written.replace(p.getBeginIndex(), end - p.getBeginIndex(), icu::UnicodeString::fromUTF8(*words));
   }
   std::string out = utf8(written);
@@ -210,19 +255,33 @@ std::optional<std::string> percentage(std::string_view s, const icu_language& l)
   }
   auto words = spell(l, *n, "%spellout-numbering");
   if (!words) return std::nullopt;
-  return *words + " " + std::string(l.percent);
+  std::string_view percent = l.percent_forms.other.empty() ? l.percent : form_after(l, l.percent_forms, *n);
+  return *words + " " + std::string(percent);
 }
 
-// "9:30", "21:05": a clock time in words.
-std::optional<std::string> clock_time(std::string_view s, const icu_language& l) {
-  if (l.hour_rule.empty()) return std::nullopt;
+// The form of a Polish hour after the word before it ("o dziewiątej", "na dziewiątą"; alone the
+// nominative "dziewiąta"). RJP, "Godziny"; the cases these prepositions govern: WSO PWN.
+polish_form polish_hour_form(std::string_view before) {
+  for (std::string_view p : {"o", "od", "do", "po", "około", "koło", "wpół", "ok."})
+    if (before == p) return polish_form::feminine_oblique;
+  for (std::string_view p : {"na", "przed", "za", "między", "pod"})
+    if (before == p) return polish_form::feminine_accusative;
+  return polish_form::feminine;
+}
+
+// "9:30", "21:05": a clock time in words; `before` is the word before it.
+std::optional<std::string> clock_time(std::string_view s, const icu_language& l, std::string_view before = "") {
+  if (l.hour_rule.empty() && !l.own_ordinals) return std::nullopt;
   auto colon = s.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 2 || s.size() != colon + 3) return std::nullopt;
   auto h = s.substr(0, colon), m = s.substr(colon + 1);
   if (!std::all_of(h.begin(), h.end(), is_digit) || !std::all_of(m.begin(), m.end(), is_digit)) return std::nullopt;
   int hour = std::stoi(std::string(h)), minute = std::stoi(std::string(m));
   if (hour > 24 || minute > 59) return std::nullopt;
-  auto hours = spell(l, hour, l.hour_rule);
+  // Polish says the hour as a feminine ordinal ("dziewiąta", the "godzina"), midnight as zero.
+  auto hours = !l.own_ordinals ? spell(l, hour, l.hour_rule)
+               : hour == 0     ? std::optional<std::string>("zero")
+                               : polish_ordinal(hour, polish_hour_form(before), polish_cardinal);
   if (!hours) return std::nullopt;
   std::string out = *hours;
   if (!l.hour_one.empty()) out += " " + std::string(hour == 1 || hour == 0 ? l.hour_one : l.hour_many);
@@ -242,7 +301,7 @@ std::string euro_name(const icu_language& l, double count) {
   UErrorCode status = U_ZERO_ERROR;
   UBool is_choice = false;
   int32_t length = 0;
-  const UChar* name = ucurr_getPluralName(u"EUR", std::string(l.code).c_str(), &is_choice, count == 1 ? "one" : "other", &length, &status);
+  const UChar* name = ucurr_getPluralName(u"EUR", std::string(l.code).c_str(), &is_choice, plural_category(l, count).c_str(), &length, &status);
   if (U_FAILURE(status) || !name) return {};
   return utf8(icu::UnicodeString(name, length));
 }
@@ -265,9 +324,11 @@ std::optional<std::string> euros(std::string_view amount, const icu_language& l)
   if (!words || name.empty()) return std::nullopt;
   std::string out = *words + " " + name;
   if (cents > 0) {
-    auto cent_words = spell(l, cents, "%spellout-numbering");
+    bool named = !l.cent_forms.other.empty(); // "девяносто девять центов"
+    auto cent_words = spell(l, cents, named ? l.cents_rule : "%spellout-numbering");
     if (!cent_words) return std::nullopt;
     out += (l.cents_joiner.empty() ? "" : " " + std::string(l.cents_joiner)) + " " + *cent_words;
+    if (named) out += " " + std::string(form_after(l, l.cent_forms, cents));
   }
   return out;
 }
@@ -345,7 +406,7 @@ std::optional<rewrite> one_word(const std::vector<word>& words, std::size_t i, c
   std::string before = i > 0 ? ascii_lower(words[i - 1].text) : std::string();
   constexpr std::string_view euro = "\u20AC";
   std::optional<std::string> spoken = iso_date(text, l, before);
-  if (!spoken) spoken = clock_time(text, l);
+  if (!spoken) spoken = clock_time(text, l, before);
   if (!spoken && text.size() > euro.size() && text.ends_with(euro)) spoken = euros(text.substr(0, text.size() - euro.size()), l);
   if (!spoken && text.size() > euro.size() && text.starts_with(euro)) spoken = euros(text.substr(euro.size()), l);
   if (!spoken) spoken = percentage(text, l);
@@ -360,6 +421,7 @@ std::optional<rewrite> one_word(const std::vector<word>& words, std::size_t i, c
 std::optional<std::string> icu_cardinal(const icu_language& l, double n) { return spell(l, n, "%spellout-numbering"); }
 
 std::optional<std::string> icu_ordinal(const icu_language& l, long long n) {
+  if (l.own_ordinals) return polish_ordinal(n, polish_form::masculine, polish_cardinal);
   if (l.ordinal_rule.empty() || n < 0) return std::nullopt;
   return spell(l, static_cast<double>(n), l.ordinal_rule);
 }
@@ -368,7 +430,26 @@ std::optional<std::string> icu_date(const icu_language& l, int year, int month, 
 
 std::optional<double> icu_written_number(const icu_language& l, std::string_view text) { return written_number(text, l); }
 
+std::optional<std::string> icu_time(const icu_language& l, std::string_view text) { return clock_time(text, l); }
+
+std::optional<std::string> icu_money(const icu_language& l, std::string_view text) {
+  for (std::string_view currency : {"\u20AC", "EUR"}) {
+    auto amount = text;
+    if (amount.starts_with(currency)) amount.remove_prefix(currency.size());
+    else if (amount.ends_with(currency)) amount.remove_suffix(currency.size());
+    else continue;
+    while (amount.starts_with(' ')) amount.remove_prefix(1);
+    while (amount.ends_with(' ')) amount.remove_suffix(1);
+    return euros(amount, l);
+  }
+  return std::nullopt;
+}
+
 std::string_view icu_plus(const icu_language& l) { return l.plus; }
+
+namespace {
+std::optional<std::string> polish_cardinal(long long n) { return spell(*icu_language_for("pl"), static_cast<double>(n), "%spellout-cardinal-masculine"); }
+} // namespace
 
 const icu_language* icu_language_for(std::string_view language) {
   const auto primary = primary_subtag(language);

@@ -22,10 +22,13 @@ const icu_language* icu_language_for(std::string_view language);
 normalized_text normalize_with_icu(std::string_view input, const icu_language& language);
 
 // Building blocks for SSML's say-as in these languages; nullopt where the language has no such
-// words in ICU (Polish ordinals and dates).
+// words.
 std::optional<std::string> icu_cardinal(const icu_language& language, double n);
 std::optional<std::string> icu_ordinal(const icu_language& language, long long n);
 std::optional<std::string> icu_date(const icu_language& language, int year, int month, int day);
+std::optional<std::string> icu_time(const icu_language& language, std::string_view text); // "9:30"
+// A euro amount: "5,99 €", "€5,99", "EUR 5,99" (the language's separators).
+std::optional<std::string> icu_money(const icu_language& language, std::string_view text);
 // A number as the language writes it (1.234,5), or nullopt for plain digits and non-numbers.
 std::optional<double> icu_written_number(const icu_language& language, std::string_view text);
 std::string_view icu_plus(const icu_language& language); // "plus", "más", "più", ...

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -118,4 +119,26 @@ TEST(Lexicons, PhonemeEntriesAreSaidByEspeakAndShownByNormalize) {
   for (const auto& e : engines)
     EXPECT_EQ(e.at("capabilities").at("phonemes").as_bool(), e.at("name").as_string() == "espeak") << e.at("name").as_string();
   std::remove(path.c_str());
+}
+
+TEST(Lexicons, AnSsmlDocumentChoosesItsLexiconsByName) {
+  const std::string dir = "/tmp/rtts-lexicons-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  write_lexicon(dir + "/acme.pls", "Acme Consortium");
+  write_lexicon(dir + "/web.pls", "World Wide Web Consortium");
+  rtts_server server({"--workers", "1", "--engines", "espeak", "--lexicon", dir + "/acme.pls", "--lexicon", dir + "/web.pls"});
+  auto normalized_ssml = [&](const std::string& doc) {
+    auto r = server.get("/normalize?ssml=true&text=" + rtts::client::url_encode(doc));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return std::string(boost::json::parse(r.body).at("fragments").at(0).at("text").as_string());
+  };
+  EXPECT_EQ(normalized(server, "W3C"), "Acme Consortium") << "without a choice: every lexicon, the first listed first";
+  EXPECT_EQ(normalized_ssml("<speak><lexicon uri=\"web\"/>W3C</speak>"), "World Wide Web Consortium");
+  EXPECT_EQ(normalized_ssml("<speak><lexicon uri=\"https://example.com/lexicons/web.pls\"/>W3C</speak>"), "World Wide Web Consortium")
+      << "a URI names a lexicon by its file name; nothing is fetched";
+  auto unknown = server.get(tts_target("<speak><lexicon uri=\"medical\"/>W3C</speak>"));
+  EXPECT_EQ(unknown.status, 400u);
+  EXPECT_NE(unknown.body.find("invalid_ssml_lexicon"), std::string::npos) << unknown.body;
+  EXPECT_NE(unknown.body.find("acme, web"), std::string::npos) << "the error names the lexicons there are: " << unknown.body;
+  std::filesystem::remove_all(dir);
 }

@@ -22,7 +22,21 @@
 //   "tijdsaanduiding" (Dutch: "negen uur dertig"); Ciberdúvidas, "As horas" (Portuguese: "nove
 //   horas e trinta", "uma hora"); Rosenthal (Russian: "девять тридцать", "девять ноль пять",
 //   "девять ровно"); a written "Uhr", "h" or "uur" after the time is the hour word itself.
-// ICU has no Polish ordinals, so Polish dates and times (read with ordinal hours) are left to the engine.
+// - Polish ordinals, which ICU lacks, are rtts's own (src/text/polish_ordinals.cpp): Wielki
+//   słownik ortograficzny PWN, "Liczebniki porządkowe" (compound ordinals decline their last two
+//   parts: "dwudziesty pierwszy"; hundreds and thousands before them stay cardinal: "dwa tysiące
+//   dwudziesty szósty"); Rada Języka Polskiego (RJP), "Zapis dat" (a date is read with the day
+//   and the year as genitive ordinals: "dwudziestego dziewiątego listopada dwa tysiące
+//   dwudziestego szóstego roku") and "Godziny" (the hour a feminine ordinal, the minutes a
+//   cardinal: "dziewiąta trzydzieści", "dziewiąta zero pięć"; after "o", "do", "od", "po" the
+//   ordinal in the locative or genitive, "o dziewiątej"; after "na", "przed", "za" in the
+//   accusative or instrumental, "na dziewiątą").
+// - nouns after numbers in Russian and Polish take the form of the number's CLDR plural
+//   category (ICU's PluralRules): Rosenthal, "Sochetanie chislitel'nykh s sushchestvitel'nymi"
+//   (один процент, два процента, пять процентов, 1,5 процента; евро does not decline); RJP,
+//   "Procent" (Polish "procent" stays as it is after numbers) and "Euro" (indeclinable, neuter:
+//   "jedno euro"; "dwa centy", "pięć centów"). CLDR's Russian "одна целый" for 1,5 is corrected
+//   to "одна целая" (Rosenthal, "Drobnye chislitel'nye").
 #include "text/icu_normalizer.hpp"
 #include "text/normalizer.hpp"
 
@@ -72,7 +86,9 @@ TEST(IcuNormalizer, ClockTimes) {
   EXPECT_EQ(in("nl", "Om 9:30 uur."), "Om negen uur dertig.");
   EXPECT_EQ(in("pt", "Às 9:30 ou 1:00."), "Às nove horas e trinta ou uma hora.");
   EXPECT_EQ(in("ru", "В 9:05 или 9:00."), "В девять ноль пять или девять ровно.");
-  EXPECT_EQ(in("pl", "O 9:30."), "O 9:30.");
+  EXPECT_EQ(in("pl", "O 9:30, do 9:05, na 21:00, przed 2:15 i 0:15."),
+            "O dziewiątej trzydzieści, do dziewiątej zero pięć, na dwudziestą pierwszą, przed drugą piętnaście i zero piętnaście.");
+  EXPECT_EQ(in("pl", "Jest 3:20."), "Jest trzecia dwadzieścia.") << "alone: the nominative";
   EXPECT_EQ(in("de", "Es steht 25:61 und 3:2."), "Es steht 25:61 und 3:2.") << "not times";
 }
 
@@ -88,13 +104,18 @@ TEST(IcuNormalizer, EuroAmounts) {
   EXPECT_EQ(in("nl", "Het kost € 5,99."), "Het kost vijf euro negenennegentig.");
   EXPECT_EQ(in("pt", "Custa 5,99 €."), "Custa cinco Euros e noventa e nove.");
   EXPECT_EQ(in("de", "Das sind 5,999 € zu viel."), "Das sind fünf Komma neun neun neun € zu viel.") << "not an amount of cents";
-  EXPECT_EQ(in("ru", "Это 5 €."), "Это 5 €.") << "Russian declines the currency's name: left to the engine";
+  EXPECT_EQ(in("ru", "Это 5 € или 1,21 €."), "Это пять евро или один евро двадцать один цент.");
+  EXPECT_EQ(in("ru", "Всего 22,02 €."), "Всего двадцать два евро два цента.");
+  EXPECT_EQ(in("pl", "To 5,99 € albo 1 €, 2,22 €."), "To pięć euro dziewięćdziesiąt dziewięć centów albo jedno euro, dwa euro dwadzieścia dwa centy.");
 }
 
 TEST(IcuNormalizer, PolishAndRussian) {
-  EXPECT_EQ(in("pl", "Dnia 2026-11-29 zapłacił 1 234,5 zł, 50%."), "Dnia 2026-11-29 zapłacił tysiąc dwieście trzydzieści cztery przecinek pięć zł, pięćdziesiąt procent.");
+  EXPECT_EQ(in("pl", "Dnia 2026-11-29 zapłacił 1 234,5 zł, 50%."),
+            "Dnia dwudziestego dziewiątego listopada dwa tysiące dwudziestego szóstego roku zapłacił tysiąc dwieście trzydzieści cztery przecinek pięć zł, pięćdziesiąt procent.");
+  EXPECT_EQ(in("pl", "2000-01-01 i 1999-12-03 oraz 1900-05-02."),
+            "pierwszego stycznia dwutysięcznego roku i trzeciego grudnia tysiąc dziewięćset dziewięćdziesiątego dziewiątego roku oraz drugiego maja tysiąc dziewięćsetnego roku.");
   EXPECT_EQ(in("ru", "Это было 2026-11-29, стоило 1 234,5 рубля."), "Это было двадцать девятое ноября две тысячи двадцать шестого года, стоило одна тысяча двести тридцать четыре целых пять десятых рубля.");
-  EXPECT_EQ(in("ru", "Рост 50%."), "Рост 50%.") << "Russian declines 'percent' by the number: left to the engine";
+  EXPECT_EQ(in("ru", "Рост 1%, 2%, 5%, 21%, 1,5%."), "Рост один процент, два процента, пять процентов, двадцать один процент, одна целая пять десятых процента.");
 }
 
 TEST(IcuNormalizer, EveryRewriteMapsBackToWhatWasWritten) {

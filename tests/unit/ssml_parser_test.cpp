@@ -129,7 +129,16 @@ TEST(Ssml, SayAsFollowsTheLanguage) {
   EXPECT_EQ(ssml::say_as("3e", "ordinal", "", "nl"), "derde");
   EXPECT_EQ(ssml::say_as("042", "digits", "", "pt"), "zero quatro dois");
   EXPECT_EQ(ssml::say_as("3-й", "ordinal", "", "ru"), "третий");
-  EXPECT_EQ(ssml::say_as("3.", "ordinal", "", "pl"), "3.") << "ICU has no Polish ordinals";
+  EXPECT_EQ(ssml::say_as("3.", "ordinal", "", "pl"), "trzeci") << "rtts's own Polish ordinals";
+  EXPECT_EQ(ssml::say_as("122.", "ordinal", "", "pl"), "sto dwudziesty drugi");
+  EXPECT_EQ(ssml::say_as("29.11.2026", "date", "dmy", "pl"), "dwudziestego dziewiątego listopada dwa tysiące dwudziestego szóstego roku");
+  // time and currency with the language's rules
+  EXPECT_EQ(ssml::say_as("9:30", "time", "", "de"), "neun Uhr dreißig");
+  EXPECT_EQ(ssml::say_as("21:05", "time", "", "pl"), "dwudziesta pierwsza zero pięć");
+  EXPECT_EQ(ssml::say_as("5,99 €", "currency", "", "fr"), "cinq euros quatre-vingt-dix-neuf");
+  EXPECT_EQ(ssml::say_as("EUR 2,03", "currency", "", "ru"), "два евро три цента");
+  EXPECT_EQ(ssml::say_as("$5.99", "currency", "", "en-us"), "five dollars and ninety-nine cents");
+  EXPECT_EQ(ssml::say_as("5,99 $", "currency", "", "de"), "5,99 $") << "a currency rtts has no words for: as written";
   EXPECT_EQ(ssml::say_as("11/2026", "date", "my", "de"), "11/2026") << "a date without its day is left as written";
 
   const std::string doc = R"(<speak><say-as interpret-as="cardinal">42</say-as> <lang xml:lang="sv"><say-as interpret-as="cardinal">42</say-as></lang> <lang xml:lang="de"><say-as interpret-as="cardinal">42</say-as></lang></speak>)";
@@ -191,4 +200,30 @@ TEST(Ssml, HostileDocumentsAreRefusedBeforeAnythingExpands) {
   many += "</speak>";
   EXPECT_NE(refusal(many, {1 << 20, 32, 100, 10}).find("more than 100 elements"), std::string::npos);
   EXPECT_NE(refusal("<speak>" + std::string(300000, 'a') + "</speak>").find("limit"), std::string::npos);
+}
+
+TEST(Ssml, LexiconsAreNamedFirstInSpeak) {
+  std::vector<std::string> named;
+  auto runs = ssml::parse(R"(<speak> <lexicon uri="medical"/><lexicon uri="https://example.com/lex/names.pls?v=2" xml:id="n"/> Hi.</speak>)", {}, "",
+                          &named);
+  ASSERT_TRUE(runs) << runs.error().message;
+  EXPECT_EQ(named, (std::vector<std::string>{"medical", "names"})) << "by file name, nothing fetched";
+  EXPECT_NE((*runs)[0].text.find("Hi."), std::string::npos);
+  EXPECT_NE(refusal(R"(<speak>Hi. <lexicon uri="medical"/></speak>)").find("at the start of <speak>"), std::string::npos);
+  EXPECT_NE(refusal(R"(<speak><p><lexicon uri="medical"/></p></speak>)").find("at the start of <speak>"), std::string::npos);
+  EXPECT_NE(refusal(R"(<speak><lexicon/></speak>)").find("needs a uri"), std::string::npos);
+  EXPECT_NE(refusal(R"(<speak><lexicon uri="a"><s/></lexicon></speak>)").find("inside <lexicon>"), std::string::npos);
+}
+
+TEST(Ssml, PhonemeMarksItsWordsInIpa) {
+  auto runs = parse_ok(R"(<speak>A <phoneme alphabet="ipa" ph="tə'mɑːtəʊ">tomato</phoneme> and <phoneme ph="ˈhɛloʊ">hi</phoneme>.</speak>)");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].text, "A tomato and hi.") << "the text stays as written";
+  ASSERT_EQ(runs[0].phonemes.size(), 2u);
+  EXPECT_EQ(runs[0].phonemes[0], (phoneme_span{2, 8, "təˈmɑːtəʊ"})) << "the ASCII stress stand-in in its IPA form";
+  EXPECT_EQ(runs[0].phonemes[1], (phoneme_span{13, 15, "ˈhɛloʊ"}));
+  EXPECT_NE(refusal(R"(<speak><phoneme alphabet="x-sampa" ph="t@">x</phoneme></speak>)").find("IPA only"), std::string::npos);
+  EXPECT_NE(refusal(R"(<speak><phoneme>x</phoneme></speak>)").find("needs ph"), std::string::npos);
+  EXPECT_NE(refusal(R"(<speak><phoneme ph="[[t@]]">x</phoneme></speak>)").find("'['"), std::string::npos);
+  EXPECT_NE(refusal(R"(<speak><phoneme ph="ta"><break/>x</phoneme></speak>)").find("inside <phoneme>"), std::string::npos);
 }
