@@ -1,6 +1,7 @@
 #include "app/bench_command.hpp"
 
 #include "api/base64.hpp"
+#include "app/bench_digits.hpp"
 #include "app/bench_engine_only.hpp"
 #include "app/bench_listeners.hpp"
 #include "app/bench_load.hpp"
@@ -267,6 +268,7 @@ bool is_loopback(const std::string& host) { return host == "localhost" || host.s
 } // namespace
 
 int bench(const bench_options& o) {
+  if (o.digits) return bench_digits(o.json);
   // A thousand client sockets need more than the usual 1024 descriptors.
   rlimit files{};
   if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {

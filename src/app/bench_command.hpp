@@ -18,6 +18,7 @@ struct bench_options {
   bool compare = true;                            // byte-compare each answer with the same request made alone
   bool json = false;
   bool engine_only = false;                       // only measure the engine, no server
+  bool digits = false;                            // only: how eSpeak NG reads digits per language (bench_digits.hpp)
   bool formats = false;                           // also: each output format's encoding cost
   bool websocket = false;                         // also: /ws first audio and 1000 idle connections
   bool allow_remote = false;                      // loopback only unless set

@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   bench->add_flag("!--no-compare", bench_options.compare, "Do not byte-compare answers with the same request made alone");
   bench->add_flag("--json", bench_options.json, "Print the report as JSON");
   bench->add_flag("--engine-only", bench_options.engine_only, "Measure the engine alone (worker processes, no server)");
+  bench->add_flag("--digits", bench_options.digits, "Measure how eSpeak NG reads plain integers in each language ICU spells (no server)");
   bench->add_flag("--allow-remote", bench_options.allow_remote, "Allow --url to name a non-loopback server");
   bench->add_flag("--formats", bench_options.formats, "Also measure every output format of /v1/audio/speech");
   bench->add_option("--engine", bench_options.engine, "Engine to measure (default: espeak)");

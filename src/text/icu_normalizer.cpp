@@ -57,6 +57,9 @@ struct icu_language {
   std::string_view cents_rule; // how cents are spelled where `cent_forms` names them
   // Ordinals rtts spells itself (Polish: ICU has none): dates and clock hours with them.
   bool own_ordinals = false;
+  // Plain integers spelled too, where eSpeak NG misreads them (`rtts bench --digits`: eSpeak
+  // 1.51 reads Russian "7" as [s;ejm], "1000000" as "один тысяч").
+  bool spell_integers = false;
 };
 
 namespace {
@@ -83,7 +86,7 @@ const icu_language languages[] = {
      {}, {"cent", "centy", "centów", "centa"}, "%spellout-cardinal-masculine", true},
     {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "процент", "%spellout-ordinal-masculine", "плюс",
      "%spellout-cardinal-masculine", "", "", "", "%spellout-cardinal-feminine", "ноль", "ровно", "", "%spellout-cardinal-masculine", "",
-     {"процент", "процента", "процентов", "процента"}, {"цент", "цента", "центов", "цента"}, "%spellout-cardinal-masculine"},
+     {"процент", "процента", "процентов", "процента"}, {"цент", "цента", "центов", "цента"}, "%spellout-cardinal-masculine", false, true},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -412,6 +415,7 @@ std::optional<rewrite> one_word(const std::vector<word>& words, std::size_t i, c
   if (!spoken) spoken = percentage(text, l);
   if (!spoken)
     if (auto n = written_number(text, l)) spoken = spell(l, *n, "%spellout-numbering");
+  if (!spoken && l.spell_integers && digits_only(text) && text.size() <= 15) spoken = spell(l, std::stod(std::string(text)), "%spellout-numbering");
   if (!spoken) return std::nullopt;
   return rewrite{1, std::move(*spoken)};
 }
