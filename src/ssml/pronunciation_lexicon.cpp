@@ -117,7 +117,7 @@ result<pronunciation_lexicon> parse_lexicon(std::string_view document, std::stri
       [](void* s, const XML_Char* n) { static_cast<pls_parser*>(s)->end(n); });
   XML_SetCharacterDataHandler(p.get(), [](void* s, const XML_Char* d, int len) { static_cast<pls_parser*>(s)->text.append(d, static_cast<std::size_t>(len)); });
   auto status = XML_Parse(p.get(), document.data(), static_cast<int>(document.size()), XML_TRUE);
-  std::string where = " (line " + std::to_string(XML_GetCurrentLineNumber(p.get())) + ")";
+  std::string where = " (line " + std::to_string(XML_GetCurrentLineNumber(p.get())) + ", column " + std::to_string(XML_GetCurrentColumnNumber(p.get()) + 1) + ")";
   if (state.failure) return bad(*state.failure + where);
   if (status != XML_STATUS_OK) return bad(std::string(XML_ErrorString(XML_GetErrorCode(p.get()))) + where);
   if (!state.root_seen) return bad("no <lexicon> element");
@@ -130,7 +130,9 @@ result<pronunciation_lexicon> read_lexicon(const std::string& path) {
   if (!in) return make_error(error_kind::invalid_request, "lexicon '" + path + "': cannot be read", "invalid_lexicon");
   std::ostringstream body;
   body << in.rdbuf();
-  return parse_lexicon(body.str(), std::filesystem::path(path).stem().string());
+  auto lexicon = parse_lexicon(body.str(), std::filesystem::path(path).stem().string());
+  if (!lexicon) return make_error(error_kind::invalid_request, path + ": " + lexicon.error().message, "invalid_lexicon");
+  return lexicon;
 }
 
 result<std::shared_ptr<const lexicon_set>> read_lexicons(const std::vector<std::string>& paths) {

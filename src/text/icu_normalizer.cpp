@@ -410,8 +410,16 @@ std::optional<rewrite> one_word(const std::vector<word>& words, std::size_t i, c
   constexpr std::string_view euro = "\u20AC";
   std::optional<std::string> spoken = iso_date(text, l, before);
   if (!spoken) spoken = clock_time(text, l, before);
-  if (!spoken && text.size() > euro.size() && text.ends_with(euro)) spoken = euros(text.substr(0, text.size() - euro.size()), l);
-  if (!spoken && text.size() > euro.size() && text.starts_with(euro)) spoken = euros(text.substr(euro.size()), l);
+  // "5,99€" and "5,99 €" with a no-break space (French typography) are one token.
+  auto without_nbsp = [](std::string_view s) {
+    for (std::string_view space : {"\u00A0", "\u202F"}) {
+      if (s.ends_with(space)) s.remove_suffix(space.size());
+      if (s.starts_with(space)) s.remove_prefix(space.size());
+    }
+    return s;
+  };
+  if (!spoken && text.size() > euro.size() && text.ends_with(euro)) spoken = euros(without_nbsp(text.substr(0, text.size() - euro.size())), l);
+  if (!spoken && text.size() > euro.size() && text.starts_with(euro)) spoken = euros(without_nbsp(text.substr(euro.size())), l);
   if (!spoken) spoken = percentage(text, l);
   if (!spoken)
     if (auto n = written_number(text, l)) spoken = spell(l, *n, "%spellout-numbering");

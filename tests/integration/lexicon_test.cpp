@@ -63,7 +63,7 @@ TEST(Lexicons, AliasesAreSpokenAndTimedAsTheWordWritten) {
   };
   for (int i = 0; i < 200 && log().find("lexicons not reloaded") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_NE(log().find("lexicons not reloaded, the previous ones stay: lexicon"), std::string::npos) << log();
+  EXPECT_NE(log().find("lexicons not reloaded, the previous ones stay: " + path + ": lexicon"), std::string::npos) << log();
   EXPECT_EQ(normalized(server, "W3C"), "Web Consortium") << "a broken file does not replace the lexicons in use";
   std::remove(path.c_str());
   std::remove(log_path.c_str());
@@ -78,6 +78,8 @@ TEST(Lexicons, ABrokenFileStopsTheStartWithItsReason) {
   std::string err{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) != 0);
   EXPECT_NE(err.find("without <grapheme>"), std::string::npos) << err;
+  EXPECT_NE(err.find(path + ": "), std::string::npos) << "names the file: " << err;
+  EXPECT_NE(err.find("line 1, column "), std::string::npos) << "and where in it: " << err;
   std::remove(path.c_str());
   std::remove(err_path.c_str());
 }
@@ -133,6 +135,8 @@ TEST(Lexicons, AnSsmlDocumentChoosesItsLexiconsByName) {
     return std::string(boost::json::parse(r.body).at("fragments").at(0).at("text").as_string());
   };
   EXPECT_EQ(normalized(server, "W3C"), "Acme Consortium") << "without a choice: every lexicon, the first listed first";
+  EXPECT_EQ(normalized_ssml("<speak><sub alias=\"Dubya three see\">W3C</sub> or W3C</speak>"), "Dubya three see or Acme Consortium")
+      << "SSML's own <sub> comes before a lexicon's alias";
   EXPECT_EQ(normalized_ssml("<speak><lexicon uri=\"web\"/>W3C</speak>"), "World Wide Web Consortium");
   EXPECT_EQ(normalized_ssml("<speak><lexicon uri=\"https://example.com/lexicons/web.pls\"/>W3C</speak>"), "World Wide Web Consortium")
       << "a URI names a lexicon by its file name; nothing is fetched";

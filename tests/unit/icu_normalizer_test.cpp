@@ -42,6 +42,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
+#include <random>
+#include <set>
+#include <sstream>
+
 using namespace rtts::text;
 
 namespace {
@@ -140,4 +146,35 @@ TEST(IcuNormalizer, LanguagesWithoutRulesAreLeftAlone) {
   EXPECT_FALSE(normalize_in("Am 2026-11-29.", "cmn"));
   EXPECT_EQ(icu_language_for("DE_at") , icu_language_for("de"));
   EXPECT_TRUE(normalize_in("On 2026-11-29.", "en-us"));
+}
+
+// Whatever numbers, dates, times, percentages and amounts a German, French or Spanish text holds,
+// no English number word comes out (random inputs, fixed seed so that a failure repeats).
+TEST(IcuNormalizer, NoEnglishNumberWordsInOtherLanguages) {
+  const std::set<std::string> english{"one", "two", "three", "four", "five", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                                      "thirteen", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                                      "ninety", "hundred", "thousand", "million", "billion", "first", "second", "third", "point",
+                                      "percent", "dollars", "oh", "twenty-nine"}; // "November", "euros", "six" and "cents" are German, Spanish or French too
+  std::mt19937 random(2026);
+  auto pick = [&](int from, int to) { return std::uniform_int_distribution<int>(from, to)(random); };
+  for (const char* language : {"de", "fr", "es"}) {
+    for (int i = 0; i < 300; ++i) {
+      char date[16], time[8], grouped[32], amount[32];
+      std::snprintf(date, sizeof date, "%04d-%02d-%02d", pick(1000, 2999), pick(1, 12), pick(1, 28));
+      std::snprintf(time, sizeof time, "%d:%02d", pick(0, 23), pick(0, 59));
+      std::snprintf(grouped, sizeof grouped, "%d\u00A0%03d,%d", pick(1, 999), pick(0, 999), pick(0, 9));
+      std::snprintf(amount, sizeof amount, "%d,%02d\u00A0\u20AC", pick(0, 9999), pick(0, 99));
+      std::string text = std::string("Am ") + date + " um " + time + ": " + grouped + " und " + std::to_string(pick(0, 100)) + "% für " + amount + ".";
+      auto n = normalize_in(text, language);
+      ASSERT_TRUE(n) << language;
+      std::istringstream words(n->text);
+      for (std::string w; words >> w;) {
+        std::string bare;
+        for (char c : w)
+          if (c != '.' && c != ',' && c != ':') bare += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        EXPECT_FALSE(english.contains(bare)) << language << ": '" << w << "' in \"" << n->text << "\" from \"" << text << "\"";
+        EXPECT_EQ(w.find_first_of("0123456789"), std::string::npos) << language << ": a number left in \"" << n->text << "\" from \"" << text << "\"";
+      }
+    }
+  }
 }
