@@ -167,3 +167,30 @@ TEST(Bench, DigitsCompareEspeaksReadingWithTheLanguagesWords) {
     russian_million_misread |= std::string(d.as_string()).starts_with("1000000:");
   EXPECT_TRUE(russian_million_misread) << "if eSpeak NG reads Russian millions right now, rtts need not spell Russian integers";
 }
+
+// The intelligibility listener (scripts/intelligibility, pocketsphinx) in its smoke form: one
+// voice, three sentences, twice. The full run is a benchmark (docs/benchmarks.md#intelligibility).
+TEST(Bench, IntelligibilitySmokeRunIsRepeatable) {
+  rtts_server server({"--engines", "flite", "--engine", "flite"});
+  auto run = [&](int n) {
+    std::string out = "/tmp/rtts-intelligibility-" + std::to_string(::getpid()) + "-" + std::to_string(n) + ".json";
+    std::string command = "python3 " RTTS_SOURCE_DIR "/scripts/intelligibility --url http://127.0.0.1:" + std::to_string(server.at().port) +
+                          " --engines flite --voices slt --sentences 3 --json " + out + " > /dev/null 2>&1";
+    int raw = std::system(command.c_str());
+    EXPECT_TRUE(WIFEXITED(raw) && WEXITSTATUS(raw) == 0) << command;
+    std::ifstream in(out);
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::remove(out.c_str());
+    return text.empty() ? json::object{} : json::parse(text).as_object();
+  };
+  auto first = run(1), second = run(2);
+  ASSERT_TRUE(first.contains("voices")) << "the script wrote its report";
+  ASSERT_EQ(first.at("voices").as_array().size(), 1u);
+  const auto& voice = first.at("voices").as_array()[0].as_object();
+  EXPECT_EQ(voice.at("voice").as_string(), "slt");
+  EXPECT_EQ(first.at("sentences").to_number<int>(), 3);
+  double wer = voice.at("wer").to_number<double>();
+  EXPECT_GE(wer, 0.0);
+  EXPECT_LT(wer, 0.5) << "Flite's slt is understood (0.05 over the full set on this machine)";
+  EXPECT_EQ(json::serialize(first.at("voices")), json::serialize(second.at("voices"))) << "the same WER twice on the same build";
+}

@@ -42,6 +42,13 @@ TEST(Lexicons, AliasesAreSpokenAndTimedAsTheWordWritten) {
   EXPECT_GT(with.body.size(), 44u + 22050u);
   EXPECT_TRUE(with.body == spelled.body) << "the alias is what the engine reads";
   EXPECT_TRUE(server.get(tts_target("The W3C met.", "normalize=0")).body != with.body) << "normalize=0: as written, no lexicon";
+  // Every engine reads the alias: the same audio as the alias written out.
+  for (const char* engine : {"flite", "festival"}) {
+    auto on = server.get(tts_target("The W3C met.", std::string("engine=") + engine));
+    ASSERT_EQ(on.status, 200u) << engine << ": " << on.body;
+    EXPECT_TRUE(on.body == server.get(tts_target("The World Wide Web Consortium met.", std::string("normalize=0&engine=") + engine)).body) << engine;
+    EXPECT_TRUE(on.body != server.get(tts_target("The W3C met.", std::string("normalize=0&engine=") + engine)).body) << engine;
+  }
 
   auto timed = read_sse(server.get(tts_target("The W3C met.", "timestamps=word&format=pcm")).body);
   std::vector<std::string> words;
