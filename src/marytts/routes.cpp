@@ -63,7 +63,7 @@ asio::awaitable<bool> process(server::exchange& ex) {
   auto parsed = parse_process_request(*params, ex.server->engine_infos(), ex.server->synth.default_engine());
   if (!parsed) co_return co_await ex.reply(parsed.error());
   synth::speech_input input{parsed->text, parsed->ssml, {}, {}};
-  auto started = synth::encoded_stream::start(ex.server->synth, ex.server->compute, input, parsed->voice, {audio_format::pcm, 0, 0});
+  auto started = co_await synth::encoded_stream::start(ex.server->synth, ex.server->compute, input, parsed->voice, {audio_format::pcm, 0, 0});
   if (!started) co_return co_await ex.reply(started.error());
   std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
   std::string pcm;

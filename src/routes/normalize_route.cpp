@@ -4,11 +4,22 @@
 
 #include "api/plan_json.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
 namespace rtts::routes {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+
+namespace {
+
+// A named coroutine with by-value parameters (g++ 12 mishandles capturing lambdas here).
+asio::awaitable<std::string> describe(synth::speech_plan plan, voice_options voice, offset_unit units) {
+  co_return api::plan_json(plan, voice, units);
+}
+
+} // namespace
 
 asio::awaitable<bool> normalize(server::exchange& ex) {
   auto params = ex.req.method() == http::verb::post ? api::params_from_json(ex.req.body()) : result<api::parsed_target>(ex.target);
@@ -19,9 +30,14 @@ asio::awaitable<bool> normalize(server::exchange& ex) {
   auto voice = synth.resolve(request->voice);
   if (!voice) co_return co_await ex.reply(voice.error());
   synth::speech_input input{request->text, request->ssml, request->timing, {}};
-  auto plan = synth.plan(input, *voice);
+  bool large = input.text.size() >= synth::synthesizer::plan_elsewhere_bytes;
+  auto plan = co_await synth.plan(std::move(input), *voice, ex.server->compute);
   if (!plan) co_return co_await ex.reply(plan.error());
-  co_return co_await ex.reply(api::plan_json(*plan, *voice, request->timing.units));
+  // Describing a large plan (a megabyte of JSON for 100,000 characters) is work for the compute
+  // pool too.
+  if (!large) co_return co_await ex.reply(api::plan_json(*plan, *voice, request->timing.units));
+  auto body = co_await asio::co_spawn(ex.server->compute, describe(std::move(*plan), *voice, request->timing.units), asio::use_awaitable);
+  co_return co_await ex.reply(std::move(body));
 }
 
 } // namespace rtts::routes

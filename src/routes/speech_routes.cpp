@@ -37,7 +37,7 @@ asio::awaitable<bool> stream_speech(server::exchange& ex, speech_request job) {
   auto& rec = ex.rec;
   api::record_speech(rec, {job.voice.engine, job.voice.voice, sse ? "sse" : audio::format_name(job.format), job.text});
   synth::speech_input input{job.text, job.ssml, job.timing, {}};
-  auto started = synth::encoded_stream::start(ex.server->synth, ex.server->compute, input, job.voice,
+  auto started = co_await synth::encoded_stream::start(ex.server->synth, ex.server->compute, input, job.voice,
                                               {job.format, job.requested_rate, job.default_rate});
   if (!started) {
     error e = started.error();

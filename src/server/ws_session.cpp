@@ -151,7 +151,7 @@ asio::awaitable<void> ws_session::speak(utterance u) {
   rec.started = u.ready_at;
   api::record_speech(rec, {config.voice.engine, config.voice.voice, audio::format_name(config.format), u.text});
   synth::speech_input input{u.text, u.ssml, config.timing, u.origin};
-  auto started = synth::encoded_stream::start(ctx_->synth, ctx_->compute, input, config.voice,
+  auto started = co_await synth::encoded_stream::start(ctx_->synth, ctx_->compute, input, config.voice,
                                               {config.format, config.sample_rate, realtimetts ? 0 : api::openai_default_rate});
   if (!started) {
     rec.status = api::http_status(started.error().kind);

@@ -20,20 +20,20 @@ asio::awaitable<std::string> encode(audio::audio_chain* chain, std::vector<std::
 
 } // namespace
 
-result<std::unique_ptr<encoded_stream>> encoded_stream::start(synthesizer& synth, asio::thread_pool& compute, const speech_input& input,
-                                                              const voice_options& voice, const output_request& output) {
-  auto resolved = synth.resolve(voice);
-  if (!resolved) return resolved.error();
+asio::awaitable<result<std::unique_ptr<encoded_stream>>> encoded_stream::start(synthesizer& synth, asio::thread_pool& compute, speech_input input,
+                                                                               voice_options voice, output_request output) {
+  auto resolved = synth.resolve(std::move(voice));
+  if (!resolved) co_return resolved.error();
   auto info = synth.engine_info(resolved->engine);
-  if (!info) return info.error();
+  if (!info) co_return info.error();
   int native = (*info)->rate_of(resolved->voice);
   auto rate = audio::output_rate(output.format, output.requested_rate, output.default_rate ? output.default_rate : native);
-  if (!rate) return rate.error();
+  if (!rate) co_return rate.error();
   auto chain = audio::audio_chain::create(native, output.format, *rate);
-  if (!chain) return chain.error();
-  auto speech = synth.start_stream(input, *resolved);
-  if (!speech) return speech.error();
-  return std::unique_ptr<encoded_stream>(new encoded_stream(std::move(*speech), std::move(*chain), compute, output.format));
+  if (!chain) co_return chain.error();
+  auto speech = co_await synth.open_stream(std::move(input), *resolved, compute);
+  if (!speech) co_return speech.error();
+  co_return std::unique_ptr<encoded_stream>(new encoded_stream(std::move(*speech), std::move(*chain), compute, output.format));
 }
 
 encoded_stream::~encoded_stream() {

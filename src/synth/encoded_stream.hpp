@@ -29,8 +29,8 @@ struct output_request {
 class encoded_stream {
 public:
   // Validates everything (text, voice, format and rate) before any audio is made.
-  static result<std::unique_ptr<encoded_stream>> start(synthesizer& synth, boost::asio::thread_pool& compute, const speech_input& input,
-                                                       const voice_options& voice, const output_request& output);
+  static boost::asio::awaitable<result<std::unique_ptr<encoded_stream>>> start(synthesizer& synth, boost::asio::thread_pool& compute,
+                                                                               speech_input input, voice_options voice, output_request output);
   ~encoded_stream();
 
   int output_rate() const { return chain_->output_rate(); }

@@ -4,6 +4,9 @@
 #include "synth/ssml_plan.hpp"
 #include "text/utf8.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <unistd.h>
 
 #include <cmath>
@@ -172,13 +175,31 @@ result<void> synthesizer::check_text(std::string_view text) const {
   return {};
 }
 
-result<speech_plan> synthesizer::plan(const speech_input& input, const voice_options& voice) const {
-  auto& pool = pools_.at(voice.engine);
+result<speech_plan> synthesizer::plan_here(const speech_input& input, const voice_options& voice) const {
+  return plan_with(input, voice, pools_.at(voice.engine)->info(), lexicons_.get());
+}
+
+// A named coroutine with by-value parameters (g++ 12 mishandles capturing lambdas here).
+asio::awaitable<result<speech_plan>> plan_on_compute(const synthesizer* synth, speech_input input, voice_options voice,
+                                                     std::shared_ptr<const worker::worker_hello> info,
+                                                     std::shared_ptr<const ssml::lexicon_set> lexicons) {
+  co_return synth->plan_with(input, voice, *info, lexicons.get());
+}
+
+asio::awaitable<result<speech_plan>> synthesizer::plan(speech_input input, voice_options voice, asio::thread_pool& compute) const {
+  if (input.text.size() < plan_elsewhere_bytes) co_return plan_here(input, voice);
+  auto info = std::make_shared<const worker::worker_hello>(pools_.at(voice.engine)->info());
+  co_return co_await asio::co_spawn(compute, plan_on_compute(this, std::move(input), std::move(voice), std::move(info), lexicons_),
+                                    asio::use_awaitable);
+}
+
+result<speech_plan> synthesizer::plan_with(const speech_input& input, const voice_options& voice, const worker::worker_hello& info,
+                                           const ssml::lexicon_set* lexicons) const {
   speech_plan plan;
   if (input.ssml) {
     if (!text::is_valid_utf8(input.text)) return make_error(error_kind::invalid_request, "text is not valid UTF-8", "invalid_utf8", "text");
     // Markup may take some room beside the text: the document may be 4x --max-text bytes.
-    auto planned = plan_ssml(input.text, voice, pool->info(), segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)}, lexicons_.get());
+    auto planned = plan_ssml(input.text, voice, info, segmenter_, {std::max<std::size_t>(config_.max_text_chars * 4, 4096)}, lexicons);
     if (!planned) return planned.error();
     plan = std::move(*planned);
     // The text limit counts what the document says (before normalization), as for plain text.
@@ -203,33 +224,39 @@ result<speech_plan> synthesizer::plan(const speech_input& input, const voice_opt
     if (auto ok = check_text(input.text); !ok) return ok.error();
     // Normalization runs after segmentation: a rewrite never crosses a sentence, and the
     // segmenter sees the abbreviations and numbers as written.
-    plan = plan_text(input.text, voice.normalize, segmenter_, pool->info().language_of(voice.voice), lexicons_.get());
+    plan = plan_text(input.text, voice.normalize, segmenter_, info.language_of(voice.voice), lexicons);
     if (plan.fragments.empty()) return make_error(error_kind::invalid_request, "text is empty", "empty_text", "text");
   }
   plan.origin = input.origin;
   return plan;
 }
 
-result<std::shared_ptr<speech_stream>> synthesizer::start_stream(const speech_input& input, const voice_options& requested) {
-  auto voice = resolve(requested);
-  if (!voice) return voice.error();
-  auto planned = plan(input, *voice);
-  if (!planned) return planned.error();
-  auto& pool = pools_.at(voice->engine);
+asio::awaitable<result<std::shared_ptr<speech_stream>>> synthesizer::open_stream(speech_input input, voice_options requested,
+                                                                                  asio::thread_pool& compute) {
+  auto voice = resolve(std::move(requested));
+  if (!voice) co_return voice.error();
+  timing_options timing = input.timing;
+  auto planned = co_await plan(std::move(input), *voice, compute);
+  if (!planned) co_return planned.error();
+  // Back on the network thread: the pool and its admission are its alone. An engine gone while
+  // a large input was planned (shutdown) refuses like a full one.
+  auto found = pools_.find(voice->engine);
+  if (found == pools_.end()) co_return make_error(error_kind::unavailable, "the " + voice->engine + " engine is not running", "unavailable");
+  auto& pool = found->second;
   // Admission control: refuse at once what cannot be served, instead of slowing every stream.
   if (pool->streams_in_flight() >= config_.max_streams)
-    return make_error(error_kind::overloaded,
-                      "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
-                          " streams, its limit; try again shortly",
-                      "overloaded");
+    co_return make_error(error_kind::overloaded,
+                         "the " + voice->engine + " engine is serving " + std::to_string(pool->streams_in_flight()) +
+                             " streams, its limit; try again shortly",
+                         "overloaded");
   std::size_t chars = 0;
   for (const auto& f : planned->fragments) chars += f.text.size();
   std::size_t first_chars = planned->fragments.empty() ? 0 : planned->fragments.front().text.size();
-  if (auto admitted = pool->admit(voice->voice, chars, first_chars, config_.admission_load); !admitted) return admitted.error();
-  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(*planned), input.timing, pool->info().rate_of(voice->voice),
+  if (auto admitted = pool->admit(voice->voice, chars, first_chars, config_.admission_load); !admitted) co_return admitted.error();
+  auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(*planned), timing, pool->info().rate_of(voice->voice),
                                                 config_.stream_buffer_bytes, std::chrono::milliseconds(config_.listener_buffer_ms));
   pool->submit(stream);
-  return stream;
+  co_return stream;
 }
 
 } // namespace rtts::synth

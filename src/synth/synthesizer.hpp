@@ -5,6 +5,9 @@
 #include "synth/engine_pool.hpp"
 #include "text/segmenter.hpp"
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -48,13 +51,21 @@ public:
   // Empty, blank, over-long or non-UTF-8 text is refused here, for every route alike.
   result<void> check_text(std::string_view text) const;
   // What an utterance will say, fragment by fragment (SSML, segments, normalization), without
-  // saying it; `voice` as resolve() gives it. Refuses what start_stream would refuse for its text.
-  result<speech_plan> plan(const speech_input& input, const voice_options& voice) const;
+  // saying it; `voice` as resolve() gives it. Refuses what open_stream would refuse for its text.
+  // A large input is planned on `compute`: SSML parsing, segmentation and normalization of
+  // --max-text characters take up to ~100 ms, which the network thread, serving every other
+  // stream's I/O, must not lose. The result comes back on the caller's executor.
+  boost::asio::awaitable<result<speech_plan>> plan(speech_input input, voice_options voice, boost::asio::thread_pool& compute) const;
+  // The same on the calling thread (tests, small inputs).
+  result<speech_plan> plan_here(const speech_input& input, const voice_options& voice) const;
   // The --lexicon files in use from now on (read with ssml::read_lexicons at start and, off the
   // network thread, on SIGHUP; a set that failed to read never gets here).
   void use_lexicons(std::shared_ptr<const ssml::lexicon_set> lexicons) { lexicons_ = std::move(lexicons); }
-  // Validates, plans and queues one utterance.
-  result<std::shared_ptr<speech_stream>> start_stream(const speech_input& input, const voice_options& requested);
+  // Validates, plans (see plan) and queues one utterance.
+  boost::asio::awaitable<result<std::shared_ptr<speech_stream>>> open_stream(speech_input input, voice_options requested,
+                                                                             boost::asio::thread_pool& compute);
+  // Inputs of at least this many bytes are planned on the compute pool.
+  static constexpr std::size_t plan_elsewhere_bytes = 4096;
 
 private:
   boost::asio::any_io_executor ex_;
@@ -65,6 +76,14 @@ private:
   std::map<std::string, std::string> default_voice_; // per engine
   text::segmenter_policy segmenter_;
   std::shared_ptr<const ssml::lexicon_set> lexicons_; // --lexicon files; replaced whole on reload
+
+  // Planning from what a plan needs (copies: a compute thread reads them while the network
+  // thread may replace the lexicons or a worker's catalogue).
+  result<speech_plan> plan_with(const speech_input& input, const voice_options& voice, const worker::worker_hello& info,
+                                const ssml::lexicon_set* lexicons) const;
+  friend boost::asio::awaitable<result<speech_plan>> plan_on_compute(const synthesizer* synth, speech_input input, voice_options voice,
+                                                                    std::shared_ptr<const worker::worker_hello> info,
+                                                                    std::shared_ptr<const ssml::lexicon_set> lexicons);
 };
 
 } // namespace rtts::synth

@@ -330,7 +330,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       api::record_speech(rec, {j.voice.engine, j.voice.voice, "pcm", j.text});
       // A whole text that is an SSML document is read as one (streamed chunks are plain text).
       synth::speech_input input{j.text, !j.streaming && api::looks_like_ssml(j.text), {}, {}};
-      auto started = synth::encoded_stream::start(server->synth, server->compute, input, j.voice, {audio_format::pcm, 0, 0});
+      auto started = co_await synth::encoded_stream::start(server->synth, server->compute, input, j.voice, {audio_format::pcm, 0, 0});
       if (!started) {
         rec.status = api::http_status(started.error().kind);
         {
