@@ -1,30 +1,26 @@
 #include "api/cross_site.hpp"
 
+#include "core/ascii.hpp"
+
 #include "api/cors.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace rtts::api {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The name or address of a Host header: "[::1]:8000" -> "::1", "Example.COM.:80" -> "example.com".
 std::string host_name(std::string_view host) {
   if (host.starts_with('[')) {
     auto close = host.find(']');
-    return close == std::string_view::npos ? std::string() : lower(host.substr(1, close - 1));
+    return close == std::string_view::npos ? std::string() : ascii_lower(host.substr(1, close - 1));
   }
   if (auto colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
   while (host.ends_with('.')) host.remove_suffix(1);
-  return lower(host);
+  return ascii_lower(host);
 }
 
 } // namespace
@@ -44,7 +40,7 @@ bool host_allowed(std::string_view host, const std::vector<std::string>& allowed
 
 bool origin_allowed(std::string_view origin, std::string_view host, const std::vector<std::string>& cors_origins) {
   if (origin.empty()) return true;
-  std::string o = lower(origin), h = lower(host);
+  std::string o = ascii_lower(origin), h = ascii_lower(host);
   if (!h.empty() && (o == "http://" + h || o == "https://" + h)) return true;
   return !cors_allow(origin, cors_origins).empty();
 }

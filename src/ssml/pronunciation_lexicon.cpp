@@ -1,13 +1,14 @@
 // PLS lexicons (see pronunciation_lexicon.hpp).
 #include "ssml/pronunciation_lexicon.hpp"
 
+#include "core/ascii.hpp"
+
 #include "text/ipa.hpp"
 #include "text/token_rewriter.hpp"
 
 #include <expat.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,12 +19,7 @@ namespace {
 
 constexpr std::size_t max_lexicon_bytes = 4u << 20;
 
-std::string trimmed(std::string s) {
-  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), space));
-  s.erase(std::find_if_not(s.rbegin(), s.rend(), space).base(), s.end());
-  return s;
-}
+std::string trimmed(std::string_view s) { return std::string(trim_ascii_space(s)); }
 
 // Element names without the PLS namespace (expat reports them as "uri name" with a separator).
 std::string_view local_name(std::string_view name) {
@@ -55,7 +51,7 @@ struct pls_parser {
       root_seen = true;
       for (auto a = attrs; *a; a += 2) {
         if (local_name(a[0]) == "lang") out.language = a[1];
-        if (local_name(a[0]) == "alphabet") alphabet = text::ascii_lower(a[1]);
+        if (local_name(a[0]) == "alphabet") alphabet = ascii_lower(a[1]);
       }
       if (out.language.empty()) return fail("<lexicon> needs xml:lang (the language its entries are for)");
     } else if (name == "lexeme") {
@@ -66,7 +62,7 @@ struct pls_parser {
     } else if (name == "phoneme") {
       phoneme_alphabet = alphabet;
       for (auto a = attrs; *a; a += 2)
-        if (local_name(a[0]) == "alphabet") phoneme_alphabet = text::ascii_lower(a[1]);
+        if (local_name(a[0]) == "alphabet") phoneme_alphabet = ascii_lower(a[1]);
     }
   }
 

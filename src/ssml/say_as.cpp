@@ -1,5 +1,7 @@
 #include "ssml/say_as.hpp"
 
+#include "core/ascii.hpp"
+
 #include "text/icu_normalizer.hpp"
 #include "text/language_rules.hpp"
 #include "text/normalizer.hpp"
@@ -14,13 +16,7 @@ namespace rtts::ssml {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
+std::string trim(std::string_view s) { return std::string(trim_ascii_space(s)); }
 
 void add(std::string& out, std::string_view word) {
   if (word.empty()) return;
@@ -41,7 +37,7 @@ std::string characters(std::string_view text, const digit_speller& digit) {
     std::size_t n = 1;
     while (i + n < text.size() && (static_cast<unsigned char>(text[i + n]) & 0xC0) == 0x80) ++n;
     if (is_digit(text[i])) add(out, digit(text[i]));
-    else if (!is_space(text[i])) add(out, text.substr(i, n));
+    else if (!is_ascii_space(text[i])) add(out, text.substr(i, n));
     i += n;
   }
   return out;
@@ -99,7 +95,7 @@ std::optional<date_parts> parse_date(std::string_view text, std::string_view for
   std::string current;
   for (char c : trim(text)) {
     if (is_digit(c)) current += c;
-    else if (c == '-' || c == '/' || c == '.' || is_space(c)) {
+    else if (c == '-' || c == '/' || c == '.' || is_ascii_space(c)) {
       if (!current.empty()) parts.push_back(std::exchange(current, {}));
     } else return std::nullopt;
   }

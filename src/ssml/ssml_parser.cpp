@@ -258,7 +258,7 @@ private:
       // Its text stays as written (word timestamps point at it); engines with phoneme input
       // say the IPA instead, the others read the text.
       const char* alphabet = attribute(attrs, "alphabet");
-      if (alphabet && text::ascii_lower(alphabet) != "ipa") return fail(std::string("<phoneme alphabet=\"") + alphabet + "\">: rtts reads IPA only");
+      if (alphabet && ascii_lower(alphabet) != "ipa") return fail(std::string("<phoneme alphabet=\"") + alphabet + "\">: rtts reads IPA only");
       const char* ph = attribute(attrs, "ph");
       if (!ph) return fail("<phoneme> needs ph (its pronunciation in IPA)");
       if (auto problem = text::ipa_problem(ph)) return fail(std::string("<phoneme ph=\"") + ph + "\"> " + *problem);

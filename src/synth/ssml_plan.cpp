@@ -1,19 +1,15 @@
 #include "synth/ssml_plan.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace rtts::synth {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(c == '_' ? '-' : std::tolower(c)); });
-  return s;
-}
-
 // "en" matches "en-us" and "en-US" matches "en-us"; "en-gb" does not match "en-us".
 bool language_matches(const std::string& wanted, const std::string& have) {
-  auto w = lower(wanted), h = lower(have);
+  auto w = language_key(wanted), h = language_key(have);
   return w == h || h.starts_with(w + "-") || w.starts_with(h + "-");
 }
 
@@ -42,9 +38,9 @@ result<std::string> voice_for(const ssml::run& run, const voice_options& request
     const auto* current = find_voice(info, request.voice);
     if (!current || !language_matches(run.language, current->language)) {
       // An exact match; else the language's home variety ("fr" -> "fr-fr"); else any variety.
-      for (const auto& wanted : {lower(run.language), lower(run.language) + "-" + lower(run.language)})
+      for (const auto& wanted : {language_key(run.language), language_key(run.language) + "-" + language_key(run.language)})
         for (const auto& v : info.voices)
-          if (id.empty() && lower(v.language) == wanted) id = v.id;
+          if (id.empty() && language_key(v.language) == wanted) id = v.id;
       if (id.empty())
         for (const auto& v : info.voices)
           if (language_matches(run.language, v.language)) {

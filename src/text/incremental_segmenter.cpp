@@ -1,21 +1,22 @@
 #include "text/incremental_segmenter.hpp"
 
+#include "core/ascii.hpp"
+
 namespace rtts::text {
 namespace {
 
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 // Offset in `text` just after `count` non-space characters: maps a position in the collapsed
 // sentence list back onto the raw buffer.
 std::size_t raw_offset_after(std::string_view text, std::size_t count) {
   std::size_t i = 0;
-  while (i < text.size() && count > 0) count -= !is_space(text[i++]);
+  while (i < text.size() && count > 0) count -= !is_ascii_space(text[i++]);
   return i;
 }
 
 std::size_t non_space_count(std::string_view s) {
   std::size_t n = 0;
-  for (char c : s) n += !is_space(c);
+  for (char c : s) n += !is_ascii_space(c);
   return n;
 }
 
@@ -31,7 +32,7 @@ void incremental_segmenter::release(std::string sentence, std::vector<released_p
   auto located = locate_collapsed(pending_, 0, sentence);
   std::size_t end = located.found ? located.end : raw_offset_after(pending_, non_space_count(sentence));
   std::size_t begin = 0;
-  while (begin < end && is_space(pending_[begin])) ++begin;
+  while (begin < end && is_ascii_space(pending_[begin])) ++begin;
   text_position origin = consumed_.advanced(std::string_view(pending_).substr(0, begin));
   out.push_back({std::move(sentence), pending_.substr(begin, end - begin), origin});
   consumed_ = consumed_.advanced(std::string_view(pending_).substr(0, end));
@@ -45,7 +46,7 @@ std::vector<released_piece> incremental_segmenter::take_ready_pieces() {
   // All but the last sentence are certain: text follows them. The last one is certain only if
   // it ends in sentence punctuation and white space has arrived after it.
   bool last_done = false;
-  if (!pending_.empty() && is_space(pending_.back())) {
+  if (!pending_.empty() && is_ascii_space(pending_.back())) {
     char end = sentences.back().back();
     last_done = (end == '.' || end == '!' || end == '?' || end == ';' || end == ':') && !ends_with_abbreviation(sentences.back());
   }

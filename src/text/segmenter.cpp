@@ -1,5 +1,7 @@
 #include "text/segmenter.hpp"
 
+#include "core/ascii.hpp"
+
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
@@ -11,7 +13,6 @@
 namespace rtts::text {
 namespace {
 
-bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 // ICU (even with locale suppressions) splits after these; a sentence never ends on them.
 constexpr std::array<std::string_view, 22> abbreviations = {

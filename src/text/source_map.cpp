@@ -1,11 +1,12 @@
 #include "text/source_map.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 
 namespace rtts::text {
 namespace {
 
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 // The span holding output byte `at` (the last one for at == output size).
 std::size_t span_index(const std::vector<text_span>& spans, std::size_t at) {
@@ -83,13 +84,13 @@ located_piece locate_collapsed(std::string_view raw, std::size_t from, std::stri
   located_piece result;
   std::vector<text_span> spans;
   std::size_t r = from;
-  while (r < raw.size() && is_space(raw[r])) ++r;
+  while (r < raw.size() && is_ascii_space(raw[r])) ++r;
   for (std::size_t p = 0; p < piece.size();) {
     if (piece[p] == ' ') {
       // One space stands for a run of white space in the raw text, or for none: the sentence
       // splitter joins "Wait!so" back as "Wait! so".
       std::size_t b = r;
-      while (r < raw.size() && is_space(raw[r])) ++r;
+      while (r < raw.size() && is_ascii_space(raw[r])) ++r;
       add_span(spans, {p, p + 1, b, r, r - b != 1 || raw[b] != ' '});
       ++p;
       continue;

@@ -1,11 +1,11 @@
 // Tokens, their punctuation, and the span-keeping output (see token_rewriter.hpp).
 #include "text/token_rewriter.hpp"
 
+#include "core/ascii.hpp"
+
 namespace rtts::text {
 
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 constexpr std::string_view leading_marks = "([{\"'“‘«";
 constexpr std::string_view trailing_marks = ")]}\"'”’»,;:!?";
@@ -40,19 +40,12 @@ token_parts split_marks(std::string_view token) {
 std::vector<token> tokens_of(std::string_view input) {
   std::vector<token> tokens;
   for (std::size_t i = 0; i < input.size();) {
-    while (i < input.size() && is_space(input[i])) ++i;
+    while (i < input.size() && is_ascii_space(input[i])) ++i;
     std::size_t start = i;
-    while (i < input.size() && !is_space(input[i])) ++i;
+    while (i < input.size() && !is_ascii_space(input[i])) ++i;
     if (i > start) tokens.push_back({start, i});
   }
   return tokens;
-}
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::string primary_subtag(std::string_view language) { return ascii_lower(language.substr(0, language.find_first_of("-_"))); }

@@ -2,6 +2,7 @@
 // What every normalizer shares: the text cut into whitespace-separated tokens, the punctuation
 // around a token kept apart from it, and the output built from copied stretches and rewrites,
 // each with its span back to the input (see normalizer.hpp).
+#include "core/ascii.hpp" // ascii_lower, used with these
 #include "text/normalizer.hpp"
 
 #include <string>
@@ -17,8 +18,6 @@ struct token {
 // The input's tokens: runs of bytes that are not ASCII white space.
 std::vector<token> tokens_of(std::string_view input);
 
-// ASCII letters lowered, other bytes kept (comparing words and language tags).
-std::string ascii_lower(std::string_view s);
 // "en" of "en-US", "EN_gb", "en": which rules a language tag is read with.
 std::string primary_subtag(std::string_view language);
 

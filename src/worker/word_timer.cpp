@@ -1,12 +1,13 @@
 #include "worker/word_timer.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 
 namespace rtts::worker {
 namespace {
 
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 // Letters and digits of any script (non-ASCII bytes count as letters).
 bool is_wordish(unsigned char c) { return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 bool loud(std::int16_t s) { return std::abs(static_cast<int>(s)) >= word_timer::silence_level; }
@@ -121,14 +122,14 @@ bool word_timer::estimate_words() {
   };
   std::vector<token> tokens;
   for (std::size_t i = 0; i < text_.size();) {
-    if (is_space(text_[i])) {
+    if (is_ascii_space(text_[i])) {
       ++i;
       continue;
     }
     std::size_t b = i;
     bool wordish = false;
     std::size_t weight = 0;
-    while (i < text_.size() && !is_space(text_[i])) {
+    while (i < text_.size() && !is_ascii_space(text_[i])) {
       auto c = static_cast<unsigned char>(text_[i++]);
       wordish = wordish || is_wordish(c);
       weight += (c & 0xC0) != 0x80;

@@ -1,20 +1,16 @@
 #include "wyoming/catalogue.hpp"
 
+#include "core/ascii.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace rtts::wyoming {
 namespace json = boost::json;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::replace(s.begin(), s.end(), '_', '-');
-  return s;
-}
 
 std::string json_string(const json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
@@ -28,7 +24,7 @@ voice_options pick_voice(const synth::synthesizer& synth, const json::object& da
   auto* voice = data.if_contains("voice");
   if (!voice || !voice->is_object()) return v;
   std::string name = json_string(voice->as_object(), "name");
-  std::string language = lower(json_string(voice->as_object(), "language"));
+  std::string language = language_key(json_string(voice->as_object(), "language"));
   if (auto colon = name.find(':'); colon != std::string::npos) {
     v.engine = name.substr(0, colon);
     v.voice = name.substr(colon + 1);

@@ -1,5 +1,7 @@
 #include "engines/espeak/espeak_engine.hpp"
 
+#include "core/ascii.hpp"
+
 #include <espeak-ng/speak_lib.h>
 
 #include <unistd.h>
@@ -76,11 +78,6 @@ std::string installed_mbrola_database(const std::string& data_dir, const std::st
   return {};
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 } // namespace
 
 result<std::unique_ptr<engine>> espeak_engine::create() {
@@ -105,14 +102,14 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
     for (; v && *v; ++v)
       if ((*v)->identifier)
         // `languages` is a list of (priority byte, zero-terminated name); the first names the voice.
-        listed.push_back({(*v)->identifier, (*v)->languages ? lower((*v)->languages + 1) : "", (*v)->name ? (*v)->name : "", (*v)->gender});
+        listed.push_back({(*v)->identifier, (*v)->languages ? ascii_lower((*v)->languages + 1) : "", (*v)->name ? (*v)->name : "", (*v)->gender});
   };
   collect(espeak_ListVoices(nullptr));
   espeak_VOICE mbrola_query{};
   mbrola_query.languages = "mb";
   collect(espeak_ListVoices(&mbrola_query));
   for (const auto& v : listed) {
-    std::string id = v.language.empty() ? lower(v.identifier) : v.language;
+    std::string id = v.language.empty() ? ascii_lower(v.identifier) : v.language;
     int voice_rate = 0;
     std::string timing;
     if (v.identifier.starts_with("mb/")) {
@@ -121,7 +118,7 @@ result<std::unique_ptr<engine>> espeak_engine::create() {
       // MBROLA voices: offered only where their non-free database is installed; their ids are
       // their own ("mb-us1"), and MBROLA databases speak at 16 kHz.
       if (!data_dir || installed_mbrola_database(data_dir, v.identifier).empty()) continue;
-      id = lower(v.identifier.substr(3));
+      id = ascii_lower(v.identifier.substr(3));
       voice_rate = 16000;
     }
     if (e->identifier_by_id_.contains(id)) continue;

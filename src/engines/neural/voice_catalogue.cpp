@@ -1,12 +1,13 @@
 #include "engines/neural/voice_catalogue.hpp"
 
+#include "core/ascii.hpp"
+
 #include "engines/neural/piper_voice.hpp"
 #include "engines/neural/voice_files.hpp"
 #include "text/utf8.hpp"
 
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -48,11 +49,6 @@ std::string system_espeak_data() {
 }
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -164,7 +160,7 @@ void check_voice(neural_voice& v, const onnx_metadata& m) {
 }
 
 family family_of(const onnx_metadata& m, bool has_voices_bin, bool has_vocoder) {
-  auto type = lower(m.contains("model_type") ? m.at("model_type") : "");
+  auto type = ascii_lower(m.contains("model_type") ? m.at("model_type") : "");
   if (type.find("kokoro") != std::string::npos) return family::kokoro;
   if (type.find("kitten") != std::string::npos) return family::kitten;
   if (type.find("matcha") != std::string::npos) return family::matcha;
@@ -259,7 +255,7 @@ neural_voice upstream_piper_voice(const fs::path& model, const std::string& id, 
 
 std::string language_tag(const onnx_metadata& m) {
   if (auto it = m.find("voice"); it != m.end() && !it->second.empty()) {
-    auto tag = lower(it->second);
+    auto tag = ascii_lower(it->second);
     std::replace(tag.begin(), tag.end(), '_', '-');
     return tag;
   }
@@ -268,9 +264,9 @@ std::string language_tag(const onnx_metadata& m) {
       {"polish", "pl"},  {"russian", "ru"}, {"portuguese", "pt"}, {"chinese", "zh"},   {"japanese", "ja"},  {"ukrainian", "uk"},
       {"czech", "cs"},   {"swedish", "sv"}, {"finnish", "fi"},    {"norwegian", "no"}, {"danish", "da"},    {"turkish", "tr"}};
   if (auto it = m.find("language"); it != m.end()) {
-    auto found = names.find(lower(it->second));
+    auto found = names.find(ascii_lower(it->second));
     if (found != names.end()) return found->second;
-    return lower(it->second);
+    return ascii_lower(it->second);
   }
   return "";
 }

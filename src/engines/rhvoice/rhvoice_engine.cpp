@@ -1,11 +1,12 @@
 #include "engines/rhvoice/rhvoice_engine.hpp"
+
+#include "core/ascii.hpp"
 #include "engines/dynamic_library.hpp"
 
 #include <RHVoice.h>
 
 
 #include <algorithm>
-#include <cctype>
 
 namespace rtts::engines {
 
@@ -40,11 +41,6 @@ int on_speech(const short* samples, unsigned int count, void* user_data) {
     return 0;
   }
   return 1;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 } // namespace
@@ -85,10 +81,10 @@ result<std::unique_ptr<engine>> rhvoice_engine::create() {
   for (unsigned i = 0, n = e->api_->voice_count(e->api_->engine); i < n; ++i) {
     std::string name = infos[i].name ? infos[i].name : "";
     if (name.empty()) continue;
-    std::string language = lower(infos[i].language ? infos[i].language : "");
-    if (infos[i].country && *infos[i].country) language += "-" + lower(infos[i].country);
+    std::string language = ascii_lower(infos[i].language ? infos[i].language : "");
+    if (infos[i].country && *infos[i].country) language += "-" + ascii_lower(infos[i].country);
     const char* gender = infos[i].gender == RHVoice_voice_gender_male ? "male" : infos[i].gender == RHVoice_voice_gender_female ? "female" : "";
-    e->voices_.push_back(voice_info{lower(name), "RHVoice " + name, language, gender, 0, {}, {}});
+    e->voices_.push_back(voice_info{ascii_lower(name), "RHVoice " + name, language, gender, 0, {}, {}});
     e->api_->profiles.push_back(name);
   }
   if (e->voices_.empty()) return missing("no voices installed (rhvoice-english)");
