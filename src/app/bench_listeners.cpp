@@ -1,5 +1,7 @@
 #include "app/bench_listeners.hpp"
 
+#include "core/report_failure.hpp"
+
 #include "app/player_clock.hpp"
 #include "client/server_process.hpp"
 
@@ -189,7 +191,7 @@ listener_report run_listeners(const client::endpoint& at, const listener_options
     outcomes[k].player = player_clock(player_clock::seconds(o.buffer_seconds));
     auto arrival = t0 + std::chrono::duration_cast<clock_type::duration>(
                             std::chrono::duration<double>(o.listeners > 1 ? o.arrivals_over * k / (o.listeners - 1) : 0));
-    asio::co_spawn(io, listen(server_at, tts_target(o, listener_text(k, chars)), host, arrival, outcomes[k]), asio::detached);
+    asio::co_spawn(io, listen(server_at, tts_target(o, listener_text(k, chars)), host, arrival, outcomes[k]), report_failure{"a bench listener"});
   }
   // Server memory, sampled on the same thread while the listeners run.
   bool running = true;
@@ -201,7 +203,7 @@ listener_report run_listeners(const client::endpoint& at, const listener_options
       co_await tick.async_wait(no_throw);
       running = std::any_of(outcomes.begin(), outcomes.end(), [](const auto& x) { return x.how == listener_outcome::end::pending; });
     }
-  }, asio::detached);
+  }, report_failure{"the bench's memory sampler"});
   io.run();
   report.wall_seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
   report.client_cpu_percent = 100 * (cpu_seconds_of_this_process() - cpu_before) / report.wall_seconds;

@@ -1,5 +1,7 @@
 #include "app/serve_command.hpp"
 
+#include "core/report_failure.hpp"
+
 #include "marytts/routes.hpp"
 #include "routes/route_table.hpp"
 #include "server/http_server.hpp"
@@ -151,7 +153,7 @@ int serve(const server_config& config) {
     }
     state.draining = true;
     std::fprintf(stderr, "rtts: shutting down (finishing streams for up to %u ms)\n", config.shutdown_grace_ms);
-    asio::co_spawn(io, shut_down(&state), asio::detached);
+    asio::co_spawn(io, shut_down(&state), report_failure{"the shutdown"});
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
@@ -177,7 +179,7 @@ int serve(const server_config& config) {
     hangup.async_wait(on_hangup);
   };
   hangup.async_wait(on_hangup);
-  asio::co_spawn(io, start_up(&state, t0), asio::detached);
+  asio::co_spawn(io, start_up(&state, t0), report_failure{"the start-up"});
   io.run();
   compute.join();
   return state.exit_code;

@@ -3,6 +3,8 @@
 // passes every other request to the route table this listener serves (server/route.hpp).
 #include "server/http_server.hpp"
 
+#include "core/report_failure.hpp"
+
 #include "server/route.hpp"
 #include "server/ws_upgrade.hpp"
 
@@ -65,10 +67,10 @@ struct http_server::impl : server_context, std::enable_shared_from_this<impl> {
       }
       socket.set_option(tcp::no_delay(true), ec);
       if (self->connections >= self->config.max_connections) {
-        asio::co_spawn(self->io, refuse_connection(self, beast::tcp_stream(std::move(socket))), asio::detached);
+        asio::co_spawn(self->io, refuse_connection(self, beast::tcp_stream(std::move(socket))), report_failure{"an HTTP refusal"});
         continue;
       }
-      asio::co_spawn(self->io, run_session(self, beast::tcp_stream(std::move(socket))), asio::detached);
+      asio::co_spawn(self->io, run_session(self, beast::tcp_stream(std::move(socket))), report_failure{"an HTTP session"});
     }
   }
 
@@ -189,7 +191,7 @@ result<unsigned> http_server::listen() { return listen(impl_->config.host, impl_
 
 result<unsigned> http_server::listen(const std::string& host, unsigned port) { return net::listen_on(impl_->acceptor, host, port); }
 
-void http_server::start() { asio::co_spawn(impl_->io, impl::accept_loop(impl_), asio::detached); }
+void http_server::start() { asio::co_spawn(impl_->io, impl::accept_loop(impl_), report_failure{"the HTTP accept loop"}); }
 
 void http_server::stop_accepting() {
   impl_->stopping = true;

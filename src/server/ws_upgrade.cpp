@@ -3,6 +3,8 @@
 // handshake and the session's three coroutines.
 #include "server/ws_upgrade.hpp"
 
+#include "core/report_failure.hpp"
+
 #include "server/http_reply.hpp"
 #include "server/ws_session.hpp"
 
@@ -137,8 +139,8 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   co_await ws.async_accept(req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
 
-  asio::co_spawn(ws.get_executor(), ws_session::run_writer(session), asio::detached);
-  asio::co_spawn(ws.get_executor(), ws_session::run_speaker(session), asio::detached);
+  asio::co_spawn(ws.get_executor(), ws_session::run_writer(session), report_failure{"a WebSocket session's writer"});
+  asio::co_spawn(ws.get_executor(), ws_session::run_speaker(session), report_failure{"a WebSocket session's speaker"});
   co_await session->reader();
   api::log_request(session->log); // the session as a whole: its length and bytes sent
 }

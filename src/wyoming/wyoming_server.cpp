@@ -1,5 +1,7 @@
 #include "wyoming/wyoming_server.hpp"
 
+#include "core/report_failure.hpp"
+
 #include "api/error_body.hpp"
 #include "api/request_log.hpp"
 #include "api/tts_query.hpp"
@@ -79,13 +81,13 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       auto s = std::make_shared<session>(self, std::move(socket));
       if (self->connections > self->config.max_connections) {
         // Over the limit: say why in the protocol's own terms, then hang up.
-        asio::co_spawn(self->io, session::run_refusal(s), asio::detached);
+        asio::co_spawn(self->io, session::run_refusal(s), report_failure{"a Wyoming refusal"});
         continue;
       }
       std::erase_if(self->sessions, [](const std::weak_ptr<session>& w) { return w.expired(); });
       self->sessions.push_back(s);
-      asio::co_spawn(self->io, session::run_speaker(s), asio::detached);
-      asio::co_spawn(self->io, session::run_reader(s), asio::detached);
+      asio::co_spawn(self->io, session::run_speaker(s), report_failure{"a Wyoming session's speaker"});
+      asio::co_spawn(self->io, session::run_reader(s), report_failure{"a Wyoming session's reader"});
     }
   }
 
@@ -388,7 +390,7 @@ wyoming_server::~wyoming_server() { stop(); }
 
 result<unsigned> wyoming_server::listen(const std::string& host, unsigned port) { return net::listen_on(impl_->acceptor, host, port); }
 
-void wyoming_server::start() { asio::co_spawn(impl_->io, impl::accept_loop(impl_), asio::detached); }
+void wyoming_server::start() { asio::co_spawn(impl_->io, impl::accept_loop(impl_), report_failure{"the Wyoming accept loop"}); }
 
 void wyoming_server::stop() {
   impl_->stopping = true;
