@@ -54,6 +54,8 @@ std::optional<wy_event> wyoming_client::read() {
   if (auto* n = header.if_contains("data_length")) {
     std::string d;
     for (auto i = n->to_number<std::int64_t>(); i > 0; --i) d.push_back(next());
+    // A server that gives up on a client cuts its stream anywhere, also inside an event's data.
+    if (closed_) return std::nullopt;
     auto segment = json::parse(d);
     for (auto& [k, v] : segment.as_object()) e.data[k] = v;
   }
