@@ -66,6 +66,10 @@ struct registry {
   histogram stream_lead{"rtts_stream_lead_seconds",
                         "How far ahead of a real-time listener each fragment's audio began, in seconds (negative: late).", {"engine"},
                         {-5, -1, -0.3, -0.1, -0.03, 0, 0.1, 0.3, 1, 3, 10, 30, 100}};
+  // Planning (SSML, segmentation, normalization) by where it ran: inputs of 4 KB and more go to
+  // the compute pool so that the network thread only does I/O.
+  histogram plan_time{"rtts_plan_seconds", "Time to plan an input (SSML, segmentation, normalization), by the thread it ran on.",
+                      {"thread"}, {0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1}};
   // Admission by real-time capacity (--admission-load): streams refused.
   counter admission_refusals{"rtts_admission_refusals_total", "New streams refused because the engine was at its real-time capacity.",
                              {"engine"}};

@@ -1,6 +1,7 @@
 #include "synth/synthesizer.hpp"
 
 #include "engines/registry.hpp"
+#include "metrics/registry.hpp"
 #include "synth/ssml_plan.hpp"
 #include "text/utf8.hpp"
 
@@ -9,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <thread>
@@ -179,15 +181,31 @@ result<speech_plan> synthesizer::plan_here(const speech_input& input, const voic
   return plan_with(input, voice, pools_.at(voice.engine)->info(), lexicons_.get());
 }
 
+namespace {
+
+void observe_plan_time(const char* thread, std::chrono::steady_clock::time_point began) {
+  metrics::global().plan_time.observe({thread}, std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+}
+
+} // namespace
+
 // A named coroutine with by-value parameters (g++ 12 mishandles capturing lambdas here).
 asio::awaitable<result<speech_plan>> plan_on_compute(const synthesizer* synth, speech_input input, voice_options voice,
                                                      std::shared_ptr<const worker::worker_hello> info,
                                                      std::shared_ptr<const ssml::lexicon_set> lexicons) {
-  co_return synth->plan_with(input, voice, *info, lexicons.get());
+  auto began = std::chrono::steady_clock::now();
+  auto planned = synth->plan_with(input, voice, *info, lexicons.get());
+  observe_plan_time("compute_pool", began);
+  co_return planned;
 }
 
 asio::awaitable<result<speech_plan>> synthesizer::plan(speech_input input, voice_options voice, asio::thread_pool& compute) const {
-  if (input.text.size() < plan_elsewhere_bytes) co_return plan_here(input, voice);
+  if (input.text.size() < plan_elsewhere_bytes) {
+    auto began = std::chrono::steady_clock::now();
+    auto planned = plan_here(input, voice);
+    observe_plan_time("network_thread", began);
+    co_return planned;
+  }
   auto info = std::make_shared<const worker::worker_hello>(pools_.at(voice.engine)->info());
   co_return co_await asio::co_spawn(compute, plan_on_compute(this, std::move(input), std::move(voice), std::move(info), lexicons_),
                                     asio::use_awaitable);

@@ -1,205 +1,32 @@
-// The ICU normalizer (see icu_normalizer.hpp). The words are ICU's; what ICU cannot know is in
-// the table below, one row per language: which separators a number is written with, which
-// form of the day a date takes, the word for "percent".
+// The ICU normalizer (see icu_normalizer.hpp): dates, clock times, percentages, euro amounts and
+// numbers found in a text's tokens, spelled with ICU's words and the rules of icu_language.hpp.
 #include "text/icu_normalizer.hpp"
 
+#include "text/icu_language.hpp"
 #include "text/polish_ordinals.hpp"
 #include "text/token_rewriter.hpp"
 
 #include <unicode/datefmt.h>
 #include <unicode/fpositer.h>
 #include <unicode/gregocal.h>
-#include <unicode/locid.h>
-#include <unicode/plurrule.h>
-#include <unicode/rbnf.h>
 #include <unicode/timezone.h>
 #include <unicode/ucurr.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <map>
-#include <memory>
 #include <optional>
 #include <string>
 
 namespace rtts::text {
 
-// A noun's form for each of CLDR's plural categories (one, few, many, other); "" = no form.
-struct plural_forms {
-  std::string_view one, few, many, other;
-};
-
-// What rtts adds to ICU for one language. Sources for each choice are cited in
-// tests/unit/icu_normalizer_test.cpp.
-struct icu_language {
-  std::string_view code;           // the primary subtag, also the ICU locale
-  bool dot_groups;                 // thousands may be grouped with '.' ("1.234"); a no-break space always may
-  std::string_view day_rule;       // ICU rule set for a date's day; "" = dates are left as written
-  std::string_view first_day_rule; // for the 1st, where the language says "first" ("" = day_rule)
-  // German declines the day's ordinal by the word before it ("am neunundzwanzigsten").
-  std::vector<std::pair<std::string_view, std::string_view>> day_rule_after;
-  std::string_view year_abbreviation, year_word; // Russian writes "2026 г.", says "года"
-  std::string_view percent;                      // "" = percentages are left as written
-  std::string_view ordinal_rule;                 // say-as ordinal ("" = left as written)
-  std::string_view plus;                         // say-as telephone: a leading '+'
-  // Clock times ("9:30"): hours in `hour_rule` ("" = times are left as written), then the hour
-  // word (one, many), the joiner and the minutes in `minute_rule`; on the hour, `on_the_hour`.
-  std::string_view hour_rule, hour_one, hour_many, joiner, minute_rule, minute_zero, on_the_hour;
-  std::string_view time_suffix; // the word written after a time that the hour word replaces ("9:30 Uhr")
-  // Euro amounts ("5,99 €"): the euros in `money_rule`, ICU's name of the currency, then the
-  // cents after `cents_joiner`. "" = amounts are left as written.
-  std::string_view money_rule, cents_joiner;
-  // Where a noun after a number takes the form CLDR's plural category of that number asks for
-  // (Russian "два процента", "пять процентов"): the percent and the cent in each category.
-  plural_forms percent_forms, cent_forms;
-  std::string_view cents_rule; // how cents are spelled where `cent_forms` names them
-  // Ordinals rtts spells itself (Polish: ICU has none): dates and clock hours with them.
-  bool own_ordinals = false;
-  // Plain integers spelled too, where eSpeak NG misreads them (`rtts bench --digits`: eSpeak
-  // 1.51 reads Russian "7" as [s;ejm], "1000000" as "один тысяч").
-  bool spell_integers = false;
-};
-
 namespace {
-
-const icu_language languages[] = {
-    {"de", true, "%spellout-ordinal-r", "",
-     {{"am", "%spellout-ordinal-n"}, {"vom", "%spellout-ordinal-n"}, {"zum", "%spellout-ordinal-n"}, {"bis", "%spellout-ordinal-n"},
-      {"seit", "%spellout-ordinal-n"}, {"ab", "%spellout-ordinal-n"}, {"den", "%spellout-ordinal-n"}, {"dem", "%spellout-ordinal-n"},
-      {"der", "%spellout-ordinal"}, {"die", "%spellout-ordinal"}, {"das", "%spellout-ordinal"}},
-     "", "", "Prozent", "%spellout-ordinal", "plus",
-     "%spellout-cardinal-masculine", "Uhr", "Uhr", "", "%spellout-numbering", "", "", "Uhr", "%spellout-cardinal-masculine", "", {}, {}, ""},
-    {"fr", false, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "pour cent", "%spellout-ordinal-masculine", "plus",
-     "%spellout-cardinal-feminine", "heure", "heures", "", "%spellout-cardinal-feminine", "", "", "h", "%spellout-cardinal-masculine", "", {}, {}, ""},
-    {"es", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por ciento", "%spellout-ordinal-masculine", "más",
-     "%spellout-cardinal-feminine", "", "", "y", "%spellout-numbering", "", "en punto", "h", "%spellout-cardinal-masculine", "con", {}, {}, ""},
-    {"it", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "per cento", "%spellout-ordinal-masculine", "più",
-     "%spellout-numbering", "", "", "e", "%spellout-numbering", "", "in punto", "", "%spellout-cardinal-masculine", "e", {}, {}, ""},
-    {"nl", true, "%spellout-cardinal", "%spellout-ordinal", {}, "", "", "procent", "%spellout-ordinal", "plus",
-     "%spellout-cardinal", "uur", "uur", "", "%spellout-numbering", "", "", "uur", "%spellout-cardinal", "", {}, {}, ""},
-    {"pt", true, "%spellout-cardinal-masculine", "%spellout-ordinal-masculine", {}, "", "", "por cento", "%spellout-ordinal-masculine", "mais",
-     "%spellout-cardinal-feminine", "hora", "horas", "e", "%spellout-numbering", "", "", "h", "%spellout-cardinal-masculine", "e", {}, {}, ""},
-    // Polish: "procent" stays as it is after a number (RJP, "Procent"); ordinals are rtts's own.
-    {"pl", false, "", "", {}, "", "", "procent", "", "plus", "", "", "", "", "%spellout-numbering", "zero", "", "", "%spellout-cardinal-neuter", "",
-     {}, {"cent", "centy", "centów", "centa"}, "%spellout-cardinal-masculine", true},
-    {"ru", false, "%spellout-ordinal-neuter", "", {}, "г.", "года", "процент", "%spellout-ordinal-masculine", "плюс",
-     "%spellout-cardinal-masculine", "", "", "", "%spellout-cardinal-feminine", "ноль", "ровно", "", "%spellout-cardinal-masculine", "",
-     {"процент", "процента", "процентов", "процента"}, {"цент", "цента", "центов", "цента"}, "%spellout-cardinal-masculine", false, true},
-};
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string utf8(const icu::UnicodeString& s) {
-  std::string out;
-  s.toUTF8String(out);
-  // ICU marks where long compounds may break ("zwei­tausend") with soft hyphens: not for engines.
-  for (std::size_t at; (at = out.find("\u00AD")) != std::string::npos;) out.erase(at, 2);
-  // CLDR's patterns hold no-break spaces ("2026 г."); engines get plain ones.
-  for (std::size_t at; (at = out.find("\u202F")) != std::string::npos;) out.replace(at, 3, " ");
-  for (std::size_t at; (at = out.find("\u00A0")) != std::string::npos;) out.replace(at, 2, " ");
-  return out;
-}
-
-// ICU's formatters for one language, made once per thread (the plan is made on the network
-// thread; tests plan on theirs).
-struct formatters {
-  std::unique_ptr<icu::RuleBasedNumberFormat> spellout;
-  std::unique_ptr<icu::DateFormat> long_date;
-  std::unique_ptr<icu::PluralRules> plurals;
-};
-
-formatters& formatters_for(const icu_language& l) {
-  thread_local std::map<std::string_view, formatters> made;
-  auto& f = made[l.code];
-  if (!f.spellout) {
-    UErrorCode status = U_ZERO_ERROR;
-    icu::Locale locale(std::string(l.code).c_str());
-    f.spellout = std::make_unique<icu::RuleBasedNumberFormat>(icu::URBNF_SPELLOUT, locale, status);
-    if (U_FAILURE(status)) f.spellout.reset();
-    f.long_date.reset(icu::DateFormat::createDateInstance(icu::DateFormat::kLong, locale));
-    if (f.long_date) f.long_date->setTimeZone(*icu::TimeZone::getGMT());
-    status = U_ZERO_ERROR;
-    f.plurals.reset(icu::PluralRules::forLocale(locale, status));
-    if (U_FAILURE(status)) f.plurals.reset();
-  }
-  return f;
-}
-
-// CLDR's plural category of `n` in the language: "one", "few", "many" or "other".
-std::string plural_category(const icu_language& l, double n) {
-  auto& f = formatters_for(l);
-  if (!f.plurals) return n == 1 ? "one" : "other";
-  std::string category;
-  f.plurals->select(n).toUTF8String(category);
-  return category;
-}
-
-// The form of a noun after the number `n` ("" when the language names none).
-std::string_view form_after(const icu_language& l, const plural_forms& forms, double n) {
-  auto category = plural_category(l, n);
-  std::string_view form = category == "one" ? forms.one : category == "few" ? forms.few : category == "many" ? forms.many : forms.other;
-  return form.empty() ? forms.other : form;
-}
-
-// ICU's spelling of `n` as a Polish cardinal (the part before a compound ordinal).
-std::optional<std::string> polish_cardinal(long long n);
-
-std::optional<std::string> spell(const icu_language& l, double n, std::string_view rule) {
-  auto& f = formatters_for(l);
-  if (!f.spellout) return std::nullopt;
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString out;
-  icu::FieldPosition unused;
-  f.spellout->format(n, icu::UnicodeString::fromUTF8(std::string(rule)), out, unused, status);
-  if (U_FAILURE(status) || out.isEmpty()) return std::nullopt;
-  std::string words = utf8(out);
-  // CLDR's Russian decimals say "одна целый" (ICU 72); the noun agrees with "одна": "целая".
-  if (l.code == "ru")
-    for (std::size_t at; (at = words.find("одна целый")) != std::string::npos;) words.replace(at, std::string("одна целый").size(), "одна целая");
-  return words;
-}
-
-// A number as the language writes it: digits, groups of three after '.' or a no-break space,
-// a decimal comma. Plain integers are not numbers to rewrite (the engine reads them).
-std::optional<double> written_number(std::string_view s, const icu_language& l) {
-  bool negative = s.starts_with('-') || s.starts_with("\u2212");
-  if (negative) s.remove_prefix(s.starts_with('-') ? 1 : 3);
-  std::string digits, fraction;
-  bool grouped = false, decimal = false;
-  std::size_t group_digits = 0; // digits since the last group mark (or from the start)
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t mark = s.compare(i, 2, "\u00A0") == 0 ? 2 : s.compare(i, 3, "\u202F") == 0 ? 3 : (l.dot_groups && s[i] == '.') ? 1 : 0;
-    if (is_digit(s[i])) {
-      (decimal ? fraction : digits).push_back(s[i]);
-      if (!decimal) ++group_digits;
-      ++i;
-    } else if (mark && !decimal) {
-      // A group mark follows one to three digits (the first group) or exactly three.
-      if (group_digits == 0 || group_digits > 3 || (grouped && group_digits != 3)) return std::nullopt;
-      grouped = true;
-      group_digits = 0;
-      i += mark;
-    } else if (s[i] == ',' && !decimal && i + 1 < s.size()) {
-      decimal = true;
-      ++i;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (digits.empty() || (grouped && group_digits != 3) || (decimal && fraction.empty())) return std::nullopt;
-  if (!grouped && !decimal) return std::nullopt;
-  if (digits.size() + fraction.size() > 15) return std::nullopt; // beyond what a double keeps exactly
-  double n = std::stod(digits + (fraction.empty() ? "" : "." + fraction));
-  return negative ? -n : n;
-}
 
 // A date in the language's long form, every number spelled; `before` is the word before it.
 std::optional<std::string> long_date(const icu_language& l, int year, int month, int day, std::string_view before) {
   if ((l.day_rule.empty() && !l.own_ordinals) || month < 1 || month > 12 || day < 1 || day > 31 || year < 1 || year > 9999) return std::nullopt;
-  auto& f = formatters_for(l);
-  if (!f.long_date) return std::nullopt;
+  icu::DateFormat* format = long_date_format(l);
+  if (!format) return std::nullopt;
   UErrorCode status = U_ZERO_ERROR;
   icu::GregorianCalendar calendar(*icu::TimeZone::getGMT(), status);
   calendar.setLenient(false);
@@ -209,7 +36,7 @@ std::optional<std::string> long_date(const icu_language& l, int year, int month,
   if (U_FAILURE(status)) return std::nullopt;
   icu::UnicodeString written;
   icu::FieldPositionIterator fields;
-  f.long_date->format(date, written, &fields, status);
+  format->format(date, written, &fields, status);
   if (U_FAILURE(status)) return std::nullopt;
   // Replace the day and year fields with words, from the end so positions stay valid.
   std::vector<icu::FieldPosition> numbers;
@@ -458,17 +285,6 @@ std::optional<std::string> icu_money(const icu_language& l, std::string_view tex
 }
 
 std::string_view icu_plus(const icu_language& l) { return l.plus; }
-
-namespace {
-std::optional<std::string> polish_cardinal(long long n) { return spell(*icu_language_for("pl"), static_cast<double>(n), "%spellout-cardinal-masculine"); }
-} // namespace
-
-const icu_language* icu_language_for(std::string_view language) {
-  const auto primary = primary_subtag(language);
-  for (const auto& l : languages)
-    if (l.code == primary) return &l;
-  return nullptr;
-}
 
 normalized_text normalize_with_icu(std::string_view input, const icu_language& l) {
   const std::vector<word> words = words_of(input);
