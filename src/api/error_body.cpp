@@ -11,6 +11,7 @@ unsigned http_status(error_kind kind) {
   case error_kind::forbidden: return 403;
   case error_kind::not_found: return 404;
   case error_kind::method_not_allowed: return 405;
+  case error_kind::conflict: return 409;
   case error_kind::payload_too_large: return 413;
   case error_kind::uri_too_long: return 414;
   case error_kind::unsupported_media_type: return 415;
@@ -30,7 +31,8 @@ std::string error_type(error_kind kind) {
   case error_kind::uri_too_long:
   case error_kind::unsupported_media_type:
   case error_kind::headers_too_large:
-  case error_kind::method_not_allowed: return "invalid_request_error";
+  case error_kind::method_not_allowed:
+  case error_kind::conflict: return "invalid_request_error";
   case error_kind::not_found: return "not_found_error";
   case error_kind::unauthorized: return "authentication_error";
   case error_kind::forbidden: return "permission_error";
@@ -50,6 +52,7 @@ std::string default_code(error_kind kind) {
   case error_kind::forbidden: return "forbidden";
   case error_kind::not_found: return "not_found";
   case error_kind::method_not_allowed: return "method_not_allowed";
+  case error_kind::conflict: return "conflict";
   case error_kind::payload_too_large: return "payload_too_large";
   case error_kind::uri_too_long: return "uri_too_long";
   case error_kind::unsupported_media_type: return "unsupported_media_type";

@@ -2,6 +2,7 @@
 #include "app/bench_command.hpp"
 #include "app/client_commands.hpp"
 #include "app/serve_command.hpp"
+#include "app/voices_command.hpp"
 #include "api/api_keys.hpp"
 #include "api/request_log.hpp"
 #include "core/config_file.hpp"
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
   serve->add_option("--voices-dir", voices_dirs, "Folder of neural voices (repeatable; default ~/.local/share/rtts/voices)")->envname("RTTS_VOICES_DIRS")->delimiter(':');
   serve->add_option("--neural-memory", neural_memory, "MiB of neural models one worker keeps loaded (least recently used leave first; default 1024)")->envname("RTTS_NEURAL_MEMORY")->check(CLI::PositiveNumber);
   serve->add_option("--neural-runtime", neural_runtime, "The sherpa-onnx C API library (default: the one installed with rtts)")->envname("RTTS_NEURAL_RUNTIME");
+  serve->add_option("--voices-poll-ms", config.voices_poll_ms, "How often the voices folders are looked at for voices installed or removed (0: only on SIGHUP)")->envname("RTTS_VOICES_POLL_MS")->capture_default_str();
   serve->add_option("--cache-dir", cache_dir, "Where converted Piper voices are kept (default ~/.cache/rtts)")->envname("RTTS_CACHE_DIR");
   std::string config_file;
   serve->add_option("--config", config_file, "JSON file of flag names and values (flags and environment win)")->envname("RTTS_CONFIG");
@@ -166,10 +168,25 @@ int main(int argc, char** argv) {
     cmd->add_flag("--json", catalogue.json, "Print the server's JSON");
   }
   voices->add_option("--engine", catalogue.engine, "Engine (default: the server's default)");
+  // The neural voices installed here, managed from the files: `rtts voices list | import | rm`.
+  rtts::app::voice_folder_options installed;
+  std::vector<std::string> import_paths, remove_ids;
+  auto* voices_list = voices->add_subcommand("list", "List the neural voices installed in the voices folders");
+  auto* voices_import = voices->add_subcommand("import", "Install voices you have: a Piper X.onnx (with X.onnx.json) or a voice's folder");
+  voices_import->add_option("paths", import_paths, "Files or folders")->required();
+  auto* voices_rm = voices->add_subcommand("rm", "Remove installed voices (a running server lets streams using one finish)");
+  voices_rm->add_option("ids", remove_ids, "Voice ids (engine:id when several engines have the id)")->required();
+  for (auto* cmd : {voices_list, voices_import, voices_rm})
+    cmd->add_option("--voices-dir", installed.folders, "Voices folder (repeatable; default: RTTS_VOICES_DIRS or ~/.local/share/rtts/voices); import installs into the first")
+        ->delimiter(':');
+  voices_list->add_flag("--json", installed.json, "Print JSON");
 
   CLI11_PARSE(app, argc, argv);
   if (*say) return rtts::app::say(say_options);
   if (*ws) return rtts::app::ws(ws_options);
+  if (*voices_list) return rtts::app::voices_list(installed);
+  if (*voices_import) return rtts::app::voices_import(installed, import_paths);
+  if (*voices_rm) return rtts::app::voices_remove(installed, remove_ids);
   if (*voices) return rtts::app::voices(catalogue);
   if (*engines) return rtts::app::engines(catalogue);
   if (*bench) return rtts::app::bench(bench_options);

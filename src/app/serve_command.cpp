@@ -6,6 +6,7 @@
 #include "routes/route_table.hpp"
 #include "server/http_server.hpp"
 #include "synth/synthesizer.hpp"
+#include "synth/voice_folder_watch.hpp"
 #include "wyoming/wyoming_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -36,6 +37,7 @@ struct serve_state {
   server::http_server& http;
   server::http_server& marytts;
   wyoming::wyoming_server& wyoming;
+  synth::voice_folder_watch& voices;
   int exit_code = 0;
   bool draining = false;
 };
@@ -56,6 +58,7 @@ asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_p
   };
   auto started = co_await s->synth.start();
   if (!started) co_return fail(started.error());
+  s->voices.start();
   auto port = s->http.listen();
   if (!port) co_return fail(port.error());
   s->http.start();
@@ -104,6 +107,7 @@ asio::awaitable<void> shut_down(serve_state* s) {
     co_await timer.async_wait(asio::use_awaitable);
   }
   s->wyoming.close_all();
+  s->voices.stop();
   s->synth.stop();
   s->io.stop();
 }
@@ -138,7 +142,9 @@ int serve(const server_config& config) {
   server::http_server http(io, compute, config, synth, routes::rtts_routes);
   server::http_server marytts(io, compute, config, synth, rtts::marytts::marytts_routes);
   wyoming::wyoming_server wyoming(io, compute, config, synth);
-  serve_state state{io, config, synth, http, marytts, wyoming};
+  // Before the engines read their voices: nothing installed from here on is missed.
+  auto voices = std::make_shared<synth::voice_folder_watch>(io, compute, synth, std::chrono::milliseconds(config.voices_poll_ms));
+  serve_state state{io, config, synth, http, marytts, wyoming, *voices};
 
   // First SIGTERM/SIGINT: drain (stop accepting, let streams finish up to the grace period).
   // A second one: exit at once.
@@ -147,6 +153,7 @@ int serve(const server_config& config) {
     if (error) return;
     if (state.draining) {
       std::fprintf(stderr, "rtts: second signal, exiting now\n");
+      voices->stop();
       synth.stop();
       io.stop();
       return;
@@ -159,10 +166,11 @@ int serve(const server_config& config) {
   signals.async_wait(on_signal);
   // SIGHUP: read the --lexicon files again on the compute pool (file reads and XML parsing stay
   // off the network thread), then swap them in on the network thread; all or none, the set in
-  // use stays on a failure.
+  // use stays on a failure. The voices folders are looked at again too.
   asio::signal_set hangup(io, SIGHUP);
   std::function<void(boost::system::error_code, int)> on_hangup = [&](boost::system::error_code error, int) {
     if (error) return;
+    voices->look_now();
     asio::post(compute, [&] {
       auto read = ssml::read_lexicons(config.lexicons);
       asio::post(io, [&, read = std::move(read)]() mutable {

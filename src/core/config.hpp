@@ -34,6 +34,7 @@ struct server_config {
   // comes later than such a listener needs it is a deadline miss (metrics and log).
   unsigned listener_buffer_ms = 300;
   unsigned shutdown_grace_ms = 5000;        // how long in-flight streams may finish on SIGTERM
+  unsigned voices_poll_ms = 2000;           // how often the voices folders are looked at (0 = only on SIGHUP)
   std::size_t max_connections = 10000;      // open TCP connections on the HTTP listener (503 and close above)
   unsigned header_timeout_s = 10;           // to receive a request line and headers once the first byte came (slowloris)
   unsigned request_timeout_s = 30;          // to receive one whole request, body included

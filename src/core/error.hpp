@@ -13,6 +13,7 @@ enum class error_kind {
   forbidden,              // a browser request from a page or Host name rtts does not serve (403)
   not_found,              // unknown route, engine or voice (404)
   method_not_allowed,     // (405)
+  conflict,               // the thing exists already, or a name is ambiguous (409)
   payload_too_large,      // text or body over the configured limit (413)
   uri_too_long,           // request line over the limit (414)
   unsupported_media_type, // (415)

@@ -91,6 +91,10 @@ public:
     (void)voice;
     return true;
   }
+  // Reads the installed voices again (engines whose voices are files users add and remove: the
+  // neural voices folders); true if voices() changed. A voice that left stays usable while this
+  // process holds it loaded, so that streams already speaking with it finish.
+  virtual bool rescan() { return false; }
   // Plain text only: engines never see client text in a markup mode. `words` may be empty (no
   // timing wanted); engines without word events ignore it.
   virtual result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,

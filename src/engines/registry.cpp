@@ -34,6 +34,11 @@ bool neural_inventory::worth_starting(const std::string& name) const {
   return !neural::family_from_name(name, f) || std::find(families.begin(), families.end(), name) != families.end();
 }
 
+bool is_neural_engine(const std::string& name) {
+  neural::family f;
+  return neural::family_from_name(name, f);
+}
+
 neural_inventory take_neural_inventory() {
   auto settings = neural::neural_settings::from_environment();
   std::string folders, found;

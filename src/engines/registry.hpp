@@ -19,6 +19,8 @@ struct neural_inventory {
   bool worth_starting(const std::string& name) const;
 };
 neural_inventory take_neural_inventory();
+// Whether `name` is a neural family (its voices are files in the voices folders).
+bool is_neural_engine(const std::string& name);
 result<std::unique_ptr<engine>> create_engine(const std::string& name);
 
 // The program that runs `name`'s workers: the server's own executable (`rtts worker`), or, for

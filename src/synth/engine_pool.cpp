@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 namespace rtts::synth {
 namespace asio = boost::asio;
@@ -302,8 +303,16 @@ std::size_t engine_pool::slot_of(const worker::worker_process& w) const {
   return workers_.size();
 }
 
-void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& hello) {
-  if (!have_info_) {
+void engine_pool::rescan() {
+  ++rescans_;
+  for (const auto& w : workers_)
+    if (w && w->ready()) w->rescan(rescans_);
+}
+
+void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& hello, std::uint64_t rescan) {
+  if (!have_info_ || rescan > rescan_applied_) {
+    // The first hello, or the first answer to a newer rescan: the catalogue is what it says.
+    if (have_info_) log_catalogue_change(hello);
     info_ = hello;
     // Broken voices (neural models that fail their checks) are kept apart: no catalogue offers
     // them, /voices?detail=1 shows them with the reason, and a request naming one says why.
@@ -311,7 +320,8 @@ void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& 
     broken_voices_.assign(broken, info_.voices.end());
     info_.voices.erase(broken, info_.voices.end());
     have_info_ = true;
-  } else {
+    rescan_applied_ = std::max(rescan_applied_, rescan);
+  } else if (rescan == 0) {
     // A worker says hello again when a voice turned out broken on loading (its throwaway
     // check failed): from now on no catalogue offers it and requests for it get the reason.
     for (const auto& v : hello.voices) {
@@ -325,6 +335,23 @@ void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& 
   // start() returns once every worker is up (they start in parallel, so this costs little).
   if (current_stats().ready == workers_.size()) hello_wait_.cancel();
   dispatch();
+}
+
+void engine_pool::log_catalogue_change(const worker::worker_hello& next) const {
+  auto ids = [](const std::vector<engines::voice_info>& voices) {
+    std::set<std::string> out;
+    for (const auto& v : voices) out.insert(v.id);
+    return out;
+  };
+  auto before = ids(info_.voices), after = ids(next.voices);
+  for (const auto& v : broken_voices_) before.insert(v.id);
+  std::string added, removed;
+  for (const auto& id : after)
+    if (!before.contains(id)) added += " " + id;
+  for (const auto& id : before)
+    if (!after.contains(id)) removed += " " + id;
+  if (!added.empty()) std::fprintf(stderr, "rtts: %s voices installed:%s\n", settings_.engine.c_str(), added.c_str());
+  if (!removed.empty()) std::fprintf(stderr, "rtts: %s voices removed:%s\n", settings_.engine.c_str(), removed.c_str());
 }
 
 void engine_pool::on_loading(worker::worker_process&, std::uint64_t id) {

@@ -72,6 +72,10 @@ public:
   // the engine's measured voices cost on average, and with nothing measured or nothing else in
   // synthesis a stream is admitted. The refusal says when to retry.
   result<void> admit(const std::string& voice, std::size_t chars, std::size_t first_chars, double load) const;
+  // Has the workers read their installed voices again (voices added or removed by hand or by
+  // `rtts voices`); the catalogue changes when the first answers. Streams in progress finish
+  // with the voice they have, also one that was removed.
+  void rescan();
   // Queues the stream's fragments; audio arrives in the stream.
   void submit(const std::shared_ptr<speech_stream>& stream);
   // Streams admitted and not yet finished by their clients.
@@ -107,6 +111,7 @@ private:
   double first_job_work() const; // worker-seconds a stream's first job takes (measured)
   double cost_of(const std::string& voice) const; // worker-seconds per audio second; 0 = unknown
   void log_lateness(const speech_stream& s) const;
+  void log_catalogue_change(const worker::worker_hello& next) const; // voices installed and removed
   void arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout);
 
   void spawn_worker(std::size_t slot);
@@ -116,7 +121,7 @@ private:
   void enqueue(const std::shared_ptr<speech_stream>& stream);
   std::size_t slot_of(const worker::worker_process& w) const;
 
-  void on_hello(worker::worker_process& w, const worker::worker_hello& hello) override;
+  void on_hello(worker::worker_process& w, const worker::worker_hello& hello, std::uint64_t rescan) override;
   void on_audio(worker::worker_process& w, std::uint64_t job, std::span<const std::int16_t> pcm) override;
   void on_word(worker::worker_process& w, std::uint64_t job, const worker::timed_word& word) override;
   void on_loading(worker::worker_process& w, std::uint64_t job) override;
@@ -130,6 +135,7 @@ private:
   worker::worker_hello info_;
   std::vector<engines::voice_info> broken_voices_;
   bool have_info_ = false;
+  std::uint64_t rescans_ = 0, rescan_applied_ = 0; // asked for; the latest whose answer is the catalogue
   bool stopping_ = false;
   std::deque<std::weak_ptr<speech_stream>> waiting_;
   std::map<std::uint64_t, job> jobs_;

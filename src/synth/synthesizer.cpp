@@ -35,7 +35,6 @@ asio::awaitable<result<void>> synthesizer::start() {
   auto lexicons = ssml::read_lexicons(config_.lexicons);
   if (!lexicons) co_return lexicons.error();
   use_lexicons(std::move(*lexicons));
-  unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
   auto known = engines::known_engines();
   for (const auto& name : config_.engines)
     if (std::find(known.begin(), known.end(), name) == known.end())
@@ -50,18 +49,8 @@ asio::awaitable<result<void>> synthesizer::start() {
     co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; " + (config_.engines.empty() ? "known: " : "started: ") + join(wanted));
   // Every engine's workers start at once; then each is waited for (start-up = the slowest).
   std::vector<std::pair<std::string, std::shared_ptr<engine_pool>>> launched;
-  for (const auto& name : wanted) {
-    auto program = engines::worker_program(name, executable_);
-    if (::access(program.c_str(), X_OK) != 0) {
-      std::fprintf(stderr, "rtts: engine %s unavailable: %s is not installed\n", name.c_str(), program.c_str());
-      continue;
-    }
-    pool_settings settings{name, program, workers, std::chrono::milliseconds(config_.fragment_timeout_ms)};
-    settings.listener_buffer = std::chrono::milliseconds(config_.listener_buffer_ms);
-    auto pool = std::make_shared<engine_pool>(ex_, settings);
-    pool->launch();
-    launched.emplace_back(name, std::move(pool));
-  }
+  for (const auto& name : wanted)
+    if (auto pool = launch_pool(name)) launched.emplace_back(name, std::move(pool));
   for (auto& [name, pool] : launched) {
     auto started = co_await pool->wait_ready(std::chrono::seconds(10));
     if (!started && !config_.engines.empty()) {
@@ -86,7 +75,47 @@ asio::awaitable<result<void>> synthesizer::start() {
   co_return result<void>{};
 }
 
+unsigned synthesizer::workers_per_engine() const {
+  return config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::shared_ptr<engine_pool> synthesizer::launch_pool(const std::string& name) const {
+  auto program = engines::worker_program(name, executable_);
+  if (::access(program.c_str(), X_OK) != 0) {
+    std::fprintf(stderr, "rtts: engine %s unavailable: %s is not installed\n", name.c_str(), program.c_str());
+    return nullptr;
+  }
+  pool_settings settings{name, program, workers_per_engine(), std::chrono::milliseconds(config_.fragment_timeout_ms)};
+  settings.listener_buffer = std::chrono::milliseconds(config_.listener_buffer_ms);
+  auto pool = std::make_shared<engine_pool>(ex_, settings);
+  pool->launch();
+  return pool;
+}
+
+asio::awaitable<void> synthesizer::refresh_voices(engines::neural_inventory inventory) {
+  for (auto& [name, pool] : pools_)
+    if (engines::is_neural_engine(name)) pool->rescan();
+  for (const auto& name : inventory.families) {
+    bool allowed = config_.engines.empty() || std::find(config_.engines.begin(), config_.engines.end(), name) != config_.engines.end();
+    if (!allowed || pools_.contains(name) || std::find(starting_.begin(), starting_.end(), name) != starting_.end()) continue;
+    auto pool = launch_pool(name);
+    if (!pool) continue;
+    starting_.push_back(name);
+    auto started = co_await pool->wait_ready(std::chrono::seconds(10));
+    std::erase(starting_, name);
+    if (stopped_ || !started) {
+      if (!started) std::fprintf(stderr, "rtts: engine %s unavailable: %s\n", name.c_str(), started.error().message.c_str());
+      pool->stop();
+      continue;
+    }
+    std::fprintf(stderr, "rtts: engine %s started (its first voice was installed)\n", name.c_str());
+    default_voice_[name] = pool->info().default_voice;
+    pools_.emplace(name, std::move(pool));
+  }
+}
+
 void synthesizer::stop() {
+  stopped_ = true;
   for (auto& [name, pool] : pools_) pool->stop();
 }
 
@@ -126,8 +155,13 @@ std::map<std::string, engine_pool::stats> synthesizer::pool_stats() const {
 }
 
 std::string synthesizer::default_voice(const std::string& engine) const {
-  auto it = default_voice_.find(engine.empty() ? default_engine_ : engine);
-  return it == default_voice_.end() ? std::string() : it->second;
+  const std::string& name = engine.empty() ? default_engine_ : engine;
+  auto it = default_voice_.find(name);
+  if (it == default_voice_.end()) return {};
+  // A default voice removed from the voices folders gives way to the engine's own default.
+  auto pool = pools_.find(name);
+  if (engines::is_neural_engine(name) && pool != pools_.end() && !pool->second->has_voice(it->second)) return pool->second->info().default_voice;
+  return it->second;
 }
 
 result<void> synthesizer::set_default_engine(const std::string& engine) {

@@ -2,6 +2,7 @@
 // The synthesis service the API talks to: one engine pool per engine, the server-wide defaults
 // for requests that name no engine or voice, and request validation shared by every route.
 #include "core/config.hpp"
+#include "engines/registry.hpp"
 #include "synth/engine_pool.hpp"
 #include "text/segmenter.hpp"
 
@@ -31,6 +32,10 @@ public:
   // only if the configured default engine or voice is unavailable.
   boost::asio::awaitable<result<void>> start();
   void stop();
+  // Voices installed or removed in the voices folders (`inventory`, read off the network
+  // thread): running neural engines read theirs again, and a family whose first voice arrived
+  // starts (if --engines allows it). Streams in progress finish with the voice they have.
+  boost::asio::awaitable<void> refresh_voices(engines::neural_inventory inventory);
 
   std::vector<std::string> engine_names() const;
   // Catalogue of an engine ("" = the default engine).
@@ -76,6 +81,12 @@ private:
   std::map<std::string, std::string> default_voice_; // per engine
   text::segmenter_policy segmenter_;
   std::shared_ptr<const ssml::lexicon_set> lexicons_; // --lexicon files; replaced whole on reload
+  std::vector<std::string> starting_; // engines refresh_voices is starting
+  bool stopped_ = false;
+
+  unsigned workers_per_engine() const;
+  // Spawns an engine's workers (not yet waited for); null if its program is not installed.
+  std::shared_ptr<engine_pool> launch_pool(const std::string& name) const;
 
   // Planning from what a plan needs (copies: a compute thread reads them while the network
   // thread may replace the lexicons or a worker's catalogue).

@@ -22,8 +22,9 @@ enum class frame_type : std::uint8_t {
   // server -> worker
   synthesize = 1, // payload: synthesize_request as JSON
   cancel = 2,     // no payload; stops `job` at its next audio chunk
+  rescan = 3,     // no payload; `job` = a number > 0: read the installed voices again, answer with hello of that number
   // worker -> server
-  hello = 10,     // job 0; payload: worker_hello as JSON; sent after start-up, and again when a voice turns out broken
+  hello = 10,     // payload: worker_hello as JSON; job 0 after start-up and when a voice turns out broken, else the rescan answered
   audio = 11,     // payload: s16le PCM
   done = 12,      // job finished (or was cancelled)
   failed = 13,    // payload: {"kind","message","code"}; job 0: the engine could not start (then the worker exits)

@@ -241,6 +241,15 @@ int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
     if (inbox.empty()) continue;
     frame f = std::move(inbox.front());
     inbox.pop_front();
+    if (f.type == frame_type::rescan) {
+      // Between jobs: a job in progress finishes with the catalogue it started with.
+      (*engine)->rescan();
+      hello.voices = (*engine)->voices();
+      hello.default_voice = (*engine)->default_voice();
+      hello.sample_rate = (*engine)->sample_rate();
+      if (!io.send(frame_type::hello, f.job, to_json(hello))) break;
+      continue;
+    }
     if (f.type != frame_type::synthesize) continue; // a cancel for a job already finished
     if (!serve_job(**engine, hello, io, *shared, inbox, f)) break;
   }

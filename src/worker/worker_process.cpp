@@ -97,6 +97,8 @@ void worker_process::cancel_job(std::uint64_t job) {
   if (job != 0 && job == job_) send(encode_frame(frame_type::cancel, job));
 }
 
+void worker_process::rescan(std::uint64_t generation) { send(encode_frame(frame_type::rescan, generation)); }
+
 void worker_process::kill() {
   if (pid_ > 0) ::kill(pid_, SIGKILL);
 }
@@ -145,7 +147,7 @@ void worker_process::handle_frame(frame f) {
     auto hello = worker_hello_from_json(f.payload);
     if (!hello) return exited();
     ready_ = true;
-    listener_.on_hello(*this, *hello);
+    listener_.on_hello(*this, *hello, f.job);
     return;
   }
   case frame_type::loading:

@@ -21,7 +21,8 @@ class worker_process;
 class worker_listener {
 public:
   virtual ~worker_listener() = default;
-  virtual void on_hello(worker_process& w, const worker_hello& hello) = 0;
+  // `rescan`: 0 at start-up and when a voice turned out broken, else the rescan it answers.
+  virtual void on_hello(worker_process& w, const worker_hello& hello, std::uint64_t rescan) = 0;
   virtual void on_audio(worker_process& w, std::uint64_t job, std::span<const std::int16_t> pcm) = 0;
   virtual void on_word(worker_process& w, std::uint64_t job, const timed_word& word) = 0;
   // The job's voice is being loaded first (a model's load time, not a hung engine).
@@ -52,6 +53,8 @@ public:
 
   void start_job(std::uint64_t job, const synthesize_request& request);
   void cancel_job(std::uint64_t job);
+  // Asks it to read its installed voices again; it answers with hello `generation` (> 0).
+  void rescan(std::uint64_t generation);
   // Closes the socket: the worker sees EOF and exits; on_exit follows.
   void stop();
   // SIGKILL (for a hung worker); on_exit follows when the socket closes.

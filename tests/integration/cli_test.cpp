@@ -2,6 +2,7 @@
 // would, against the real server; their files are read back as audio.
 #include "audio/wav.hpp"
 #include "audio_check.hpp"
+#include "run_rtts.hpp"
 #include "server_fixture.hpp"
 
 #include <boost/json.hpp>
@@ -17,27 +18,7 @@ using namespace rtts::testing;
 
 namespace {
 
-struct run_result {
-  int status = -1; // exit code, or -1 for a signal (a crash)
-  std::string out, err;
-};
-
-run_result run(const std::string& args, const std::string& stdin_text = "") {
-  std::string base = "/tmp/rtts-cli-" + std::to_string(::getpid());
-  std::ofstream(base + ".in") << stdin_text;
-  std::string command = std::string(RTTS_BINARY) + " " + args + " < " + base + ".in > " + base + ".out 2> " + base + ".err";
-  int raw = std::system(command.c_str());
-  run_result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  auto slurp = [](const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  };
-  r.out = slurp(base + ".out");
-  r.err = slurp(base + ".err");
-  for (auto ext : {".in", ".out", ".err"}) std::remove((base + ext).c_str());
-  return r;
-}
+run_result run(const std::string& args, const std::string& stdin_text = "") { return run_rtts(args, stdin_text); }
 
 std::string slurp_and_remove(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

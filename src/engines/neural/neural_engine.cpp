@@ -130,21 +130,62 @@ bool neural_engine::holds(const std::string& id) const {
   return residency_.holds(id) || (slash != std::string::npos && residency_.holds(id.substr(0, slash)));
 }
 
+namespace {
+
+// The same installed files: a voice replaced under the same name is a new voice (checked and
+// loaded again).
+bool same_files(const neural_voice& a, const neural_voice& b) {
+  return a.id == b.id && a.kind == b.kind && a.source == b.source && a.model == b.model && a.bytes == b.bytes;
+}
+
+} // namespace
+
+bool neural_engine::rescan() {
+  std::vector<neural_voice> now;
+  for (auto& v : scan_voice_folders(settings_.voice_folders, system_espeak_data()))
+    if (v.kind == kind_) now.push_back(std::move(v));
+  bool changed = now.size() != voices_.size();
+  for (auto& v : now) {
+    auto before = std::find_if(voices_.begin(), voices_.end(), [&](const neural_voice& old) { return same_files(old, v); });
+    if (before == voices_.end()) {
+      changed = true;
+      checked_.erase(v.id);
+      if (residency_.holds(v.id)) { // replaced under the same name: the old model goes
+        api_->destroy(loaded_.at(v.id));
+        loaded_.erase(v.id);
+        residency_.remove(v.id);
+      }
+      std::erase_if(retired_, [&](const neural_voice& r) { return r.id == v.id; });
+    } else if (v.broken.empty()) {
+      v.broken = before->broken; // what its throwaway load found stays true of the same files
+    }
+  }
+  for (auto& old : voices_) {
+    bool kept = std::any_of(now.begin(), now.end(), [&](const neural_voice& v) { return v.id == old.id; });
+    if (!kept && residency_.holds(old.id)) retired_.push_back(std::move(old));
+  }
+  voices_ = std::move(now);
+  return changed;
+}
+
 result<std::pair<neural_voice*, int>> neural_engine::find(const std::string& id) {
   auto slash = id.rfind('/');
-  for (auto& v : voices_) {
-    int speaker = 0;
-    if (v.speakers.size() > 1) {
-      if (slash == std::string::npos || id.compare(0, slash, v.id) != 0) continue;
-      auto it = std::find(v.speakers.begin(), v.speakers.end(), id.substr(slash + 1));
-      if (it == v.speakers.end()) continue;
-      speaker = static_cast<int>(it - v.speakers.begin());
-    } else if (id != v.id) {
-      continue;
+  // Installed voices first, then those removed while loaded here (streams still using them).
+  for (auto* list : {&voices_, &retired_}) {
+    for (auto& v : *list) {
+      int speaker = 0;
+      if (v.speakers.size() > 1) {
+        if (slash == std::string::npos || id.compare(0, slash, v.id) != 0) continue;
+        auto it = std::find(v.speakers.begin(), v.speakers.end(), id.substr(slash + 1));
+        if (it == v.speakers.end()) continue;
+        speaker = static_cast<int>(it - v.speakers.begin());
+      } else if (id != v.id) {
+        continue;
+      }
+      if (!v.broken.empty())
+        return make_error(error_kind::unavailable, "voice '" + id + "' is broken: " + v.broken, "voice_broken", "voice");
+      return std::pair{&v, speaker};
     }
-    if (!v.broken.empty())
-      return make_error(error_kind::unavailable, "voice '" + id + "' is broken: " + v.broken, "voice_broken", "voice");
-    return std::pair{&v, speaker};
   }
   return make_error(error_kind::not_found, "the " + name() + " engine has no voice '" + id + "'", "unknown_voice", "voice");
 }
@@ -243,6 +284,7 @@ result<void> neural_engine::load(const std::string& id) {
     api_->destroy(loaded_.at(evicted));
     loaded_.erase(evicted);
     residency_.remove(evicted);
+    std::erase_if(retired_, [&](const neural_voice& r) { return r.id == evicted; }); // its files are gone
   }
   const auto* tts = create_tts(v);
   if (!tts) return make_error(error_kind::engine_failure, "sherpa-onnx could not load voice '" + v.id + "'");

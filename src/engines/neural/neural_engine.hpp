@@ -47,6 +47,7 @@ public:
   void prepare(const std::string& voice) override;
   result<void> load(const std::string& voice) override;
   std::vector<std::string> resident_voices() const override;
+  bool rescan() override;
   bool holds(const std::string& voice) const override;
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
@@ -61,6 +62,9 @@ private:
   const sherpa_onnx_api* api_;
   neural_settings settings_;
   std::vector<neural_voice> voices_;
+  // Voices removed from the folders while loaded here: not offered, but still spoken by the
+  // streams already using them until the residency lets them go.
+  std::vector<neural_voice> retired_;
   voice_residency residency_;
   std::map<std::string, const sherpa_tts*> loaded_; // by neural_voice::id
   std::map<std::string, bool> checked_;             // voices that passed the throwaway load

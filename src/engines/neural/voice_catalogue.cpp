@@ -333,4 +333,33 @@ std::vector<neural_voice> scan_voice_folders(const std::vector<std::string>& fol
   return out;
 }
 
+std::string voice_folders_state(const std::vector<std::string>& folders) {
+  std::vector<std::string> lines;
+  for (const auto& folder : folders) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      // Two levels, as scan_voice_folders reads them: a voice folder's own subfolders
+      // (espeak-ng-data) are its data, and hidden entries are where installs are assembled.
+      if (it.depth() >= 1) it.disable_recursion_pending();
+      if (it->path().filename().string().starts_with(".")) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      std::error_code stat_ec;
+      auto status = it->symlink_status(stat_ec);
+      std::string line = it->path().string();
+      if (fs::is_regular_file(status)) {
+        auto when = fs::last_write_time(it->path(), stat_ec).time_since_epoch().count();
+        line += " " + std::to_string(fs::file_size(it->path(), stat_ec)) + " " + std::to_string(when);
+      }
+      lines.push_back(std::move(line));
+    }
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string state;
+  for (const auto& l : lines) state += l + "\n";
+  return state;
+}
+
 } // namespace rtts::engines::neural

@@ -38,6 +38,11 @@ struct neural_voice {
 // is the espeak-ng-data a voice without its own uses.
 std::vector<neural_voice> scan_voice_folders(const std::vector<std::string>& folders, const std::string& data_dir);
 
+// What changes when a voice is installed, removed or replaced in `folders`: every file's path,
+// size and modification time two levels deep (a voice is a file or a folder of files). Cheap
+// enough to take every few seconds.
+std::string voice_folders_state(const std::vector<std::string>& folders);
+
 // The espeak-ng-data of this system (Debian's espeak-ng-data package), or "" if there is none.
 std::string system_espeak_data();
 
