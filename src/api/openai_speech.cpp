@@ -80,8 +80,10 @@ result<speech_request> parse_speech_request(std::string_view content_type, std::
     r.voice.engine = *engine;
   }
 
-  auto voice = string_field(o, "voice", false);
-  if (!voice) return voice.error();
+  // A voice name, or (as OpenAI's API now also takes) an object {"id": name}.
+  auto voice_field = o.if_contains("voice");
+  auto voice = voice_field && voice_field->is_object() ? string_field(voice_field->as_object(), "id", true) : string_field(o, "voice", false);
+  if (!voice) return bad("'voice' must be a voice name or an object {\"id\": name}", "voice", "invalid_voice");
   std::string v = *voice;
   if (auto mapped = config.openai_voices.find(v); mapped != config.openai_voices.end()) v = mapped->second;
   if (auto colon = v.find(':'); colon != std::string::npos) {
@@ -141,8 +143,9 @@ result<speech_request> parse_speech_request(std::string_view content_type, std::
   if (r.timing.level != timestamp_level::none && !r.sse)
     return bad("timestamps come as server-sent events: set stream_format to 'sse'", "timestamps", "timestamps_need_sse");
 
-  auto instructions = string_field(o, "instructions", false); // accepted; no engine here can act on it
+  auto instructions = string_field(o, "instructions", false);
   if (!instructions) return instructions.error();
+  r.instructions_ignored = !instructions->empty();
   return r;
 }
 

@@ -22,6 +22,9 @@ struct speech_request {
   bool sse = false;
   bool ssml = false;     // rtts extension: `ssml: true`, or an input that starts with "<speak"
   timing_options timing; // rtts extension: `timestamps` ("word", "sentence"), `offset_units`; needs SSE
+  // OpenAI's `instructions` (a style prompt): no engine here can follow one, so it is ignored
+  // and the answer says so (header X-Instructions-Ignored).
+  bool instructions_ignored = false;
 };
 
 inline constexpr int openai_default_rate = 24000;

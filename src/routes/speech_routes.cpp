@@ -29,6 +29,7 @@ struct speech_request {
   bool ssml;
   timing_options timing;
   bool http10; // HTTP/1.0 knows no chunked framing: the body ends when the connection closes
+  bool instructions_ignored = false; // OpenAI `instructions` came and no engine can follow them
 };
 
 // Streams one utterance: raw encoded audio in HTTP chunks, or OpenAI's SSE events.
@@ -62,6 +63,7 @@ asio::awaitable<bool> stream_speech(server::exchange& ex, speech_request job) {
   head.set(http::field::cache_control, "no-store");
   head.set("X-Audio-Sample-Rate", std::to_string(speech->output_rate()));
   head.set("X-Request-ID", rec.id);
+  if (job.instructions_ignored) head.set("X-Instructions-Ignored", "true");
   if (!rec.cors_origin.empty()) {
     head.set(http::field::access_control_allow_origin, rec.cors_origin);
     head.set(http::field::vary, "Origin");
@@ -110,7 +112,7 @@ asio::awaitable<bool> openai_speech(server::exchange& ex) {
   auto speech = api::parse_speech_request(ex.req[http::field::content_type], ex.req.body(), ex.server->config, ex.server->synth.engine_names());
   if (!speech) co_return co_await ex.reply(speech.error());
   speech_request job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true,
-                     speech->ssml, speech->timing, ex.req.version() < 11};
+                     speech->ssml, speech->timing, ex.req.version() < 11, speech->instructions_ignored};
   co_return co_await stream_speech(ex, std::move(job));
 }
 

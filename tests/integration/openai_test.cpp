@@ -148,6 +148,12 @@ TEST_F(OpenAi, VoicesAndModels) {
   EXPECT_EQ(speech({{"voice", "espeak:de"}, {"response_format", "pcm"}}).status, 200u);
   EXPECT_EQ(speech({{"voice", "fr-fr"}, {"model", "espeak"}, {"response_format", "pcm"}}).status, 200u);
   EXPECT_NE(speech({{"voice", "nova"}, {"response_format", "pcm"}}).body, speech({{"voice", "onyx"}, {"response_format", "pcm"}}).body);
+  // A voice object means its id; instructions no engine here can follow are ignored, and said so.
+  auto by_object = speech({{"voice", boost::json::object{{"id", "espeak:de"}}}, {"response_format", "pcm"}, {"instructions", "Speak cheerfully."}});
+  EXPECT_EQ(by_object.status, 200u);
+  EXPECT_EQ(by_object.body, speech({{"voice", "espeak:de"}, {"response_format", "pcm"}}).body);
+  EXPECT_EQ(by_object.header("x-instructions-ignored"), "true");
+  EXPECT_EQ(speech({{"voice", "espeak:de"}, {"response_format", "pcm"}}).header("x-instructions-ignored"), "");
 }
 
 TEST_F(OpenAi, Errors) {

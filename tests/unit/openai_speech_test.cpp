@@ -38,10 +38,29 @@ TEST(OpenAiSpeech, NativeVoicesAndExtensions) {
   EXPECT_DOUBLE_EQ(r->voice.pitch, 0.8);
   EXPECT_EQ(r->sample_rate, 16000);
   EXPECT_TRUE(r->sse);
+  EXPECT_TRUE(r->instructions_ignored);
+  EXPECT_FALSE(parse(R"({"input":"x"})")->instructions_ignored);
   auto qualified = parse(R"({"input":"x","voice":"espeak:fr-fr"})");
   ASSERT_TRUE(qualified);
   EXPECT_EQ(qualified->voice.engine, "espeak");
   EXPECT_EQ(qualified->voice.voice, "fr-fr");
+}
+
+TEST(OpenAiSpeech, VoiceMayBeAnObjectWithAnId) {
+  // OpenAI's API takes {"id": ...} for a voice too (custom voices); it means what the name means.
+  auto object = parse(R"({"input":"x","voice":{"id":"alloy"}})");
+  ASSERT_TRUE(object) << object.error().message;
+  EXPECT_EQ(object->voice.engine, "espeak");
+  EXPECT_EQ(object->voice.voice, "en-us");
+  auto native = parse(R"({"input":"x","voice":{"id":"espeak:de"}})");
+  ASSERT_TRUE(native);
+  EXPECT_EQ(native->voice.voice, "de");
+  for (const char* body : {R"({"input":"x","voice":{}})", R"({"input":"x","voice":{"id":7}})", R"({"input":"x","voice":[1]})", R"({"input":"x","voice":3})"}) {
+    auto bad = parse(body);
+    ASSERT_FALSE(bad) << body;
+    EXPECT_EQ(bad.error().code, "invalid_voice") << body;
+    EXPECT_EQ(bad.error().param, "voice") << body;
+  }
 }
 
 TEST(OpenAiSpeech, ContentTypeMustBeJson) {
