@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> api_keys, openai_voices;
   std::string api_key_file;
   serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
+  serve->add_option("--admin-key", config.admin_key, "Key for changing the installed voices over HTTP (DELETE /v1/audio/voices/ID); without one that is refused")->envname("RTTS_ADMIN_KEY");
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
   serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');
   serve->add_option("--lexicon", config.lexicons, "W3C PLS file whose <alias> entries respell words of its xml:lang before synthesis (repeatable; reread on SIGHUP)")->envname("RTTS_LEXICONS")->delimiter(':')->check(CLI::ExistingFile);

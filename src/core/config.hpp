@@ -46,6 +46,7 @@ struct server_config {
   unsigned ws_stalled_ms = 30000;           // a client that takes nothing for this long is dropped
   unsigned ws_idle_timeout_s = 300;         // a silent WebSocket is pinged, and closed if the ping goes unanswered
   std::vector<std::string> api_keys;        // empty = no authentication
+  std::string admin_key;                    // changing the installed voices over HTTP; empty = refused
   std::vector<std::string> cors_origins;    // extra browser origins allowed to call the API (localhost always is)
   std::vector<std::string> allowed_hosts;   // Host names served besides loopback names and IP literals ("*" = any; DNS rebinding)
   bool allow_no_auth = false;               // serve a non-loopback address without API keys

@@ -8,6 +8,7 @@
 #include "routes/page_routes.hpp"
 #include "routes/speech_routes.hpp"
 #include "routes/status_routes.hpp"
+#include "routes/voice_admin_routes.hpp"
 #include "server/web_assets.hpp"
 
 #include <boost/beast/http/verb.hpp>
@@ -30,6 +31,7 @@ std::span<const server::route> rtts_routes() {
         {"/normalize", verb::get, normalize, access::api_key, false, true, verb::post},
         {"/v1/models", verb::get, models},
         {"/v1/audio/voices", verb::get, openai_voices},
+        {"/v1/audio/voices/", verb::delete_, delete_voice, access::admin, true, true, verb::unknown, true},
         {"/ws", verb::get, websocket_required},
         {"/v1/audio/speech-stream", verb::get, websocket_required},
         {"/health", verb::get, health, access::open},

@@ -33,6 +33,7 @@ using route_handler = boost::asio::awaitable<bool> (*)(exchange&);
 enum class access {
   api_key, // needs one of --api-key when any is set
   open,    // /health, /ready, the page's files, the MaryTTS listener (its clients cannot send keys)
+  admin,   // changes the server's installed voices: needs --admin-key (not an API key); refused without one
 };
 
 struct route {
@@ -45,6 +46,8 @@ struct route {
   // Answers CORS preflight (OPTIONS) for the allowed origins.
   bool preflight = true;
   boost::beast::http::verb also = boost::beast::http::verb::unknown; // a second method (MaryTTS POST /process)
+  // `path` ends in '/' and names every path below it (the rest is the handler's: a voice id).
+  bool prefix = false;
 };
 
 // Finds the route of the exchange's path and runs it, or answers 404/405/401/403 as the table says.

@@ -182,3 +182,62 @@ TEST(VoiceReload, TheCommandLineInstallsAndRemovesVoicesARunningServerUses) {
   EXPECT_EQ(unknown.status, 1);
   EXPECT_NE(unknown.err.find("piper:" + tones), std::string::npos) << unknown.err;
 }
+
+namespace {
+
+rtts::client::http_response delete_voice(const rtts_server& server, const std::string& id, const std::string& key = {}) {
+  rtts::client::http_request r;
+  r.method = "DELETE";
+  r.target = "/v1/audio/voices/" + rtts::client::url_encode(id);
+  if (!key.empty()) r.headers["Authorization"] = "Bearer " + key;
+  return rtts::client::fetch(server.endpoint(), r).value();
+}
+
+std::string error_code(const rtts::client::http_response& r) {
+  EXPECT_EQ(r.header("content-type"), "application/json") << r.body;
+  return std::string(json::parse(r.body).at("error").at("code").as_string());
+}
+
+} // namespace
+
+TEST(VoiceReload, DeletingAVoiceOverHttpTakesTheAdminKey) {
+  voices_folder folder;
+  folder.install(tones);
+  folder.install_upstream_piper("en_US-duo-medium");
+  {
+    // Without --admin-key, changing voices over HTTP is off, whatever the request carries.
+    rtts_server server(server_args(folder, {"--engines", "espeak,piper", "--workers", "1"}));
+    auto off = delete_voice(server, "piper:" + tones, "anything");
+    EXPECT_EQ(off.status, 403u);
+    EXPECT_EQ(error_code(off), "admin_key_not_set");
+  }
+  rtts_server server(server_args(folder, {"--engines", "espeak,piper", "--workers", "1", "--api-key", "speak", "--admin-key", "root"}));
+  // Neither no key nor an API key opens it.
+  for (const std::string& key : {std::string(), std::string("speak"), std::string("rooty")}) {
+    auto refused = delete_voice(server, "piper:" + tones, key);
+    EXPECT_EQ(refused.status, 401u) << key;
+    EXPECT_EQ(error_code(refused), "invalid_admin_key");
+    EXPECT_EQ(refused.header("www-authenticate"), "Bearer");
+  }
+  EXPECT_EQ(error_code(delete_voice(server, "nope", "root")), "unknown_voice");
+  EXPECT_EQ(delete_voice(server, "nope", "root").status, 404u);
+  auto wrong_method = server.post("/v1/audio/voices/" + tones, "{}", {{"Authorization", "Bearer root"}});
+  EXPECT_EQ(wrong_method.status, 405u);
+  EXPECT_EQ(wrong_method.header("allow"), "DELETE");
+  // With it: gone from the folder and from the catalogue; the other voices stay.
+  auto deleted = delete_voice(server, "en_US-duo-medium/alice", "root");
+  ASSERT_EQ(deleted.status, 200u) << deleted.body;
+  auto body = json::parse(deleted.body).as_object();
+  EXPECT_EQ(body.at("id"), "piper:en_US-duo-medium");
+  EXPECT_EQ(body.at("deleted"), true);
+  EXPECT_FALSE(fs::exists(folder.path / "en_US-duo-medium"));
+  auto with_key = [&](const std::string& target) {
+    rtts::client::http_request r;
+    r.target = target;
+    r.headers["Authorization"] = "Bearer speak";
+    return rtts::client::fetch(server.endpoint(), r).value();
+  };
+  ASSERT_TRUE(eventually([&] { return with_key("/voices?engine=piper").body.find("en_US-duo-medium") == std::string::npos; }));
+  EXPECT_NE(with_key("/voices?engine=piper").body.find(tones), std::string::npos);
+  EXPECT_EQ(error_code(delete_voice(server, "en_US-duo-medium", "root")), "unknown_voice") << "deleted once";
+}
