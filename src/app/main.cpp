@@ -2,6 +2,7 @@
 #include "app/bench_command.hpp"
 #include "app/client_commands.hpp"
 #include "app/serve_command.hpp"
+#include "app/voice_pull.hpp"
 #include "app/voices_command.hpp"
 #include "api/api_keys.hpp"
 #include "api/request_log.hpp"
@@ -181,11 +182,30 @@ int main(int argc, char** argv) {
     cmd->add_option("--voices-dir", installed.folders, "Voices folder (repeatable; default: RTTS_VOICES_DIRS or ~/.local/share/rtts/voices); import installs into the first")
         ->delimiter(':');
   voices_list->add_flag("--json", installed.json, "Print JSON");
+  rtts::app::pull_options pulling;
+  std::vector<std::string> pull_ids;
+  bool list_available = false;
+  auto* voices_pull = voices->add_subcommand("pull", "Download voices from the catalogue, verify them and install them");
+  voices_pull->add_option("ids", pull_ids, "Voice ids (rtts voices list --available)")->required();
+  voices_list->add_flag("--available", list_available, "List the catalogue's voices instead (installed ones marked)");
+  for (auto* cmd : {voices_list, voices_pull}) {
+    cmd->add_option("--catalog-url", pulling.catalog_url, "Piper voices.json: https://..., or a local file (a mirror with the files beside it)")
+        ->envname("RTTS_CATALOG_URL")->capture_default_str();
+    cmd->add_option("--cache-dir", pulling.cache_dir, "Where the last catalogue fetched is kept (default ~/.cache/rtts)")->envname("RTTS_CACHE_DIR");
+  }
+  voices_pull->add_option("--voices-dir", pulling.folders, "Voices folder to install into (default: RTTS_VOICES_DIRS or ~/.local/share/rtts/voices)")
+      ->delimiter(':');
 
   CLI11_PARSE(app, argc, argv);
   if (*say) return rtts::app::say(say_options);
   if (*ws) return rtts::app::ws(ws_options);
+  if (*voices_list && list_available) {
+    pulling.folders = installed.folders;
+    pulling.json = installed.json;
+    return rtts::app::voices_available(pulling);
+  }
   if (*voices_list) return rtts::app::voices_list(installed);
+  if (*voices_pull) return rtts::app::voices_pull(pulling, pull_ids);
   if (*voices_import) return rtts::app::voices_import(installed, import_paths);
   if (*voices_rm) return rtts::app::voices_remove(installed, remove_ids);
   if (*voices) return rtts::app::voices(catalogue);

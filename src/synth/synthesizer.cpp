@@ -42,9 +42,13 @@ asio::awaitable<result<void>> synthesizer::start() {
   auto wanted = config_.engines.empty() ? known : config_.engines;
   auto inventory = engines::take_neural_inventory();
   std::fprintf(stderr, "rtts: %s\n", inventory.summary.c_str());
-  // Unasked-for neural families without voices are not started (named ones are, and fail loudly).
-  if (config_.engines.empty())
-    std::erase_if(wanted, [&](const std::string& name) { return name != config_.engine && !inventory.worth_starting(name); });
+  // Neural families without voices are not started yet: refresh_voices starts one when its first
+  // voice is installed (a named one is said so; the default engine must start now).
+  std::erase_if(wanted, [&](const std::string& name) {
+    if (name == config_.engine || inventory.worth_starting(name)) return false;
+    if (!config_.engines.empty()) std::fprintf(stderr, "rtts: engine %s has no voices yet; it starts when one is installed\n", name.c_str());
+    return true;
+  });
   if (std::find(wanted.begin(), wanted.end(), config_.engine) == wanted.end())
     co_return make_error(error_kind::not_found, "unknown engine '" + config_.engine + "'; " + (config_.engines.empty() ? "known: " : "started: ") + join(wanted));
   // Every engine's workers start at once; then each is waited for (start-up = the slowest).

@@ -3,13 +3,11 @@
 // back as a clear rtts error.
 #include "audio_check.hpp"
 #include "server_fixture.hpp"
+#include "tls_front.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <filesystem>
@@ -20,8 +18,6 @@
 using namespace rtts::testing;
 namespace json = boost::json;
 namespace fs = std::filesystem;
-
-extern char** environ;
 
 namespace {
 
@@ -147,59 +143,9 @@ TEST(ProxyEngineConfig, BadUrlsStopStartUp) {
   EXPECT_THROW(rtts_server(proxy_args("ftp://127.0.0.1/v1", "x")), std::runtime_error);
 }
 
-namespace {
-
-// nginx terminating TLS in front of an upstream, with a certificate for "localhost" from a CA of
-// our own (made with the openssl tool): the system store does not trust it, SSL_CERT_FILE can.
-class tls_front {
-public:
-  explicit tls_front(unsigned upstream_port) : dir_(fs::temp_directory_path() / ("rtts-tls-" + std::to_string(::getpid()))) {
-    fs::create_directories(dir_);
-    ::chmod(dir_.c_str(), 0777); // nginx workers may run as another user
-    std::string d = dir_.string();
-    std::string make_certs = "cd " + d + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=rtts test CA' &&"
-                             " openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost' &&"
-                             " printf 'subjectAltName=DNS:localhost\n' > ext.cnf &&"
-                             " openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf &&"
-                             " chmod 644 *.pem *.key";
-    if (std::system((make_certs + " > /dev/null 2>&1").c_str()) != 0) throw std::runtime_error("openssl could not make the test certificates");
-    port_ = free_port();
-    std::ofstream(dir_ / "nginx.conf")
-        << "worker_processes 1;\npid " << d << "/nginx.pid;\nerror_log " << d << "/error.log warn;\nevents { worker_connections 64; }\n"
-        << "http {\n  access_log off;\n  client_body_temp_path " << d << "/body;\n  proxy_temp_path " << d << "/proxy;\n"
-        << "  fastcgi_temp_path " << d << "/fastcgi;\n  uwsgi_temp_path " << d << "/uwsgi;\n  scgi_temp_path " << d << "/scgi;\n"
-        << "  server {\n    listen 127.0.0.1:" << port_ << " ssl;\n    ssl_certificate " << d << "/server.pem;\n"
-        << "    ssl_certificate_key " << d << "/server.key;\n    location / {\n      proxy_pass http://127.0.0.1:" << upstream_port << ";\n"
-        << "      proxy_http_version 1.1;\n      proxy_buffering off;\n    }\n  }\n}\n";
-    std::vector<std::string> args{"/usr/sbin/nginx", "-p", d, "-e", d + "/error.log", "-c", d + "/nginx.conf", "-g", "daemon off;"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (::posix_spawn(&pid_, argv[0], nullptr, nullptr, argv.data(), environ) != 0) throw std::runtime_error("cannot start nginx");
-    for (int i = 0; i < 100; ++i) { // until it accepts connections
-      if (rtts::client::fetch({"127.0.0.1", port_}, {}).has_value()) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    throw std::runtime_error("nginx did not come up");
-  }
-  ~tls_front() {
-    ::kill(pid_, SIGQUIT);
-    ::waitpid(pid_, nullptr, 0);
-    fs::remove_all(dir_);
-  }
-  std::string ca_file() const { return (dir_ / "ca.pem").string(); }
-  unsigned port() const { return port_; }
-
-private:
-  fs::path dir_;
-  unsigned port_ = 0;
-  pid_t pid_ = -1;
-};
-
-} // namespace
 
 TEST_F(ProxyEngine, HttpsUpstreamWithCertificateVerification) {
-  tls_front front(upstream->endpoint().port);
+  auto front = tls_front::proxy_to(upstream->endpoint().port);
   std::string url = "https://localhost:" + std::to_string(front.port()) + "/v1";
   const std::string sentence = "A sentence over a verified TLS connection.";
 

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -15,7 +16,8 @@
 namespace rtts::testing {
 
 run_result run_rtts(const std::string& args, const std::string& stdin_text) {
-  std::string base = "/tmp/rtts-cli-" + std::to_string(::getpid());
+  static std::atomic<int> runs{0}; // several may run at once
+  std::string base = "/tmp/rtts-cli-" + std::to_string(::getpid()) + "-" + std::to_string(runs++);
   std::ofstream(base + ".in") << stdin_text;
   std::string command = std::string(RTTS_BINARY) + " " + args + " < " + base + ".in > " + base + ".out 2> " + base + ".err";
   int raw = std::system(command.c_str());

@@ -1,0 +1,367 @@
+#include "app/voice_pull.hpp"
+
+#include "client/http_client.hpp"
+#include "engines/neural/neural_engine.hpp"
+#include "engines/neural/piper_catalogue.hpp"
+#include "engines/neural/voice_install.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+#include <openssl/evp.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+namespace rtts::app {
+
+namespace fs = std::filesystem;
+namespace neural = engines::neural;
+
+namespace {
+
+bool is_remote(const std::string& location) { return location.starts_with("http://") || location.starts_with("https://"); }
+
+std::string megabytes(std::uint64_t bytes) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return out;
+}
+
+// Where a catalogue's relative path is: beside the catalogue (its URL's folder, or a mirror's).
+std::string beside(const std::string& catalogue, const std::string& relative) {
+  auto slash = catalogue.rfind('/');
+  std::string base = slash == std::string::npos ? std::string(".") : catalogue.substr(0, slash);
+  if (!is_remote(catalogue)) return base + "/" + relative;
+  std::string encoded;
+  for (unsigned char c : relative) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') encoded.push_back(static_cast<char>(c));
+    else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      encoded += hex;
+    }
+  }
+  return base + "/" + encoded;
+}
+
+// GET `url`, following redirects (Hugging Face answers with one to its CDN); `on_body` gets
+// only the final answer's body, `on_head` its head.
+result<client::http_response> get_following(std::string url, const std::map<std::string, std::string>& headers,
+                                            const client::body_callback& on_body, const client::head_callback& on_head) {
+  for (int hop = 0; hop < 6; ++hop) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host_address().empty())
+      return make_error(error_kind::invalid_request, "bad URL '" + url + "': expected http(s)://HOST/PATH", "invalid_url");
+    client::endpoint to;
+    to.tls = parsed->scheme() == "https";
+    to.host = std::string(parsed->host_address());
+    to.port = parsed->has_port() && parsed->port_number() ? parsed->port_number() : (to.tls ? 443 : 80);
+    client::http_request request;
+    request.target = parsed->encoded_target().empty() ? std::string("/") : std::string(parsed->encoded_target());
+    request.headers = headers;
+    request.timeout = std::chrono::seconds(60);
+    bool redirect = false;
+    std::string kept; // the body, when no callback takes it
+    auto response = client::fetch(
+        to, request,
+        [&](std::string_view piece) {
+          if (redirect) return true;
+          if (on_body) return on_body(piece);
+          kept.append(piece);
+          return kept.size() < (64u << 20); // a catalogue, not a model
+        },
+        [&](const client::http_response& head) {
+          redirect = head.status >= 300 && head.status < 400 && head.status != 304;
+          if (!redirect && on_head) on_head(head);
+        });
+    if (!response) return make_error(error_kind::unavailable, "fetching " + url + " failed: " + response.error().message, "download_failed");
+    if (!redirect) {
+      if (!on_body) response->body = std::move(kept);
+      return response;
+    }
+    const std::string where = response->header("location"); // the view below points into it
+    auto location = boost::urls::parse_uri_reference(where);
+    if (!location) return make_error(error_kind::unavailable, url + " redirected without a usable Location", "download_failed");
+    boost::urls::url next;
+    if (!boost::urls::resolve(*parsed, *location, next)) return make_error(error_kind::unavailable, url + " redirected to a bad URL", "download_failed");
+    url = std::string(next.buffer());
+  }
+  return make_error(error_kind::unavailable, "too many redirects from " + url, "download_failed");
+}
+
+std::string md5_of(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr);
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &n);
+  std::string hex;
+  for (unsigned i = 0; i < n; ++i) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", digest[i]);
+    hex += two;
+  }
+  return hex;
+}
+
+// A bar on a terminal, two plain lines otherwise (logs, pipes).
+class progress {
+public:
+  progress(std::string label, std::uint64_t total) : label_(std::move(label)), total_(total), tty_(::isatty(STDERR_FILENO)) {
+    if (!tty_) std::fprintf(stderr, "downloading %s (%s)\n", label_.c_str(), megabytes(total_).c_str());
+  }
+  void update(std::uint64_t have) {
+    if (!tty_ || total_ == 0) return;
+    int percent = static_cast<int>(have * 100 / total_);
+    if (percent == shown_) return;
+    shown_ = percent;
+    int filled = percent / 4;
+    std::fprintf(stderr, "\r%-36.36s [%s%s] %3d%% %s", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(25 - filled), ' ').c_str(), percent, megabytes(have).c_str());
+  }
+  void done() {
+    if (tty_) std::fprintf(stderr, "\n");
+  }
+
+private:
+  std::string label_;
+  std::uint64_t total_;
+  bool tty_;
+  int shown_ = -1;
+};
+
+// One file into `dest`, continuing a partial one (HTTP Range); sizes and digests are checked by
+// the caller.
+result<void> download(const std::string& from, const fs::path& dest, std::uint64_t size) {
+  std::error_code ec;
+  if (!is_remote(from)) { // a local mirror
+    fs::copy_file(from, dest, fs::copy_options::overwrite_existing, ec);
+    if (ec) return make_error(error_kind::unavailable, "copying " + from + " failed: " + ec.message(), "download_failed");
+    return {};
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::uint64_t have = fs::exists(dest, ec) ? fs::file_size(dest, ec) : 0;
+    if (have > size) {
+      fs::remove(dest, ec);
+      have = 0;
+    }
+    if (have == size) return {};
+    std::map<std::string, std::string> headers;
+    if (have > 0) headers["Range"] = "bytes=" + std::to_string(have) + "-";
+    progress bar(dest.filename().string(), size);
+    std::ofstream out;
+    unsigned status = 0;
+    bool write_failed = false;
+    int write_errno = 0;
+    std::uint64_t got = have;
+    auto on_head = [&](const client::http_response& head) {
+      status = head.status;
+      // A 206 must continue where the file ends; anything else starts it again.
+      bool resumes = status == 206 && head.header("content-range").starts_with("bytes " + std::to_string(have) + "-");
+      if (status == 200 || resumes) {
+        out.open(dest, std::ios::binary | (resumes ? std::ios::app : std::ios::trunc));
+        got = resumes ? have : 0;
+      }
+    };
+    auto on_body = [&](std::string_view piece) {
+      if (!out.is_open()) return true; // an error page: not the voice
+      out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      if (!out) {
+        write_errno = errno;
+        write_failed = true;
+        return false;
+      }
+      got += piece.size();
+      bar.update(got);
+      return true;
+    };
+    auto response = get_following(from, headers, on_body, on_head);
+    out.close();
+    bar.done();
+    if (write_failed) return make_error(error_kind::engine_failure, "writing " + dest.string() + " failed: " + std::strerror(write_errno), "io_error");
+    if (!response) return response.error();
+    if (status == 416) { // the server's file is not what was half-downloaded: start again
+      fs::remove(dest, ec);
+      continue;
+    }
+    if (status != 200 && status != 206)
+      return make_error(error_kind::unavailable, "downloading " + from + ": HTTP " + std::to_string(status), "download_failed");
+    if (!response->complete)
+      return make_error(error_kind::unavailable, "the download of " + from + " was cut at " + megabytes(got) + " of " + megabytes(size) +
+                                                     "; run the pull again to continue it", "download_cut");
+    return {};
+  }
+  return make_error(error_kind::unavailable, "downloading " + from + " failed twice", "download_failed");
+}
+
+result<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(error_kind::not_found, "cannot read " + path.string(), "not_found");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string cache_dir_of(const pull_options& o) { return o.cache_dir.empty() ? neural::neural_settings::from_environment().cache_dir : o.cache_dir; }
+
+// The catalogue: fetched (and cached), else the cached copy, or a local file.
+result<std::vector<neural::catalogue_voice>> load_catalogue(const pull_options& o) {
+  std::string text;
+  if (is_remote(o.catalog_url)) {
+    fs::path cached = fs::path(cache_dir_of(o)) / "piper-voices.json";
+    unsigned status = 0;
+    auto response = get_following(o.catalog_url, {}, {}, [&](const client::http_response& head) { status = head.status; });
+    if (response && status == 200 && response->complete) {
+      text = response->body;
+      std::error_code ec;
+      fs::create_directories(cached.parent_path(), ec);
+      std::ofstream(cached, std::ios::binary) << text;
+    } else {
+      auto kept = read_file(cached);
+      std::string why = !response ? response.error().message : "HTTP " + std::to_string(status);
+      if (!kept) return make_error(error_kind::unavailable, "the voice catalogue could not be fetched (" + why + ") and none is cached", "catalog_unavailable");
+      std::fprintf(stderr, "rtts: the voice catalogue could not be fetched (%s); using the copy cached in %s\n", why.c_str(), cached.c_str());
+      text = std::move(*kept);
+    }
+  } else {
+    auto local = read_file(o.catalog_url);
+    if (!local) return local.error();
+    text = std::move(*local);
+  }
+  return neural::parse_piper_catalogue(text);
+}
+
+// Held while one voice is pulled into one folder: a second pull of it waits, then finds it installed.
+class pull_lock {
+public:
+  explicit pull_lock(const fs::path& file) : path_(file) {
+    fd_ = ::open(file.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~pull_lock() {
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str());
+    ::close(fd_);
+  }
+  bool held() const { return fd_ >= 0; }
+
+private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+bool installed_in(const fs::path& folder, const std::string& id) {
+  for (const auto& v : neural::scan_voice_folders({folder.string()}, neural::system_espeak_data()))
+    if (v.id == id) return true;
+  return false;
+}
+
+result<void> pull_one(const neural::catalogue_voice& v, const std::string& catalog_url, const fs::path& folder) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return make_error(error_kind::engine_failure, "cannot create the voices folder " + folder.string() + ": " + ec.message(), "io_error");
+  pull_lock lock(folder / (".pull-" + v.id + ".lock"));
+  if (!lock.held()) return make_error(error_kind::engine_failure, "cannot write in " + folder.string() + ": " + std::strerror(errno), "io_error");
+  if (installed_in(folder, v.id)) {
+    std::printf("%s is installed in %s\n", v.id.c_str(), folder.c_str());
+    return {};
+  }
+  // Kept between attempts, so that an interrupted pull continues where it stopped.
+  fs::path staging = folder / (".pull-" + v.id);
+  fs::create_directories(staging, ec);
+  for (const auto& f : v.files) {
+    fs::path dest = staging / f.name;
+    if (auto got = download(beside(catalog_url, f.path), dest, f.size); !got) return got.error();
+    auto size = fs::file_size(dest, ec);
+    std::string digest = md5_of(dest);
+    if (ec || size != f.size || digest != f.md5) {
+      fs::remove(dest, ec);
+      return make_error(error_kind::invalid_request, f.name + " is not the file the catalogue describes (" + std::to_string(size) + " bytes, md5 " + digest +
+                                                         "; expected " + std::to_string(f.size) + " bytes, md5 " + f.md5 + "): not installed",
+                        "checksum_mismatch");
+    }
+  }
+  auto installed = neural::import_voice((staging / v.files.front().name).string(), folder.string());
+  fs::remove_all(staging, ec);
+  if (!installed) return installed.error();
+  std::printf("installed piper voice %s (%s, %d Hz, %s) in %s\n", v.id.c_str(), installed->language.c_str(), installed->sample_rate,
+              megabytes(installed->bytes).c_str(), folder.c_str());
+  return {};
+}
+
+std::vector<std::string> folders_of(const pull_options& o) {
+  return o.folders.empty() ? neural::neural_settings::from_environment().voice_folders : o.folders;
+}
+
+} // namespace
+
+int voices_pull(const pull_options& o, const std::vector<std::string>& ids) {
+  auto folders = folders_of(o);
+  if (folders.empty()) {
+    std::fprintf(stderr, "rtts: no voices folder (--voices-dir)\n");
+    return 2;
+  }
+  auto catalogue = load_catalogue(o);
+  if (!catalogue) {
+    std::fprintf(stderr, "rtts: %s\n", catalogue.error().message.c_str());
+    return 1;
+  }
+  int failed = 0;
+  for (const auto& id : ids) {
+    auto found = std::find_if(catalogue->begin(), catalogue->end(), [&](const auto& v) { return v.id == id; });
+    if (found == catalogue->end()) {
+      std::fprintf(stderr, "rtts: the catalogue has no voice '%s' it can verify (rtts voices list --available)\n", id.c_str());
+      ++failed;
+      continue;
+    }
+    if (auto pulled = pull_one(*found, o.catalog_url, folders.front()); !pulled) {
+      std::fprintf(stderr, "rtts: %s: %s\n", id.c_str(), pulled.error().message.c_str());
+      ++failed;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+int voices_available(const pull_options& o) {
+  auto catalogue = load_catalogue(o);
+  if (!catalogue) {
+    std::fprintf(stderr, "rtts: %s\n", catalogue.error().message.c_str());
+    return 1;
+  }
+  std::set<std::string> installed;
+  for (const auto& v : neural::scan_voice_folders(folders_of(o), neural::system_espeak_data())) installed.insert(v.id);
+  if (o.json) {
+    boost::json::array out;
+    for (const auto& v : *catalogue)
+      out.push_back({{"id", v.id}, {"engine", "piper"}, {"language", v.language}, {"quality", v.quality}, {"speakers", v.speakers},
+                     {"bytes", v.bytes()}, {"installed", installed.contains(v.id)}});
+    std::printf("%s\n", boost::json::serialize(out).c_str());
+    return 0;
+  }
+  std::printf("%-8s %-40s %-8s %-8s %8s %10s  %s\n", "ENGINE", "VOICE", "LANGUAGE", "QUALITY", "SPEAKERS", "SIZE", "INSTALLED");
+  for (const auto& v : *catalogue)
+    std::printf("%-8s %-40s %-8s %-8s %8d %10s  %s\n", "piper", v.id.c_str(), v.language.c_str(), v.quality.c_str(), v.speakers,
+                megabytes(v.bytes()).c_str(), installed.contains(v.id) ? "yes" : "");
+  return 0;
+}
+
+} // namespace rtts::app

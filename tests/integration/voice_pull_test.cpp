@@ -1,0 +1,227 @@
+// `rtts voices pull` against a catalogue server of the test's own: nginx on loopback with TLS
+// (a test CA), serving a Piper-style voices.json and generated voices, as Hugging Face serves
+// Piper's. Pulled voices are verified, installed and used by a running server without a restart;
+// a corrupted file, an untrusted certificate or an unverifiable entry installs nothing; an
+// interrupted download continues with a Range request; two pulls at once download once.
+#include "audio_check.hpp"
+#include "run_rtts.hpp"
+#include "server_fixture.hpp"
+#include "test_voices.hpp"
+#include "tls_front.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+using namespace rtts::testing;
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string duo = "en_US-duo-medium";
+const std::string duo_dir = "en/en_US/duo/medium/";
+
+// An independent MD5 (coreutils), not the one under test.
+std::string md5sum(const fs::path& p) {
+  std::string command = "md5sum '" + p.string() + "'";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  char out[64] = {};
+  if (pipe) {
+    if (!std::fgets(out, sizeof out, pipe)) out[0] = 0;
+    ::pclose(pipe);
+  }
+  return std::string(out).substr(0, 32);
+}
+
+json::object file_entry(const fs::path& p, const std::string& md5 = {}) {
+  return {{"size_bytes", fs::file_size(p)}, {"md5_digest", md5.empty() ? md5sum(p) : md5}};
+}
+
+// The catalogue server's files: the duo voice where Piper's layout puts it, a corrupted voice
+// (the catalogue's digest is not the file's), and one without digests.
+struct catalogue_site {
+  fs::path root;
+  catalogue_site() {
+    char pattern[] = "/tmp/rtts-catalogue-XXXXXX";
+    root = ::mkdtemp(pattern);
+    ::chmod(root.c_str(), 0755);
+    fs::path source = fs::path(test_voices()) / "voices";
+    json::object voices;
+    for (const std::string& id : {duo, std::string("en_US-corrupt-medium"), std::string("en_US-unverified-low")}) {
+      fs::path dir = root / duo_dir;
+      fs::create_directories(dir);
+      fs::path model = dir / (id + ".onnx"), config = dir / (id + ".onnx.json");
+      fs::copy_file(source / (duo + ".onnx"), model, fs::copy_options::overwrite_existing);
+      fs::copy_file(source / (duo + ".onnx.json"), config, fs::copy_options::overwrite_existing);
+      json::object files;
+      if (id == "en_US-corrupt-medium") files[duo_dir + id + ".onnx"] = file_entry(model, std::string(32, '0'));
+      else if (id == "en_US-unverified-low") files[duo_dir + id + ".onnx"] = json::object{{"size_bytes", fs::file_size(model)}};
+      else files[duo_dir + id + ".onnx"] = file_entry(model);
+      files[duo_dir + id + ".onnx.json"] = file_entry(config);
+      voices[id] = json::object{{"key", id}, {"language", {{"code", "en_US"}}}, {"quality", "medium"}, {"num_speakers", 2}, {"files", files}};
+    }
+    std::ofstream(root / "voices.json") << json::serialize(voices);
+    for (auto& e : fs::recursive_directory_iterator(root)) fs::permissions(e.path(), fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+  }
+  ~catalogue_site() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+};
+
+struct scratch_dir {
+  fs::path path;
+  explicit scratch_dir(const char* what) {
+    std::string pattern = std::string("/tmp/rtts-") + what + "-XXXXXX";
+    path = ::mkdtemp(pattern.data());
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+class VoicePull : public ::testing::Test {
+protected:
+  void SetUp() override {
+    // Files under /moved/ answer with a redirect, as Hugging Face's do.
+    front = std::make_unique<tls_front>(tls_front::serving(site.root, "    location /moved/ {\n      rewrite ^/moved/(.*)$ /$1 redirect;\n    }\n"));
+    ::setenv("SSL_CERT_FILE", front->ca_file().c_str(), 1); // rtts trusts the test CA, as a user's mirror CA would be
+  }
+  void TearDown() override { ::unsetenv("SSL_CERT_FILE"); }
+  std::string url(const std::string& path = "voices.json") const { return "https://localhost:" + std::to_string(front->port()) + "/" + path; }
+  std::string flags(const std::string& catalogue) const {
+    return "--catalog-url " + catalogue + " --voices-dir " + voices.path.string() + " --cache-dir " + cache.path.string();
+  }
+  run_result pull(const std::string& id, const std::string& catalogue = {}) const {
+    return run_rtts("voices pull " + id + " " + flags(catalogue.empty() ? url() : catalogue));
+  }
+  std::vector<std::string> installed() const {
+    std::vector<std::string> out;
+    auto listed = json::parse(run_rtts("voices list --json --voices-dir " + voices.path.string()).out);
+    for (const auto& v : listed.as_array()) out.emplace_back(v.at("id").as_string());
+    return out;
+  }
+  // How many times nginx sent (part of) a file.
+  int downloads_of(const std::string& path) const {
+    std::istringstream log(front->access_log());
+    int n = 0;
+    for (std::string line; std::getline(log, line);)
+      if (line.starts_with("GET /" + path + " ") && (line.find(" 200 ") != std::string::npos || line.find(" 206 ") != std::string::npos)) ++n;
+    return n;
+  }
+
+  catalogue_site site;
+  std::unique_ptr<tls_front> front;
+  scratch_dir voices{"pulled-voices"}, cache{"pull-cache"};
+};
+
+} // namespace
+
+TEST_F(VoicePull, AVerifiedVoiceIsInstalledAndARunningServerSpeaksWithIt) {
+  rtts_server server({"--engines", "espeak,piper", "--workers", "1", "--voices-dir", voices.path.string(), "--voices-poll-ms", "200",
+                      "--cache-dir", (cache.path / "converted").string()});
+  // The catalogue lists what it can verify, installed or not.
+  auto available = run_rtts("voices list --available " + flags(url()));
+  ASSERT_EQ(available.status, 0) << available.err;
+  EXPECT_NE(available.out.find(duo), std::string::npos) << available.out;
+  EXPECT_EQ(available.out.find("en_US-unverified-low"), std::string::npos) << "no digest, not offered";
+
+  auto pulled = pull(duo, url("moved/voices.json")); // redirects on the way
+  ASSERT_EQ(pulled.status, 0) << pulled.err;
+  EXPECT_EQ(installed(), std::vector<std::string>{duo});
+  EXPECT_EQ(downloads_of(duo_dir + duo + ".onnx"), 1);
+  ASSERT_TRUE([&] {
+    for (int i = 0; i < 300; ++i) {
+      if (server.get("/voices?engine=piper").body.find(duo + "/alice") != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }()) << "listed without a restart";
+  auto r = server.get(tts_target("Pulled and speaking.", "engine=piper&voice=" + duo + "/bob"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_GT(decode_wav(r.body).seconds(), 0.5);
+  auto again = pull(duo);
+  EXPECT_EQ(again.status, 0);
+  EXPECT_NE(again.out.find("is installed"), std::string::npos) << again.out;
+  EXPECT_EQ(downloads_of(duo_dir + duo + ".onnx"), 1) << "nothing downloaded twice";
+  auto marked = json::parse(run_rtts("voices list --available --json " + flags(url())).out).as_array();
+  for (const auto& v : marked) {
+    if (v.at("id").as_string() == duo) {
+      EXPECT_EQ(v.at("installed"), true);
+    }
+  }
+}
+
+TEST_F(VoicePull, WhatCannotBeVerifiedIsNotInstalled) {
+  auto corrupt = pull("en_US-corrupt-medium");
+  EXPECT_EQ(corrupt.status, 1);
+  EXPECT_NE(corrupt.err.find("md5"), std::string::npos) << corrupt.err;
+  auto unverified = pull("en_US-unverified-low");
+  EXPECT_EQ(unverified.status, 1);
+  EXPECT_NE(unverified.err.find("verify"), std::string::npos) << unverified.err;
+  auto unknown = pull("xx_XX-nobody-low");
+  EXPECT_EQ(unknown.status, 1);
+  // A server the system's store does not trust: refused before anything is read.
+  ::unsetenv("SSL_CERT_FILE");
+  scratch_dir empty_cache("pull-cache-empty");
+  auto untrusted = run_rtts("voices pull " + duo + " --catalog-url " + url() + " --voices-dir " + voices.path.string() + " --cache-dir " +
+                            empty_cache.path.string());
+  EXPECT_EQ(untrusted.status, 1);
+  EXPECT_NE(untrusted.err.find("certificate"), std::string::npos) << untrusted.err;
+  EXPECT_TRUE(installed().empty());
+  EXPECT_EQ(downloads_of(duo_dir + duo + ".onnx"), 0);
+}
+
+TEST_F(VoicePull, AnInterruptedDownloadContinuesWhereItStopped) {
+  // What an interrupted pull leaves: the first half of the model in the hidden download folder.
+  fs::path partial = voices.path / (".pull-" + duo) / (duo + ".onnx");
+  fs::create_directories(partial.parent_path());
+  fs::path model = site.root / duo_dir / (duo + ".onnx");
+  auto half = fs::file_size(model) / 2;
+  {
+    std::ifstream in(model, std::ios::binary);
+    std::string bytes(half, '\0');
+    in.read(bytes.data(), static_cast<std::streamsize>(half));
+    std::ofstream(partial, std::ios::binary) << bytes;
+  }
+  auto pulled = pull(duo);
+  ASSERT_EQ(pulled.status, 0) << pulled.err;
+  auto log = front->access_log();
+  EXPECT_NE(log.find("GET /" + duo_dir + duo + ".onnx HTTP/1.1 206 " + std::to_string(fs::file_size(model) - half)), std::string::npos)
+      << "only the rest was asked for:\n" << log;
+  EXPECT_EQ(installed(), std::vector<std::string>{duo});
+  EXPECT_FALSE(fs::exists(partial.parent_path())) << "the download folder is gone once installed";
+}
+
+TEST_F(VoicePull, TwoPullsOfOneVoiceDownloadItOnce) {
+  auto first = std::async(std::launch::async, [&] { return pull(duo); });
+  auto second = std::async(std::launch::async, [&] { return pull(duo); });
+  auto a = first.get(), b = second.get();
+  EXPECT_EQ(a.status, 0) << a.err;
+  EXPECT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(downloads_of(duo_dir + duo + ".onnx"), 1);
+  EXPECT_EQ(installed(), std::vector<std::string>{duo});
+}
+
+TEST_F(VoicePull, OfflineTheCachedCatalogueOrALocalMirrorServes) {
+  const std::string remote = url();
+  ASSERT_EQ(run_rtts("voices list --available " + flags(remote)).status, 0); // fetched and cached
+  front.reset();                                                              // the network is gone
+  auto cached = run_rtts("voices list --available " + flags(remote));
+  EXPECT_EQ(cached.status, 0) << cached.err;
+  EXPECT_NE(cached.out.find(duo), std::string::npos);
+  EXPECT_NE(cached.err.find("cached"), std::string::npos) << cached.err;
+  // An air-gapped mirror: the catalogue as a file, the voices beside it; still verified.
+  auto mirrored = pull(duo, (site.root / "voices.json").string());
+  ASSERT_EQ(mirrored.status, 0) << mirrored.err;
+  EXPECT_EQ(installed(), std::vector<std::string>{duo});
+  EXPECT_EQ(pull("en_US-corrupt-medium", (site.root / "voices.json").string()).status, 1);
+}
