@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> api_keys, openai_voices;
   std::string api_key_file;
   serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
+  serve->add_option("--catalog-url", config.catalog_url, "Voice catalogue for POST /v1/audio/voices/pull (default: Piper's voices.json)")->envname("RTTS_CATALOG_URL");
   serve->add_option("--admin-key", config.admin_key, "Key for changing the installed voices over HTTP (DELETE /v1/audio/voices/ID); without one that is refused")->envname("RTTS_ADMIN_KEY");
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
   serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');
@@ -187,6 +188,7 @@ int main(int argc, char** argv) {
   bool list_available = false;
   auto* voices_pull = voices->add_subcommand("pull", "Download voices from the catalogue, verify them and install them");
   voices_pull->add_option("ids", pull_ids, "Voice ids (rtts voices list --available)")->required();
+  voices_pull->add_flag("--progress-json", pulling.progress_json, "Progress and outcome as JSON lines on stdout");
   voices_list->add_flag("--available", list_available, "List the catalogue's voices instead (installed ones marked)");
   for (auto* cmd : {voices_list, voices_pull}) {
     cmd->add_option("--catalog-url", pulling.catalog_url, "Piper voices.json: https://..., or a local file (a mirror with the files beside it)")

@@ -123,23 +123,33 @@ std::string md5_of(const fs::path& path) {
   return hex;
 }
 
-// A bar on a terminal, two plain lines otherwise (logs, pipes).
+// --progress-json: one JSON object per line on stdout (the server's pull route relays them).
+// One pull per process, so a flag for the process.
+bool json_lines = false;
+
+void json_line(boost::json::object o) {
+  std::printf("%s\n", boost::json::serialize(o).c_str());
+  std::fflush(stdout);
+}
+
+// A bar on a terminal, two plain lines otherwise (logs, pipes), or JSON lines.
 class progress {
 public:
   progress(std::string label, std::uint64_t total) : label_(std::move(label)), total_(total), tty_(::isatty(STDERR_FILENO)) {
-    if (!tty_) std::fprintf(stderr, "downloading %s (%s)\n", label_.c_str(), megabytes(total_).c_str());
+    if (!tty_ && !json_lines) std::fprintf(stderr, "downloading %s (%s)\n", label_.c_str(), megabytes(total_).c_str());
   }
   void update(std::uint64_t have) {
-    if (!tty_ || total_ == 0) return;
+    if ((!tty_ && !json_lines) || total_ == 0) return;
     int percent = static_cast<int>(have * 100 / total_);
     if (percent == shown_) return;
     shown_ = percent;
+    if (json_lines) return json_line({{"event", "progress"}, {"file", label_}, {"bytes", have}, {"total", total_}});
     int filled = percent / 4;
     std::fprintf(stderr, "\r%-36.36s [%s%s] %3d%% %s", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
                  std::string(static_cast<std::size_t>(25 - filled), ' ').c_str(), percent, megabytes(have).c_str());
   }
   void done() {
-    if (tty_) std::fprintf(stderr, "\n");
+    if (tty_ && !json_lines) std::fprintf(stderr, "\n");
   }
 
 private:
@@ -282,7 +292,8 @@ result<void> pull_one(const neural::catalogue_voice& v, const std::string& catal
   pull_lock lock(folder / (".pull-" + v.id + ".lock"));
   if (!lock.held()) return make_error(error_kind::engine_failure, "cannot write in " + folder.string() + ": " + std::strerror(errno), "io_error");
   if (installed_in(folder, v.id)) {
-    std::printf("%s is installed in %s\n", v.id.c_str(), folder.c_str());
+    if (json_lines) json_line({{"event", "installed"}, {"id", "piper:" + v.id}, {"already", true}});
+    else std::printf("%s is installed in %s\n", v.id.c_str(), folder.c_str());
     return {};
   }
   // Kept between attempts, so that an interrupted pull continues where it stopped.
@@ -303,6 +314,11 @@ result<void> pull_one(const neural::catalogue_voice& v, const std::string& catal
   auto installed = neural::import_voice((staging / v.files.front().name).string(), folder.string());
   fs::remove_all(staging, ec);
   if (!installed) return installed.error();
+  if (json_lines) {
+    json_line({{"event", "installed"}, {"id", "piper:" + v.id}, {"language", installed->language}, {"sample_rate", installed->sample_rate},
+               {"bytes", installed->bytes}});
+    return {};
+  }
   std::printf("installed piper voice %s (%s, %d Hz, %s) in %s\n", v.id.c_str(), installed->language.c_str(), installed->sample_rate,
               megabytes(installed->bytes).c_str(), folder.c_str());
   return {};
@@ -320,8 +336,10 @@ int voices_pull(const pull_options& o, const std::vector<std::string>& ids) {
     std::fprintf(stderr, "rtts: no voices folder (--voices-dir)\n");
     return 2;
   }
+  json_lines = o.progress_json;
   auto catalogue = load_catalogue(o);
   if (!catalogue) {
+    if (json_lines) json_line({{"event", "error"}, {"code", catalogue.error().code}, {"message", catalogue.error().message}});
     std::fprintf(stderr, "rtts: %s\n", catalogue.error().message.c_str());
     return 1;
   }
@@ -329,11 +347,14 @@ int voices_pull(const pull_options& o, const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
     auto found = std::find_if(catalogue->begin(), catalogue->end(), [&](const auto& v) { return v.id == id; });
     if (found == catalogue->end()) {
-      std::fprintf(stderr, "rtts: the catalogue has no voice '%s' it can verify (rtts voices list --available)\n", id.c_str());
+      std::string message = "the catalogue has no voice '" + id + "' it can verify (rtts voices list --available)";
+      if (json_lines) json_line({{"event", "error"}, {"id", id}, {"code", "unknown_voice"}, {"message", message}});
+      std::fprintf(stderr, "rtts: %s\n", message.c_str());
       ++failed;
       continue;
     }
     if (auto pulled = pull_one(*found, o.catalog_url, folders.front()); !pulled) {
+      if (json_lines) json_line({{"event", "error"}, {"id", id}, {"code", pulled.error().code}, {"message", pulled.error().message}});
       std::fprintf(stderr, "rtts: %s: %s\n", id.c_str(), pulled.error().message.c_str());
       ++failed;
     }

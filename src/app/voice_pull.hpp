@@ -18,6 +18,7 @@ struct pull_options {
   std::string catalog_url = default_catalog_url; // https://..., http://..., or a local file (a mirror: files beside it)
   std::string cache_dir;            // where the last catalogue fetched is kept (used when the network is not there)
   bool json = false;
+  bool progress_json = false; // pull: progress and outcome as JSON lines on stdout (for the server's pull route)
 };
 
 int voices_pull(const pull_options& o, const std::vector<std::string>& ids);

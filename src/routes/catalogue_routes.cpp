@@ -2,6 +2,7 @@
 #include "routes/catalogue_routes.hpp"
 
 #include "api/catalogue_json.hpp"
+#include "routes/voice_admin_routes.hpp"
 
 namespace rtts::routes {
 namespace asio = boost::asio;
@@ -58,6 +59,8 @@ asio::awaitable<bool> set_voice(server::exchange& ex) {
 asio::awaitable<bool> models(server::exchange& ex) { co_return co_await ex.reply(api::models_json(ex.server->synth.engine_names())); }
 
 asio::awaitable<bool> openai_voices(server::exchange& ex) {
+  auto available = ex.target.get("available").value_or("0");
+  if (available == "1" || available == "true") co_return co_await available_voices(ex);
   co_return co_await ex.reply(api::openai_voices_json(ex.server->config.openai_voices, ex.server->engine_infos()));
 }
 

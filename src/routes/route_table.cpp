@@ -31,6 +31,7 @@ std::span<const server::route> rtts_routes() {
         {"/normalize", verb::get, normalize, access::api_key, false, true, verb::post},
         {"/v1/models", verb::get, models},
         {"/v1/audio/voices", verb::get, openai_voices},
+        {"/v1/audio/voices/pull", verb::post, pull_voice, access::admin, true}, // before the prefix below
         {"/v1/audio/voices/", verb::delete_, delete_voice, access::admin, true, true, verb::unknown, true},
         {"/ws", verb::get, websocket_required},
         {"/v1/audio/speech-stream", verb::get, websocket_required},

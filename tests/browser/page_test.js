@@ -2,7 +2,9 @@
 // rtts started on a free port. Usage: node page_test.js RTTS_BINARY OUTPUT_DIR
 "use strict";
 const { chromium } = require("playwright-core");
-const { spawn } = require("child_process");
+const { spawn, execFileSync } = require("child_process");
+const crypto = require("crypto");
+const os = require("os");
 const fs = require("fs");
 const path = require("path");
 
@@ -183,6 +185,7 @@ async function main() {
 
     check(problems.length === 0, "no console errors" + (problems.length ? ": " + problems.join("; ") : ""));
     await checkApiKey(browser);
+    await checkVoicePull(browser);
     console.log("all checks passed");
   } finally {
     await browser.close();
@@ -314,6 +317,70 @@ async function checkApiKey(browser) {
     await page.close();
   } finally {
     server.kill("SIGTERM");
+  }
+}
+
+// A catalogue of our own (a local mirror: voices.json with the files beside it), holding a
+// generated Piper voice: the page lists it, pulls it with the admin key and speaks with it.
+function makeMirror() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "rtts-page-mirror-"));
+  execFileSync("/usr/bin/python3", [path.join(__dirname, "..", "voices", "make_test_voices.py"), path.join(root, "generated")]);
+  const id = "en_US-duo-medium", dir = "en/en_US/duo/medium/";
+  fs.mkdirSync(path.join(root, dir), { recursive: true });
+  const files = {};
+  for (const ext of [".onnx", ".onnx.json"]) {
+    const target = path.join(root, dir, id + ext);
+    fs.copyFileSync(path.join(root, "generated", "voices", id + ext), target);
+    const bytes = fs.readFileSync(target);
+    files[dir + id + ext] = { size_bytes: bytes.length, md5_digest: crypto.createHash("md5").update(bytes).digest("hex") };
+  }
+  fs.writeFileSync(path.join(root, "voices.json"),
+                   JSON.stringify({ [id]: { key: id, language: { code: "en_US" }, quality: "medium", num_speakers: 2, files } }));
+  return root;
+}
+
+async function checkVoicePull(browser) {
+  const mirror = makeMirror();
+  const voices = fs.mkdtempSync(path.join(os.tmpdir(), "rtts-page-voices-"));
+  const { server, url } = await startServer(["--engines", "espeak,piper", "--voices-dir", voices, "--cache-dir", path.join(voices, ".cache"),
+                                              "--catalog-url", path.join(mirror, "voices.json"), "--admin-key", "page-admin"]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
+    const problems = [];
+    page.on("console", (m) => m.type() === "error" && problems.push("console error: " + m.text()));
+    page.on("pageerror", (e) => problems.push("page error: " + e.message));
+    await page.goto(url + "/");
+    await waitFor(page, () => document.getElementById("voice").options.length > 50, "the voice picker");
+    await page.click("#voices-panel summary");
+    await waitFor(page, () => document.querySelector("#installed-voices section[data-engine=espeak]"), "the installed voices");
+    check(!(await page.$("#installed-voices section[data-engine=piper]")), "no piper voice installed yet");
+    await page.fill("#admin-key", "page-admin");
+    await page.dispatchEvent("#admin-key", "change");
+    await page.click("#show-available");
+    await waitFor(page, () => document.querySelector("#available-voices tr[data-voice='en_US-duo-medium'] button"), "the catalogue's voices");
+    check(await page.$eval("#available-voices", (t) => !t.hidden), "the catalogue is shown with a Pull button per voice");
+    await page.click("#available-voices tr[data-voice='en_US-duo-medium'] button");
+    await waitFor(page, () => /Installed en_US-duo-medium/.test(document.getElementById("pull-status").textContent), "the pull to finish");
+    check((await page.textContent("#available-voices tr[data-voice='en_US-duo-medium']")).includes("installed"), "the row says installed");
+    await waitFor(page, () => document.querySelector("#installed-voices section[data-engine=piper]"), "the pulled voice in the list");
+    check((await page.textContent("#installed-voices section[data-engine=piper]")).includes("en_US-duo-medium/alice"),
+          "the installed list shows the pulled voice under piper, en-us");
+    await page.selectOption("#engine", "piper");
+    await page.dispatchEvent("#engine", "change");
+    await waitFor(page, () => [...document.getElementById("voice").options].some((o) => o.value === "en_US-duo-medium/alice"), "the new voice in the picker");
+    await page.selectOption("#voice", "en_US-duo-medium/alice");
+    await page.fill("#text", "A voice pulled from the page.");
+    await page.click("#speak");
+    await waitFor(page, () => window.rttsStats.state === "done", "speech with the pulled voice");
+    const stats = await page.evaluate(() => window.rttsStats);
+    check(stats.samples > 0.5 * stats.sampleRate && stats.maxAbs > 0.01, "the pulled voice speaks (" + stats.samples + " samples)");
+    await page.screenshot({ path: path.join(outputDir, "voices-panel.png"), fullPage: true });
+    check(problems.length === 0, "no console errors while pulling" + (problems.length ? ": " + problems.join("; ") : ""));
+    await page.close();
+  } finally {
+    server.kill("SIGTERM");
+    fs.rmSync(mirror, { recursive: true, force: true });
+    fs.rmSync(voices, { recursive: true, force: true });
   }
 }
 

@@ -225,3 +225,54 @@ TEST_F(VoicePull, OfflineTheCachedCatalogueOrALocalMirrorServes) {
   EXPECT_EQ(installed(), std::vector<std::string>{duo});
   EXPECT_EQ(pull("en_US-corrupt-medium", (site.root / "voices.json").string()).status, 1);
 }
+
+namespace {
+
+std::vector<json::object> events_of(const std::string& body) {
+  std::vector<json::object> out;
+  std::size_t at = 0;
+  while ((at = body.find("data: ", at)) != std::string::npos) {
+    auto end = body.find("\n\n", at);
+    out.push_back(json::parse(body.substr(at + 6, end - at - 6)).as_object());
+    at = end;
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_F(VoicePull, TheServerPullsOverHttpAndRelaysTheProgress) {
+  rtts_server server({"--engines", "espeak,piper", "--workers", "1", "--voices-dir", voices.path.string(), "--cache-dir", cache.path.string(),
+                      "--catalog-url", url(), "--admin-key", "root"});
+  auto pull_over_http = [&](const std::string& body, const std::string& key = "root") {
+    std::map<std::string, std::string> headers;
+    if (!key.empty()) headers["Authorization"] = "Bearer " + key;
+    return server.post("/v1/audio/voices/pull", body, headers);
+  };
+  EXPECT_EQ(pull_over_http(R"({"id":")" + duo + R"("})", "").status, 401u);
+  EXPECT_EQ(pull_over_http(R"({"id":"--catalog-url=/etc/passwd"})").status, 400u) << "never an option of the pull";
+  EXPECT_EQ(pull_over_http(R"({"name":"x"})").status, 400u);
+  EXPECT_EQ(downloads_of(duo_dir + duo + ".onnx"), 0);
+
+  auto r = pull_over_http(R"({"id":")" + duo + R"("})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("content-type"), "text/event-stream");
+  auto events = events_of(r.body);
+  ASSERT_GE(events.size(), 3u) << r.body;
+  bool progressed = false;
+  for (const auto& e : events)
+    progressed |= e.at("event") == "progress" && std::string(e.at("file").as_string()) == duo + ".onnx" && e.at("bytes") == e.at("total");
+  EXPECT_TRUE(progressed) << r.body;
+  EXPECT_EQ(events[events.size() - 2].at("event"), "installed");
+  EXPECT_EQ(events.back().at("event"), "done");
+  // Usable at once: the engine was started (its first voice) before the last event.
+  auto spoken = server.get(tts_target("Pulled through the server.", "engine=piper&voice=" + duo + "/alice"));
+  ASSERT_EQ(spoken.status, 200u) << spoken.body;
+  EXPECT_GT(decode_wav(spoken.body).seconds(), 0.5);
+
+  auto unknown = events_of(pull_over_http(R"({"id":"xx_XX-nobody-low"})").body);
+  ASSERT_GE(unknown.size(), 2u);
+  EXPECT_EQ(unknown.front().at("event"), "error");
+  EXPECT_EQ(unknown.front().at("code"), "unknown_voice");
+  EXPECT_EQ(unknown.back().at("event"), "failed");
+}

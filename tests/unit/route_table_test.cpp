@@ -55,9 +55,20 @@ TEST(RouteTable, TheRoutesOfRealtimeTtsAndOpenAi) {
     EXPECT_NE(find(table, path), nullptr) << path;
 }
 
-TEST(RouteTable, OnlyTheRoutesThatChangeDefaultsAreSameSiteOnly) {
+TEST(RouteTable, OnlyTheRoutesThatChangeWhatEveryClientGetsAreSameSiteOnly) {
+  // The defaults, and (admin routes) the installed voices.
   for (const auto& r : routes::rtts_routes())
-    EXPECT_EQ(r.same_site_only, r.path == "/set_engine" || r.path == "/setvoice") << r.path;
+    EXPECT_EQ(r.same_site_only, r.path == "/set_engine" || r.path == "/setvoice" || r.needs == server::access::admin) << r.path;
+}
+
+TEST(RouteTable, OnlyTheVoiceChangingRoutesTakeTheAdminKey) {
+  std::set<std::string_view> admin;
+  for (const auto& r : routes::rtts_routes())
+    if (r.needs == server::access::admin) admin.insert(r.path);
+  EXPECT_EQ(admin, (std::set<std::string_view>{"/v1/audio/voices/", "/v1/audio/voices/pull"}));
+  EXPECT_EQ(find(routes::rtts_routes(), "/v1/audio/voices/")->method, verb::delete_);
+  EXPECT_TRUE(find(routes::rtts_routes(), "/v1/audio/voices/")->prefix);
+  EXPECT_EQ(find(routes::rtts_routes(), "/v1/audio/voices/pull")->method, verb::post);
 }
 
 TEST(RouteTable, MaryTtsIsOpenAndProcessTakesGetAndPost) {
