@@ -33,8 +33,12 @@ async function loadInstalledVoices() {
   }
   const sections = [];
   for (const [engine, languages] of [...grouped].sort()) {
-    const section = element("section", undefined, { "data-engine": engine });
-    section.append(element("h3", engine + " (" + [...languages.values()].reduce((n, l) => n + l.length, 0) + ")"));
+    // An engine with many voices (eSpeak NG: over a hundred) starts folded.
+    const count = [...languages.values()].reduce((n, l) => n + l.length, 0);
+    const section = element("details", undefined, { "data-engine": engine });
+    section.open = count <= 12;
+    section.append(element("summary", engine + ": " + count + (count === 1 ? " voice, " : " voices, ") + languages.size +
+                                      (languages.size === 1 ? " language" : " languages")));
     const list = element("ul");
     for (const [language, ids] of [...languages].sort()) list.append(element("li", (language || "?") + ": " + ids.sort().join(", ")));
     section.append(list);

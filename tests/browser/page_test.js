@@ -352,8 +352,10 @@ async function checkVoicePull(browser) {
     await page.goto(url + "/");
     await waitFor(page, () => document.getElementById("voice").options.length > 50, "the voice picker");
     await page.click("#voices-panel summary");
-    await waitFor(page, () => document.querySelector("#installed-voices section[data-engine=espeak]"), "the installed voices");
-    check(!(await page.$("#installed-voices section[data-engine=piper]")), "no piper voice installed yet");
+    await waitFor(page, () => document.querySelector("#installed-voices details[data-engine=espeak]"), "the installed voices");
+    check(!(await page.$("#installed-voices details[data-engine=piper]")), "no piper voice installed yet");
+    check(await page.$eval("#installed-voices details[data-engine=espeak]", (d) => !d.open && /voices, \d+ languages/.test(d.textContent)),
+          "eSpeak NG's hundred voices start folded, counted by voices and languages");
     await page.fill("#admin-key", "page-admin");
     await page.dispatchEvent("#admin-key", "change");
     await page.click("#show-available");
@@ -362,8 +364,8 @@ async function checkVoicePull(browser) {
     await page.click("#available-voices tr[data-voice='en_US-duo-medium'] button");
     await waitFor(page, () => /Installed en_US-duo-medium/.test(document.getElementById("pull-status").textContent), "the pull to finish");
     check((await page.textContent("#available-voices tr[data-voice='en_US-duo-medium']")).includes("installed"), "the row says installed");
-    await waitFor(page, () => document.querySelector("#installed-voices section[data-engine=piper]"), "the pulled voice in the list");
-    check((await page.textContent("#installed-voices section[data-engine=piper]")).includes("en_US-duo-medium/alice"),
+    await waitFor(page, () => document.querySelector("#installed-voices details[data-engine=piper]"), "the pulled voice in the list");
+    check((await page.textContent("#installed-voices details[data-engine=piper]")).includes("en_US-duo-medium/alice"),
           "the installed list shows the pulled voice under piper, en-us");
     await page.selectOption("#engine", "piper");
     await page.dispatchEvent("#engine", "change");
