@@ -1,5 +1,6 @@
 #include "synth/synthesizer.hpp"
 
+#include "engines/neural/voice_blend.hpp"
 #include "engines/registry.hpp"
 #include "metrics/registry.hpp"
 #include "synth/ssml_plan.hpp"
@@ -194,10 +195,25 @@ result<voice_options> synthesizer::resolve(voice_options v) const {
   if (const auto* broken = pool->second->broken_voice(v.voice))
     return make_error(error_kind::unavailable, "voice '" + v.voice + "' of engine '" + v.engine + "' is broken: " + broken->broken, "voice_broken",
                       "voice");
-  if (!pool->second->has_voice(v.voice))
+  if (engines::neural::looks_like_blend(v.voice)) {
+    // A mix of a Kokoro or Kitten model's speakers (engines/neural/voice_blend.hpp): its worker
+    // makes it; here every part must be a voice of the engine.
+    auto parts = engines::neural::parse_blend(v.voice);
+    if (!parts) return parts.error();
+    if (v.engine != "kokoro" && v.engine != "kitten")
+      return make_error(error_kind::invalid_request,
+                        "voice '" + v.voice + "': blending mixes the style vectors of Kokoro and Kitten voices; the " + v.engine + " engine has none",
+                        "invalid_blend", "voice");
+    for (const auto& part : *parts)
+      if (!pool->second->has_voice(part.voice))
+        return make_error(error_kind::not_found,
+                          "voice '" + v.voice + "': engine '" + v.engine + "' has no voice '" + part.voice + "'; GET /voices?engine=" + v.engine + " lists them",
+                          "unknown_voice", "voice");
+  } else if (!pool->second->has_voice(v.voice)) {
     return make_error(error_kind::not_found,
                       "engine '" + v.engine + "' has no voice '" + v.voice + "'; GET /voices?engine=" + v.engine + " lists them",
                       "unknown_voice", "voice");
+  }
   if (!(v.speed >= min_speed && v.speed <= max_speed))
     return make_error(error_kind::invalid_request, "speed must be between 0.25 and 4.0", "invalid_speed", "speed");
   if (!(v.pitch >= min_pitch && v.pitch <= max_pitch))

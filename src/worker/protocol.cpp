@@ -1,5 +1,7 @@
 #include "worker/protocol.hpp"
 
+#include "engines/neural/voice_blend.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -178,7 +180,22 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
   return h;
 }
 
-int worker_hello::rate_of(std::string_view voice) const {
+namespace {
+
+// A blended voice (engines/neural/voice_blend.hpp) speaks with its first part's rate and language.
+std::string_view first_of_blend(std::string_view voice, std::string& storage) {
+  if (!engines::neural::looks_like_blend(voice)) return voice;
+  auto parts = engines::neural::parse_blend(voice);
+  if (!parts) return voice;
+  storage = parts->front().voice;
+  return storage;
+}
+
+} // namespace
+
+int worker_hello::rate_of(std::string_view blend_or_voice) const {
+  std::string storage;
+  auto voice = first_of_blend(blend_or_voice, storage);
   for (const auto& v : voices)
     if (v.id == voice && v.sample_rate > 0) return v.sample_rate;
   return sample_rate;
@@ -190,7 +207,9 @@ std::string worker_hello::word_timing_of(std::string_view voice) const {
   return capabilities.word_timing.empty() ? "estimated" : capabilities.word_timing;
 }
 
-std::string worker_hello::language_of(std::string_view voice) const {
+std::string worker_hello::language_of(std::string_view blend_or_voice) const {
+  std::string storage;
+  auto voice = first_of_blend(blend_or_voice, storage);
   for (const auto& v : voices)
     if (v.id == voice) return v.language;
   return {};

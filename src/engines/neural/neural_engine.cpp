@@ -1,5 +1,7 @@
 #include "engines/neural/neural_engine.hpp"
 #include "engines/neural/piper_voice.hpp"
+#include "engines/neural/voice_blend.hpp"
+#include "engines/neural/voice_files.hpp"
 
 #include <poll.h>
 #include <sys/wait.h>
@@ -9,7 +11,9 @@
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace rtts::engines::neural {
@@ -126,6 +130,7 @@ std::vector<voice_info> neural_engine::voices() const {
 std::vector<std::string> neural_engine::resident_voices() const { return residency_.held(); }
 
 bool neural_engine::holds(const std::string& id) const {
+  if (auto made = blends_.find(id); made != blends_.end()) return residency_.holds(made->second.id);
   auto slash = id.rfind('/');
   return residency_.holds(id) || (slash != std::string::npos && residency_.holds(id.substr(0, slash)));
 }
@@ -165,10 +170,62 @@ bool neural_engine::rescan() {
     if (!kept && residency_.holds(old.id)) retired_.push_back(std::move(old));
   }
   voices_ = std::move(now);
+  // Blends are made again from the voices as they are now (those loaded stay until they leave).
+  if (changed) std::erase_if(blends_, [&](const auto& b) { return !residency_.holds(b.second.id); });
   return changed;
 }
 
+result<std::pair<neural_voice*, int>> neural_engine::blend(const std::string& id) {
+  if (auto made = blends_.find(id); made != blends_.end()) return std::pair{&made->second, 0};
+  auto parts = parse_blend(id);
+  if (!parts) return parts.error();
+  neural_voice* model = nullptr;
+  std::vector<std::pair<int, double>> mix;
+  for (const auto& part : *parts) {
+    auto found = find(part.voice);
+    if (!found) return found.error();
+    if (model && found->first != model)
+      return make_error(error_kind::invalid_request, "voice '" + id + "': a blend mixes the speakers of one model", "invalid_blend", "voice");
+    model = found->first;
+    mix.emplace_back(found->second, part.weight);
+  }
+  if (model->kind != family::kokoro && model->kind != family::kitten)
+    return make_error(error_kind::invalid_request, "voice '" + id + "': only Kokoro and Kitten voices blend (they have style vectors)", "invalid_blend", "voice");
+  std::string styles = read_text(model->voices);
+  auto speakers = static_cast<int>(std::max<std::size_t>(1, model->speakers.size()));
+  if (styles.empty() || styles.size() % (sizeof(float) * static_cast<std::size_t>(speakers)) != 0)
+    return make_error(error_kind::engine_failure, "voice '" + id + "': " + model->voices + " is not a style vector per speaker", "invalid_blend", "voice");
+  std::vector<float> all(styles.size() / sizeof(float));
+  std::memcpy(all.data(), styles.data(), styles.size());
+  // The model's own layout (a voices file of another size ends the process that loads it),
+  // every speaker's block the mix.
+  auto one = mix_styles(all, speakers, mix);
+  std::vector<float> mixed;
+  for (int i = 0; i < speakers; ++i) mixed.insert(mixed.end(), one.begin(), one.end());
+  // Named by the blend: every worker writes the same bytes; written aside and renamed.
+  char name[32];
+  std::snprintf(name, sizeof name, "%016zx", std::hash<std::string>{}(model->source + "|" + id));
+  fs::path file = fs::path(settings_.cache_dir) / "blends" / (model->id + "-" + name + ".bin");
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  fs::path aside = file.string() + "." + std::to_string(::getpid());
+  {
+    std::ofstream out(aside, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(mixed.data()), static_cast<std::streamsize>(mixed.size() * sizeof(float)));
+    if (!out) return make_error(error_kind::engine_failure, "writing the blend " + file.string() + " failed", "io_error");
+  }
+  fs::rename(aside, file, ec);
+  if (ec) return make_error(error_kind::engine_failure, "writing the blend " + file.string() + " failed: " + ec.message(), "io_error");
+  neural_voice made = *model;
+  made.id = model->id + "+" + name; // what residency and the loaded sessions know it by
+  made.voices = file.string();
+  made.speakers = {"0"}; // any speaker: each is the mix
+  auto& kept = blends_[id] = std::move(made);
+  return std::pair{&kept, 0};
+}
+
 result<std::pair<neural_voice*, int>> neural_engine::find(const std::string& id) {
+  if (looks_like_blend(id)) return blend(id);
   auto slash = id.rfind('/');
   // Installed voices first, then those removed while loaded here (streams still using them).
   for (auto* list : {&voices_, &retired_}) {

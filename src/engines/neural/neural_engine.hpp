@@ -55,6 +55,9 @@ public:
 private:
   neural_engine(family kind, const sherpa_onnx_api* api, neural_settings settings, std::vector<neural_voice> voices);
   result<std::pair<neural_voice*, int>> find(const std::string& id);
+  // A blend of the model's speakers (voice_blend.hpp), made once: its mixed style vectors are
+  // written into the cache as a voices file in which every speaker is the mix.
+  result<std::pair<neural_voice*, int>> blend(const std::string& id);
   result<void> check_in_throwaway_process(neural_voice& voice);
   const sherpa_tts* create_tts(const neural_voice& voice) const;
 
@@ -65,6 +68,7 @@ private:
   // Voices removed from the folders while loaded here: not offered, but still spoken by the
   // streams already using them until the residency lets them go.
   std::vector<neural_voice> retired_;
+  std::map<std::string, neural_voice> blends_; // by the blend's name as asked for
   voice_residency residency_;
   std::map<std::string, const sherpa_tts*> loaded_; // by neural_voice::id
   std::map<std::string, bool> checked_;             // voices that passed the throwaway load
