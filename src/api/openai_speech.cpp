@@ -51,7 +51,8 @@ const std::vector<std::string>& openai_model_ids() {
 }
 
 result<speech_request> parse_speech_request(std::string_view content_type, std::string_view body, const server_config& config,
-                                            const std::vector<std::string>& engines) {
+                                            const std::vector<std::string>& engines, const std::map<std::string, std::string>* aliases) {
+  const auto& names = aliases ? *aliases : config.openai_voices;
   if (!is_json_content_type(content_type))
     return make_error(error_kind::unsupported_media_type, "Content-Type must be application/json", "unsupported_media_type");
   boost::system::error_code ec;
@@ -85,7 +86,7 @@ result<speech_request> parse_speech_request(std::string_view content_type, std::
   auto voice = voice_field && voice_field->is_object() ? string_field(voice_field->as_object(), "id", true) : string_field(o, "voice", false);
   if (!voice) return bad("'voice' must be a voice name or an object {\"id\": name}", "voice", "invalid_voice");
   std::string v = *voice;
-  if (auto mapped = config.openai_voices.find(v); mapped != config.openai_voices.end()) v = mapped->second;
+  if (auto mapped = names.find(v); mapped != names.end()) v = mapped->second;
   if (auto colon = v.find(':'); colon != std::string::npos) {
     std::string voice_engine = v.substr(0, colon);
     if (!is_engine(voice_engine)) return bad("unknown engine '" + voice_engine + "' in voice '" + *voice + "'", "voice", "unknown_voice");

@@ -31,8 +31,10 @@ inline constexpr int openai_default_rate = 24000;
 
 // Parses and validates the body (voice existence is checked later, by the synthesizer).
 // Errors: 415 for a non-JSON Content-Type, 400 for malformed JSON or bad fields.
+// `aliases`: the OpenAI voice names as they map now (openai_voice_map.hpp); null = config's.
 result<speech_request> parse_speech_request(std::string_view content_type, std::string_view body, const server_config& config,
-                                            const std::vector<std::string>& engines);
+                                            const std::vector<std::string>& engines,
+                                            const std::map<std::string, std::string>* aliases = nullptr);
 
 // OpenAI model ids rtts accepts besides engine names.
 const std::vector<std::string>& openai_model_ids();

@@ -252,6 +252,7 @@ int main(int argc, char** argv) {
         return 2;
       }
       config.openai_voices[mapping.substr(0, eq)] = mapping.substr(eq + 1);
+      config.openai_voices_configured.insert(mapping.substr(0, eq));
     }
     return rtts::app::serve(config);
   }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,7 @@ struct server_config {
       {"nova", "espeak:en-us-nyc"},    {"onyx", "espeak:en-gb-x-gbcwmd"}, {"sage", "espeak:en-gb-x-rp"},
       {"shimmer", "espeak:en-029"},    {"verse", "espeak:en-us-nyc"},     {"marin", "espeak:en-us"},
       {"cedar", "espeak:en-gb"}};
+  std::set<std::string> openai_voices_configured; // names given with --openai-voice: kept whatever is installed
 };
 
 // A loopback address or the name "localhost": only this machine can reach it.

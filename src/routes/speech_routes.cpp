@@ -3,6 +3,7 @@
 #include "routes/speech_routes.hpp"
 
 #include "api/openai_speech.hpp"
+#include "api/openai_voice_map.hpp"
 #include "api/sse_events.hpp"
 #include "api/timing_json.hpp"
 #include "audio/format.hpp"
@@ -109,7 +110,8 @@ asio::awaitable<bool> tts(server::exchange& ex) {
 }
 
 asio::awaitable<bool> openai_speech(server::exchange& ex) {
-  auto speech = api::parse_speech_request(ex.req[http::field::content_type], ex.req.body(), ex.server->config, ex.server->synth.engine_names());
+  auto aliases = api::openai_voice_map(ex.server->config, ex.server->engine_infos());
+  auto speech = api::parse_speech_request(ex.req[http::field::content_type], ex.req.body(), ex.server->config, ex.server->synth.engine_names(), &aliases);
   if (!speech) co_return co_await ex.reply(speech.error());
   speech_request job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true,
                      speech->ssml, speech->timing, ex.req.version() < 11, speech->instructions_ignored};

@@ -2,6 +2,7 @@
 #include "routes/voice_admin_routes.hpp"
 
 #include "api/catalogue_json.hpp"
+#include "api/openai_voice_map.hpp"
 #include "engines/neural/neural_engine.hpp"
 #include "engines/neural/voice_install.hpp"
 #include "engines/registry.hpp"
@@ -177,7 +178,7 @@ asio::awaitable<bool> available_voices(server::exchange& ex) {
   if (status != 0 || ec || !catalogue.is_array())
     co_return co_await ex.reply(make_error(error_kind::unavailable, "the voice catalogue could not be fetched and none is cached (see the server's log)",
                                            "catalog_unavailable"));
-  auto body = boost::json::parse(api::openai_voices_json(ex.server->config.openai_voices, ex.server->engine_infos())).as_object();
+  auto body = boost::json::parse(api::openai_voices_json(api::openai_voice_map(ex.server->config, ex.server->engine_infos()), ex.server->engine_infos())).as_object();
   body["available"] = std::move(catalogue);
   co_return co_await ex.reply(boost::json::serialize(body));
 }

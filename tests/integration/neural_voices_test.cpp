@@ -510,3 +510,18 @@ TEST(NeuralRuntime, NoVoicesMeansNoNeuralEngines) {
   auto every = json::parse(all.get("/engines").body).as_array();
   for (const char* family : {"piper", "kokoro", "matcha", "kitten"}) EXPECT_EQ(std::find(every.begin(), every.end(), json::value(family)), every.end());
 }
+
+TEST_F(NeuralVoices, OpenAiVoiceNamesGoToTheNeuralEnglishVoices) {
+  // Kokoro first, then Piper: what alloy speaks with is listed, and it is what alloy says.
+  auto listed = json::parse(server->get("/v1/audio/voices").body).at("data").as_array();
+  std::string alloy;
+  for (const auto& v : listed)
+    if (v.at("id") == "alloy") alloy = std::string(v.at("engine").as_string()) + ":" + std::string(v.at("voice").as_string());
+  EXPECT_TRUE(alloy.starts_with("kokoro:kokoro-tones/")) << alloy;
+  auto speak = [&](const std::string& voice) {
+    auto r = server->post("/v1/audio/speech", json::serialize(json::object{{"voice", voice}, {"input", "Hello there."}, {"response_format", "pcm"}}));
+    EXPECT_EQ(r.status, 200u) << r.body;
+    return r.body;
+  };
+  EXPECT_EQ(speak("alloy"), speak(alloy));
+}
