@@ -66,6 +66,7 @@ int spawn_self(std::vector<std::string> args, pid_t& pid) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3); // none of the server's sockets
   int rc = ::posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
@@ -100,7 +101,6 @@ asio::awaitable<bool> delete_voice(server::exchange& ex) {
       {"id", engine + ":" + removed->id}, {"object", "voice"}, {"deleted", true}, {"engine", engine}, {"voice", removed->id}});
   co_return co_await ex.reply(std::move(body));
 }
-
 
 asio::awaitable<bool> pull_voice(server::exchange& ex) {
   boost::system::error_code ec;
