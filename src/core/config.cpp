@@ -39,6 +39,12 @@ result<void> validate_config(const server_config& c) {
   if (c.header_timeout_s > c.request_timeout_s) return bad("--header-timeout must not exceed --request-timeout");
   if (c.ws_stalled_ms < 100) return bad("--ws-stalled-ms must be at least 100");
   if (c.stream_buffer_bytes < 4096) return bad("stream buffer must be at least 4096 bytes");
+  // The admin key opens what API keys must not: one key that is both makes every client an admin.
+  if (!c.admin_key.empty())
+    for (const auto& key : c.api_keys)
+      if (key == c.admin_key) return bad("--admin-key must differ from every API key");
+  // A look at the voices folders walks them: every 100 ms is the most that is sensible.
+  if (c.voices_poll_ms != 0 && c.voices_poll_ms < 100) return bad("--voices-poll-ms must be 0 (only on SIGHUP) or at least 100");
   for (const auto& [flag, value] : {std::pair{"--wyoming", c.wyoming}, std::pair{"--marytts", c.marytts}}) {
     if (value.empty()) continue;
     auto colon = value.rfind(':');

@@ -35,6 +35,21 @@ TEST(Config, RejectsNonsense) {
   EXPECT_FALSE(validate_config(c));
 }
 
+TEST(Config, TheAdminKeyIsNoApiKeyAndPollingIsBounded) {
+  server_config c;
+  c.api_keys = {"speak", "talk"};
+  c.admin_key = "talk";
+  auto r = validate_config(c);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("--admin-key"), std::string::npos);
+  c.admin_key = "administer";
+  EXPECT_TRUE(validate_config(c));
+  c.voices_poll_ms = 10;
+  EXPECT_FALSE(validate_config(c));
+  c.voices_poll_ms = 0; // SIGHUP only
+  EXPECT_TRUE(validate_config(c));
+}
+
 #include "api/cors.hpp"
 
 TEST(Cors, LocalhostAndListedOriginsOnly) {
