@@ -19,12 +19,12 @@ std::tuple<int, int, std::string> rank(const std::string& engine, const std::str
 
 } // namespace
 
-std::map<std::string, std::string> openai_voice_map(const server_config& config, const std::vector<worker::worker_hello>& engines) {
+std::map<std::string, std::string> openai_voice_map(const server_config& config, const std::vector<const worker::worker_hello*>& engines) {
   std::vector<std::pair<std::tuple<int, int, std::string>, std::string>> english; // rank, "engine:voice"
-  for (const auto& e : engines) {
-    if (std::get<0>(rank(e.engine, "")) >= 4) continue; // not a neural family
-    for (const auto& v : e.voices)
-      if (v.language.starts_with("en")) english.emplace_back(rank(e.engine, v.id), e.engine + ":" + v.id);
+  for (const auto* e : engines) {
+    if (std::get<0>(rank(e->engine, "")) >= 4) continue; // not a neural family
+    for (const auto& v : e->voices)
+      if (v.language.starts_with("en")) english.emplace_back(rank(e->engine, v.id), e->engine + ":" + v.id);
   }
   std::sort(english.begin(), english.end());
   auto map = config.openai_voices;

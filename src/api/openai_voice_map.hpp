@@ -13,6 +13,6 @@
 
 namespace rtts::api {
 
-std::map<std::string, std::string> openai_voice_map(const server_config& config, const std::vector<worker::worker_hello>& engines);
+std::map<std::string, std::string> openai_voice_map(const server_config& config, const std::vector<const worker::worker_hello*>& engines);
 
 } // namespace rtts::api

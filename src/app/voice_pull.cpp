@@ -1,8 +1,11 @@
 #include "app/voice_pull.hpp"
 
+#include "app/voices_command.hpp"
+
 #include "client/http_client.hpp"
 #include "engines/neural/neural_engine.hpp"
 #include "engines/neural/piper_catalogue.hpp"
+#include "engines/neural/voice_files.hpp"
 #include "engines/neural/voice_install.hpp"
 
 #include <boost/json.hpp>
@@ -23,7 +26,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 
 namespace rtts::app {
 
@@ -33,12 +35,6 @@ namespace neural = engines::neural;
 namespace {
 
 bool is_remote(const std::string& location) { return location.starts_with("http://") || location.starts_with("https://"); }
-
-std::string megabytes(std::uint64_t bytes) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  return out;
-}
 
 // Where a catalogue's relative path is: beside the catalogue (its URL's folder, or a mirror's).
 std::string beside(const std::string& catalogue, const std::string& relative) {
@@ -223,14 +219,6 @@ result<void> download(const std::string& from, const fs::path& dest, std::uint64
   return make_error(error_kind::unavailable, "downloading " + from + " failed twice", "download_failed");
 }
 
-result<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(error_kind::not_found, "cannot read " + path.string(), "not_found");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string cache_dir_of(const pull_options& o) { return o.cache_dir.empty() ? neural::neural_settings::from_environment().cache_dir : o.cache_dir; }
 
 // The catalogue: fetched (and cached), else the cached copy, or a local file.
@@ -246,16 +234,14 @@ result<std::vector<neural::catalogue_voice>> load_catalogue(const pull_options& 
       fs::create_directories(cached.parent_path(), ec);
       std::ofstream(cached, std::ios::binary) << text;
     } else {
-      auto kept = read_file(cached);
+      text = neural::read_text(cached);
       std::string why = !response ? response.error().message : "HTTP " + std::to_string(status);
-      if (!kept) return make_error(error_kind::unavailable, "the voice catalogue could not be fetched (" + why + ") and none is cached", "catalog_unavailable");
+      if (text.empty()) return make_error(error_kind::unavailable, "the voice catalogue could not be fetched (" + why + ") and none is cached", "catalog_unavailable");
       std::fprintf(stderr, "rtts: the voice catalogue could not be fetched (%s); using the copy cached in %s\n", why.c_str(), cached.c_str());
-      text = std::move(*kept);
     }
   } else {
-    auto local = read_file(o.catalog_url);
-    if (!local) return local.error();
-    text = std::move(*local);
+    text = neural::read_text(o.catalog_url);
+    if (text.empty()) return make_error(error_kind::not_found, "cannot read the catalogue " + o.catalog_url, "catalog_unavailable");
   }
   return neural::parse_piper_catalogue(text);
 }
@@ -324,14 +310,10 @@ result<void> pull_one(const neural::catalogue_voice& v, const std::string& catal
   return {};
 }
 
-std::vector<std::string> folders_of(const pull_options& o) {
-  return o.folders.empty() ? neural::neural_settings::from_environment().voice_folders : o.folders;
-}
-
 } // namespace
 
 int voices_pull(const pull_options& o, const std::vector<std::string>& ids) {
-  auto folders = folders_of(o);
+  auto folders = voice_folders(o.folders);
   if (folders.empty()) {
     std::fprintf(stderr, "rtts: no voices folder (--voices-dir)\n");
     return 2;
@@ -369,7 +351,7 @@ int voices_available(const pull_options& o) {
     return 1;
   }
   std::set<std::string> installed;
-  for (const auto& v : neural::scan_voice_folders(folders_of(o), neural::system_espeak_data())) installed.insert(v.id);
+  for (const auto& v : neural::scan_voice_folders(voice_folders(o.folders), neural::system_espeak_data())) installed.insert(v.id);
   if (o.json) {
     boost::json::array out;
     for (const auto& v : *catalogue)

@@ -11,10 +11,8 @@ namespace rtts::app {
 
 namespace neural = engines::neural;
 
-namespace {
-
-std::vector<std::string> folders_of(const voice_folder_options& o) {
-  return o.folders.empty() ? neural::neural_settings::from_environment().voice_folders : o.folders;
+std::vector<std::string> voice_folders(const std::vector<std::string>& given) {
+  return given.empty() ? neural::neural_settings::from_environment().voice_folders : given;
 }
 
 std::string megabytes(std::uint64_t bytes) {
@@ -22,6 +20,8 @@ std::string megabytes(std::uint64_t bytes) {
   std::snprintf(out, sizeof out, "%.1f MB", static_cast<double>(bytes) / 1e6);
   return out;
 }
+
+namespace {
 
 // What users pass as `voice`: one id per speaker of a multi-speaker model.
 std::vector<std::string> voice_ids(const neural::neural_voice& v) {
@@ -34,7 +34,7 @@ std::vector<std::string> voice_ids(const neural::neural_voice& v) {
 } // namespace
 
 int voices_list(const voice_folder_options& o) {
-  auto folders = folders_of(o);
+  auto folders = voice_folders(o.folders);
   auto voices = neural::scan_voice_folders(folders, neural::system_espeak_data());
   if (o.json) {
     boost::json::array out;
@@ -63,7 +63,7 @@ int voices_list(const voice_folder_options& o) {
 }
 
 int voices_import(const voice_folder_options& o, const std::vector<std::string>& paths) {
-  auto folders = folders_of(o);
+  auto folders = voice_folders(o.folders);
   if (folders.empty()) {
     std::fprintf(stderr, "rtts: no voices folder (--voices-dir)\n");
     return 2;
@@ -87,7 +87,7 @@ int voices_import(const voice_folder_options& o, const std::vector<std::string>&
 int voices_remove(const voice_folder_options& o, const std::vector<std::string>& ids) {
   int failed = 0;
   for (const auto& id : ids) {
-    auto removed = neural::remove_voice(id, folders_of(o));
+    auto removed = neural::remove_voice(id, voice_folders(o.folders));
     if (!removed) {
       std::fprintf(stderr, "rtts: %s\n", removed.error().message.c_str());
       ++failed;

@@ -62,7 +62,7 @@ asio::awaitable<bool> models(server::exchange& ex) { co_return co_await ex.reply
 asio::awaitable<bool> openai_voices(server::exchange& ex) {
   auto available = ex.target.get("available").value_or("0");
   if (available == "1" || available == "true") co_return co_await available_voices(ex);
-  co_return co_await ex.reply(api::openai_voices_json(api::openai_voice_map(ex.server->config, ex.server->engine_infos()), ex.server->engine_infos()));
+  co_return co_await ex.reply(api::openai_voices_json(api::openai_voice_map(ex.server->config, ex.server->engine_info_views()), ex.server->engine_infos()));
 }
 
 } // namespace rtts::routes

@@ -78,12 +78,11 @@ int spawn_self(std::vector<std::string> args, pid_t& pid) {
 }
 
 // The arguments that point a voices command at this server's folders, cache and catalogue.
-std::vector<std::string> store_args(const server_config& config, bool folders) {
+std::vector<std::string> store_args(const server_config& config) {
   auto settings = neural::neural_settings::from_environment();
   std::vector<std::string> args{"--cache-dir", settings.cache_dir};
   if (!config.catalog_url.empty()) args.insert(args.end(), {"--catalog-url", config.catalog_url});
-  if (folders)
-    for (const auto& f : settings.voice_folders) args.insert(args.end(), {"--voices-dir", f});
+  for (const auto& f : settings.voice_folders) args.insert(args.end(), {"--voices-dir", f});
   return args;
 }
 
@@ -112,13 +111,12 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
   if (!plain_id(id))
     co_return co_await ex.reply(make_error(error_kind::invalid_request, "'" + id + "' is not a catalogue voice id", "invalid_id", "id"));
   pid_t pid = -1;
-  auto folders = neural::neural_settings::from_environment().voice_folders;
+  // Into the first voices folder, as `rtts voices pull` installs.
   std::vector<std::string> args{"voices", "pull", "--progress-json"};
-  auto more = store_args(ex.server->config, false);
+  auto more = store_args(ex.server->config);
   args.insert(args.end(), more.begin(), more.end());
-  if (!folders.empty()) args.insert(args.end(), {"--voices-dir", folders.front()});
   args.insert(args.end(), {"--", id});
-  int fd = folders.empty() ? -1 : spawn_self(std::move(args), pid);
+  int fd = spawn_self(std::move(args), pid);
   if (fd < 0) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the pull could not be started", "pull_failed"));
   asio::posix::stream_descriptor output(ex.stream.get_executor(), fd);
 
@@ -159,18 +157,15 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
 
 asio::awaitable<bool> available_voices(server::exchange& ex) {
   std::vector<std::string> args{"voices", "list", "--available", "--json"};
-  auto more = store_args(ex.server->config, true);
+  auto more = store_args(ex.server->config);
   args.insert(args.end(), more.begin(), more.end());
   pid_t pid = -1;
   int fd = spawn_self(std::move(args), pid);
   if (fd < 0) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the catalogue could not be read", "catalog_unavailable"));
   asio::posix::stream_descriptor output(ex.stream.get_executor(), fd);
-  std::string listed;
-  for (;;) {
-    boost::system::error_code read_error;
-    std::size_t n = co_await asio::async_read_until(output, asio::dynamic_buffer(listed), '\n', asio::redirect_error(asio::use_awaitable, read_error));
-    if (read_error || n > 0) break; // one line of JSON
-  }
+  std::string listed; // one line of JSON; nothing when the command failed
+  boost::system::error_code read_error;
+  co_await asio::async_read_until(output, asio::dynamic_buffer(listed), '\n', asio::redirect_error(asio::use_awaitable, read_error));
   output.close();
   int status = co_await asio::co_spawn(ex.server->compute, wait_on_compute(pid), asio::use_awaitable);
   boost::system::error_code ec;
@@ -178,7 +173,7 @@ asio::awaitable<bool> available_voices(server::exchange& ex) {
   if (status != 0 || ec || !catalogue.is_array())
     co_return co_await ex.reply(make_error(error_kind::unavailable, "the voice catalogue could not be fetched and none is cached (see the server's log)",
                                            "catalog_unavailable"));
-  auto body = boost::json::parse(api::openai_voices_json(api::openai_voice_map(ex.server->config, ex.server->engine_infos()), ex.server->engine_infos())).as_object();
+  auto body = boost::json::parse(api::openai_voices_json(api::openai_voice_map(ex.server->config, ex.server->engine_info_views()), ex.server->engine_infos())).as_object();
   body["available"] = std::move(catalogue);
   co_return co_await ex.reply(boost::json::serialize(body));
 }

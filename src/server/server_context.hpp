@@ -27,6 +27,12 @@ struct server_context {
     for (const auto& name : synth.engine_names()) engines.push_back(**synth.engine_info(name));
     return engines;
   }
+  // The same without copying them (per-request lookups on the network thread).
+  std::vector<const worker::worker_hello*> engine_info_views() const {
+    std::vector<const worker::worker_hello*> engines;
+    for (const auto& name : synth.engine_names()) engines.push_back(*synth.engine_info(name));
+    return engines;
+  }
 
   // RAII count of HTTP requests in flight.
   struct in_flight {

@@ -20,11 +20,18 @@ worker::worker_hello engine(const std::string& name, std::vector<std::pair<std::
   return h;
 }
 
+std::vector<const worker::worker_hello*> views(const std::vector<worker::worker_hello>& engines) {
+  std::vector<const worker::worker_hello*> out;
+  for (const auto& e : engines) out.push_back(&e);
+  return out;
+}
+
 } // namespace
 
 TEST(OpenAiVoiceMap, WithoutNeuralEnglishVoicesTheESpeakAccents) {
   server_config config;
-  auto map = api::openai_voice_map(config, {engine("espeak", {{"en-us", "en-us"}}), engine("piper", {{"de_DE-thorsten-medium", "de-de"}})});
+  std::vector<worker::worker_hello> engines{engine("espeak", {{"en-us", "en-us"}}), engine("piper", {{"de_DE-thorsten-medium", "de-de"}})};
+  auto map = api::openai_voice_map(config, views(engines));
   EXPECT_EQ(map, config.openai_voices);
 }
 
@@ -35,7 +42,7 @@ TEST(OpenAiVoiceMap, NeuralEnglishVoicesBestFirstOneNameEach) {
       engine("piper", {{"en_US-amy-low", "en-us"}, {"en_US-lessac-high", "en-us"}, {"de_DE-thorsten-medium", "de-de"}}),
       engine("kokoro", {{"kokoro-en/af_bella", "en-us"}}),
   };
-  auto map = api::openai_voice_map(config, engines);
+  auto map = api::openai_voice_map(config, views(engines));
   // Names in alphabetical order take the voices in order of rank, then round again.
   EXPECT_EQ(map.at("alloy"), "kokoro:kokoro-en/af_bella");
   EXPECT_EQ(map.at("ash"), "piper:en_US-lessac-high");
@@ -45,7 +52,7 @@ TEST(OpenAiVoiceMap, NeuralEnglishVoicesBestFirstOneNameEach) {
   // A name the operator set stays as set.
   config.openai_voices["alloy"] = "espeak:en-us";
   config.openai_voices_configured.insert("alloy");
-  map = api::openai_voice_map(config, engines);
+  map = api::openai_voice_map(config, views(engines));
   EXPECT_EQ(map.at("alloy"), "espeak:en-us");
   EXPECT_EQ(map.at("ash"), "kokoro:kokoro-en/af_bella");
 }
