@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   std::string api_key_file;
   serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
   serve->add_option("--catalog-url", config.catalog_url, "Voice catalogue for POST /v1/audio/voices/pull (default: Piper's voices.json)")->envname("RTTS_CATALOG_URL");
+  serve->add_flag("--auto-pull", config.auto_pull, "A request for a Piper voice that is not installed but is in the catalogue installs it (verified) first; off: an unknown voice is a 404 and nothing is downloaded")->envname("RTTS_AUTO_PULL");
   serve->add_option("--admin-key", config.admin_key, "Key for changing the installed voices over HTTP (DELETE /v1/audio/voices/ID); without one that is refused")->envname("RTTS_ADMIN_KEY");
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
   serve->add_option("--cors-origin", config.cors_origins, "Also let this browser origin call the API (repeatable; '*' = any)")->envname("RTTS_CORS_ORIGINS")->delimiter(',');

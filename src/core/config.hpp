@@ -49,6 +49,7 @@ struct server_config {
   std::vector<std::string> api_keys;        // empty = no authentication
   std::string admin_key;                    // changing the installed voices over HTTP; empty = refused
   std::string catalog_url;                  // the voice catalogue pulls read; empty = Piper's (src/app/voice_pull.hpp)
+  bool auto_pull = false;                   // a request for a catalogue voice not installed installs it first (synth/voice_fetcher.hpp)
   std::vector<std::string> cors_origins;    // extra browser origins allowed to call the API (localhost always is)
   std::vector<std::string> allowed_hosts;   // Host names served besides loopback names and IP literals ("*" = any; DNS rebinding)
   bool allow_no_auth = false;               // serve a non-loopback address without API keys

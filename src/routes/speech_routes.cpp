@@ -111,7 +111,7 @@ asio::awaitable<bool> tts(server::exchange& ex) {
 
 asio::awaitable<bool> openai_speech(server::exchange& ex) {
   auto aliases = api::openai_voice_map(ex.server->config, ex.server->engine_info_views());
-  auto speech = api::parse_speech_request(ex.req[http::field::content_type], ex.req.body(), ex.server->config, ex.server->synth.engine_names(), &aliases);
+  auto speech = api::parse_speech_request(ex.req[http::field::content_type], ex.req.body(), ex.server->config, ex.server->synth.requestable_engines(), &aliases);
   if (!speech) co_return co_await ex.reply(speech.error());
   speech_request job{std::move(speech->input), speech->voice, speech->format, speech->sample_rate, api::openai_default_rate, speech->sse, true,
                      speech->ssml, speech->timing, ex.req.version() < 11, speech->instructions_ignored};

@@ -6,24 +6,16 @@
 #include "engines/neural/neural_engine.hpp"
 #include "engines/neural/voice_install.hpp"
 #include "engines/registry.hpp"
+#include "synth/self_command.hpp"
+#include "synth/voice_fetcher.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/json.hpp>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 
 namespace rtts::routes {
 namespace asio = boost::asio;
@@ -38,52 +30,11 @@ asio::awaitable<result<neural::neural_voice>> remove_on_compute(std::string id) 
   co_return neural::remove_voice(id, neural::neural_settings::from_environment().voice_folders);
 }
 asio::awaitable<engines::neural_inventory> inventory_on_compute() { co_return engines::take_neural_inventory(); }
-// The child's exit status, once it has closed its output (it is ending).
-asio::awaitable<int> wait_on_compute(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  co_return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // A catalogue id: letters, digits, '_', '-', '.', not starting with '-' or '.' (never an option).
 bool plain_id(const std::string& id) {
   return !id.empty() && id.size() <= 200 && id.front() != '-' && id.front() != '.' &&
          std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
-}
-
-// `rtts ARGS...` (this server's own binary) with its stdout on a pipe; the read end, or -1.
-int spawn_self(std::vector<std::string> args, pid_t& pid) {
-  std::error_code ec;
-  std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-  if (ec) return -1;
-  args.insert(args.begin(), self);
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3); // none of the server's sockets
-  int rc = ::posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  if (rc != 0) {
-    ::close(fds[0]);
-    return -1;
-  }
-  return fds[0];
-}
-
-// The arguments that point a voices command at this server's folders, cache and catalogue.
-std::vector<std::string> store_args(const server_config& config) {
-  auto settings = neural::neural_settings::from_environment();
-  std::vector<std::string> args{"--cache-dir", settings.cache_dir};
-  if (!config.catalog_url.empty()) args.insert(args.end(), {"--catalog-url", config.catalog_url});
-  for (const auto& f : settings.voice_folders) args.insert(args.end(), {"--voices-dir", f});
-  return args;
 }
 
 } // namespace
@@ -110,15 +61,13 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
   std::string id(id_field->as_string());
   if (!plain_id(id))
     co_return co_await ex.reply(make_error(error_kind::invalid_request, "'" + id + "' is not a catalogue voice id", "invalid_id", "id"));
-  pid_t pid = -1;
   // Into the first voices folder, as `rtts voices pull` installs.
   std::vector<std::string> args{"voices", "pull", "--progress-json"};
-  auto more = store_args(ex.server->config);
+  auto more = synth::voice_store_args(ex.server->config);
   args.insert(args.end(), more.begin(), more.end());
   args.insert(args.end(), {"--", id});
-  int fd = spawn_self(std::move(args), pid);
-  if (fd < 0) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the pull could not be started", "pull_failed"));
-  asio::posix::stream_descriptor output(ex.stream.get_executor(), fd);
+  auto child = synth::self_command::start(ex.stream.get_executor(), std::move(args));
+  if (!child) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the pull could not be started: " + child.error().message, "pull_failed"));
 
   server::stream_head head{boost::beast::http::status::ok, 11};
   head.set(boost::beast::http::field::server, "rtts");
@@ -129,18 +78,13 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
   bool client_here = co_await server::write_stream_head(server, ex.stream, ex.rec, head, chunked, ex.keep_alive);
   // Each line the pull prints is one event; the client leaving stops the pull (a partial
   // download stays for the next pull to continue).
-  std::string buffer;
   while (client_here) {
-    boost::system::error_code read_error;
-    std::size_t n = co_await asio::async_read_until(output, asio::dynamic_buffer(buffer), '\n', asio::redirect_error(asio::use_awaitable, read_error));
-    if (read_error) break;
-    std::string line = buffer.substr(0, n - 1);
-    buffer.erase(0, n);
-    client_here = co_await server::write_stream_piece(server, ex.stream, ex.rec, "data: " + line + "\n\n", chunked);
+    auto line = co_await (*child)->next_line();
+    if (!line) break;
+    client_here = co_await server::write_stream_piece(server, ex.stream, ex.rec, "data: " + *line + "\n\n", chunked);
   }
-  if (!client_here) ::kill(pid, SIGTERM);
-  output.close();
-  int status = co_await asio::co_spawn(ex.server->compute, wait_on_compute(pid), asio::use_awaitable);
+  if (!client_here) (*child)->stop();
+  int status = co_await (*child)->exit_status(ex.server->compute);
   if (!client_here) co_return false;
   std::string last;
   if (status == 0) {
@@ -157,19 +101,14 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
 
 asio::awaitable<bool> available_voices(server::exchange& ex) {
   std::vector<std::string> args{"voices", "list", "--available", "--json"};
-  auto more = store_args(ex.server->config);
+  auto more = synth::voice_store_args(ex.server->config);
   args.insert(args.end(), more.begin(), more.end());
-  pid_t pid = -1;
-  int fd = spawn_self(std::move(args), pid);
-  if (fd < 0) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the catalogue could not be read", "catalog_unavailable"));
-  asio::posix::stream_descriptor output(ex.stream.get_executor(), fd);
-  std::string listed; // one line of JSON; nothing when the command failed
-  boost::system::error_code read_error;
-  co_await asio::async_read_until(output, asio::dynamic_buffer(listed), '\n', asio::redirect_error(asio::use_awaitable, read_error));
-  output.close();
-  int status = co_await asio::co_spawn(ex.server->compute, wait_on_compute(pid), asio::use_awaitable);
+  auto child = synth::self_command::start(ex.stream.get_executor(), std::move(args));
+  if (!child) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the catalogue could not be read: " + child.error().message, "catalog_unavailable"));
+  auto listed = co_await (*child)->next_line(); // one line of JSON; nothing when the command failed
+  int status = co_await (*child)->exit_status(ex.server->compute);
   boost::system::error_code ec;
-  auto catalogue = boost::json::parse(listed, ec);
+  auto catalogue = boost::json::parse(listed.value_or(""), ec);
   if (status != 0 || ec || !catalogue.is_array())
     co_return co_await ex.reply(make_error(error_kind::unavailable, "the voice catalogue could not be fetched and none is cached (see the server's log)",
                                            "catalog_unavailable"));

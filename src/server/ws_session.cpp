@@ -254,11 +254,12 @@ void ws_session::on_stream_message(api::stream_message message) {
   if (auto* c = std::get_if<api::stream_config>(&message)) {
     if (got_text_) return send_error(make_error(error_kind::invalid_request, "config must come before any text", "config_after_text"));
     auto voice = ctx_->synth.resolve(c->voice);
-    if (!voice) return send_error(voice.error());
     config = *c;
-    config.voice = *voice;
+    if (voice) config.voice = *voice;
+    else if (ctx_->synth.may_pull(c->voice)) config.voice.engine = "piper"; // installed when the first text arrives (--auto-pull)
+    else return send_error(voice.error());
     configured = true;
-    return send(api::stream_ready(config, voice->engine, voice->voice));
+    return send(api::stream_ready(config, config.voice.engine, config.voice.voice));
   }
   if (auto* t = std::get_if<api::stream_text>(&message)) {
     if (ended_) return send_error(make_error(error_kind::invalid_request, "text after end", "text_after_end"));

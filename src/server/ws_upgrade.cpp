@@ -67,8 +67,9 @@ result<api::stream_config> config_from_query(const api::parsed_target& target, s
     c.sample_rate = static_cast<int>(*d);
   }
   auto voice = synth.resolve(c.voice);
-  if (!voice) return voice.error();
-  c.voice = *voice;
+  if (voice) c.voice = *voice;
+  else if (synth.may_pull(c.voice)) c.voice.engine = "piper"; // installed when the first text arrives (--auto-pull)
+  else return voice.error();
   return c;
 }
 

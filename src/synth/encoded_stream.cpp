@@ -22,7 +22,7 @@ asio::awaitable<std::string> encode(audio::audio_chain* chain, std::vector<std::
 
 asio::awaitable<result<std::unique_ptr<encoded_stream>>> encoded_stream::start(synthesizer& synth, asio::thread_pool& compute, speech_input input,
                                                                                voice_options voice, output_request output) {
-  auto resolved = synth.resolve(std::move(voice));
+  auto resolved = co_await synth.resolve_or_pull(std::move(voice), compute);
   if (!resolved) co_return resolved.error();
   auto info = synth.engine_info(resolved->engine);
   if (!info) co_return info.error();

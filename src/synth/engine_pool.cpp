@@ -309,6 +309,11 @@ void engine_pool::rescan() {
     if (w && w->ready()) w->rescan(rescans_);
 }
 
+asio::awaitable<void> engine_pool::wait_rescanned(std::chrono::milliseconds timeout) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  while (rescan_applied_ < rescans_ && !stopping_ && std::chrono::steady_clock::now() < until) co_await rescan_wait_.wait(until);
+}
+
 void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& hello, std::uint64_t rescan) {
   if (!have_info_ || rescan > rescan_applied_) {
     // The first hello, or the first answer to a newer rescan: the catalogue is what it says.
@@ -321,6 +326,7 @@ void engine_pool::on_hello(worker::worker_process&, const worker::worker_hello& 
     info_.voices.erase(broken, info_.voices.end());
     have_info_ = true;
     rescan_applied_ = std::max(rescan_applied_, rescan);
+    rescan_wait_.wake_all();
   } else if (rescan == 0) {
     // A worker says hello again when a voice turned out broken on loading (its throwaway
     // check failed): from now on no catalogue offers it and requests for it get the reason.

@@ -6,6 +6,7 @@
 // dies fails only the stream it was serving and is replaced.
 #include "synth/realtime_admission.hpp"
 #include "synth/speech_stream.hpp"
+#include "synth/wake_list.hpp"
 #include "worker/worker_process.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -76,6 +77,8 @@ public:
   // `rtts voices`); the catalogue changes when the first answers. Streams in progress finish
   // with the voice they have, also one that was removed.
   void rescan();
+  // Until the catalogue is the answer to the latest rescan (or `timeout`: no worker answered).
+  boost::asio::awaitable<void> wait_rescanned(std::chrono::milliseconds timeout);
   // Queues the stream's fragments; audio arrives in the stream.
   void submit(const std::shared_ptr<speech_stream>& stream);
   // Streams admitted and not yet finished by their clients.
@@ -143,6 +146,7 @@ private:
   bool unusable_ = false; // a worker died before any said hello: the engine cannot run here
   std::string start_error_; // why, as the worker said
   boost::asio::steady_timer hello_wait_;
+  wake_list rescan_wait_;
   std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
   std::map<std::string, voice_speed> speeds_;
   double first_job_wall_s_ = 0, first_jobs_ = 0; // fading sums over recent first jobs (starting a stream)

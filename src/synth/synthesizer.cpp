@@ -11,6 +11,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -30,7 +32,9 @@ std::string join(const std::vector<std::string>& names) {
 } // namespace
 
 synthesizer::synthesizer(asio::any_io_executor ex, const server_config& config, std::string executable)
-    : ex_(std::move(ex)), config_(config), executable_(std::move(executable)), default_engine_(config.engine) {}
+    : ex_(std::move(ex)), config_(config), executable_(std::move(executable)), default_engine_(config.engine) {
+  if (config_.auto_pull) fetcher_ = std::make_unique<voice_fetcher>(voice_store_args(config_));
+}
 
 asio::awaitable<result<void>> synthesizer::start() {
   auto lexicons = ssml::read_lexicons(config_.lexicons);
@@ -97,17 +101,29 @@ std::shared_ptr<engine_pool> synthesizer::launch_pool(const std::string& name) c
   return pool;
 }
 
+bool synthesizer::engine_allowed(const std::string& name) const {
+  return config_.engines.empty() || std::find(config_.engines.begin(), config_.engines.end(), name) != config_.engines.end();
+}
+
 asio::awaitable<void> synthesizer::refresh_voices(engines::neural_inventory inventory) {
+  std::vector<std::shared_ptr<engine_pool>> rescanning;
   for (auto& [name, pool] : pools_)
-    if (engines::is_neural_engine(name)) pool->rescan();
+    if (engines::is_neural_engine(name)) {
+      pool->rescan();
+      rescanning.push_back(pool);
+    }
+  // Done when the engines know: a voice just installed is usable once this returns.
+  for (const auto& pool : rescanning) co_await pool->wait_rescanned(std::chrono::seconds(10));
   for (const auto& name : inventory.families) {
-    bool allowed = config_.engines.empty() || std::find(config_.engines.begin(), config_.engines.end(), name) != config_.engines.end();
-    if (!allowed || pools_.contains(name) || std::find(starting_.begin(), starting_.end(), name) != starting_.end()) continue;
+    // Another refresh is starting it: done when that is (a request waiting for its voice needs the engine).
+    while (std::find(starting_.begin(), starting_.end(), name) != starting_.end()) co_await engine_started_.wait();
+    if (!engine_allowed(name) || pools_.contains(name)) continue;
     auto pool = launch_pool(name);
     if (!pool) continue;
     starting_.push_back(name);
     auto started = co_await pool->wait_ready(std::chrono::seconds(10));
     std::erase(starting_, name);
+    engine_started_.wake_all();
     if (stopped_ || !started) {
       if (!started) std::fprintf(stderr, "rtts: engine %s unavailable: %s\n", name.c_str(), started.error().message.c_str());
       pool->stop();
@@ -127,6 +143,12 @@ void synthesizer::stop() {
 std::vector<std::string> synthesizer::engine_names() const {
   std::vector<std::string> names;
   for (const auto& [name, pool] : pools_) names.push_back(name);
+  return names;
+}
+
+std::vector<std::string> synthesizer::requestable_engines() const {
+  auto names = engine_names();
+  if (fetcher_ && engine_allowed("piper") && !pools_.contains("piper")) names.push_back("piper");
   return names;
 }
 
@@ -219,6 +241,31 @@ result<voice_options> synthesizer::resolve(voice_options v) const {
   if (!(v.pitch >= min_pitch && v.pitch <= max_pitch))
     return make_error(error_kind::invalid_request, "pitch must be between 0.5 and 2.0", "invalid_pitch", "pitch");
   return v;
+}
+
+bool synthesizer::may_pull(const voice_options& requested) const {
+  const std::string& engine = requested.engine.empty() ? default_engine_ : requested.engine;
+  if (!fetcher_ || engine != "piper" || !engine_allowed(engine) || engines::neural::looks_like_blend(requested.voice)) return false;
+  // A catalogue id ("en_US-amy-medium"), perhaps with a speaker ("en_US-duo-medium/bob").
+  std::string id = requested.voice.substr(0, requested.voice.find('/'));
+  return !id.empty() && id.size() <= 200 && std::isalnum(static_cast<unsigned char>(id.front())) &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
+}
+
+namespace {
+// A named coroutine (g++ 12 and capturing lambdas).
+asio::awaitable<engines::neural_inventory> inventory_on_compute() { co_return engines::take_neural_inventory(); }
+} // namespace
+
+asio::awaitable<result<voice_options>> synthesizer::resolve_or_pull(voice_options requested, asio::thread_pool& compute) {
+  auto resolved = resolve(requested);
+  if (resolved || (resolved.error().code != "unknown_voice" && resolved.error().code != "unknown_engine") || !may_pull(requested))
+    co_return resolved;
+  auto fetched = co_await fetcher_->fetch(requested.voice.substr(0, requested.voice.find('/')), compute);
+  if (!fetched) co_return fetched.error();
+  auto inventory = co_await asio::co_spawn(compute, inventory_on_compute(), asio::use_awaitable);
+  co_await refresh_voices(std::move(inventory));
+  co_return resolve(std::move(requested));
 }
 
 result<void> synthesizer::check_text(std::string_view text) const {

@@ -4,6 +4,7 @@
 #include "core/config.hpp"
 #include "engines/registry.hpp"
 #include "synth/engine_pool.hpp"
+#include "synth/voice_fetcher.hpp"
 #include "text/segmenter.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -38,6 +39,9 @@ public:
   boost::asio::awaitable<void> refresh_voices(engines::neural_inventory inventory);
 
   std::vector<std::string> engine_names() const;
+  // The engines a request may name: the running ones, and Piper when --auto-pull may install its
+  // first voice.
+  std::vector<std::string> requestable_engines() const;
   // Catalogue of an engine ("" = the default engine).
   result<const worker::worker_hello*> engine_info(const std::string& engine) const;
   // Its installed voices that cannot be used, with the reason ("" = the default engine).
@@ -53,6 +57,12 @@ public:
 
   // Fills in defaults and checks that engine, voice, speed and pitch are valid.
   result<voice_options> resolve(voice_options requested) const;
+  // resolve(), and with --auto-pull a Piper voice that is not installed but is in the catalogue is
+  // installed first (synth/voice_fetcher.hpp); the engine starts if it was its first voice.
+  boost::asio::awaitable<result<voice_options>> resolve_or_pull(voice_options requested, boost::asio::thread_pool& compute);
+  // Whether resolve_or_pull would try to install `requested` (resolve() refused it): settings
+  // checked before any text arrives (WebSocket configs) let such a voice through to it.
+  bool may_pull(const voice_options& requested) const;
   // Empty, blank, over-long or non-UTF-8 text is refused here, for every route alike.
   result<void> check_text(std::string_view text) const;
   // What an utterance will say, fragment by fragment (SSML, segments, normalization), without
@@ -82,9 +92,12 @@ private:
   text::segmenter_policy segmenter_;
   std::shared_ptr<const ssml::lexicon_set> lexicons_; // --lexicon files; replaced whole on reload
   std::vector<std::string> starting_; // engines refresh_voices is starting
+  wake_list engine_started_;          // ... and one of them started (or failed to)
+  std::unique_ptr<voice_fetcher> fetcher_; // --auto-pull
   bool stopped_ = false;
 
   unsigned workers_per_engine() const;
+  bool engine_allowed(const std::string& name) const; // by --engines
   // Spawns an engine's workers (not yet waited for); null if its program is not installed.
   std::shared_ptr<engine_pool> launch_pool(const std::string& name) const;
 

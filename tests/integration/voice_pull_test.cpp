@@ -276,3 +276,76 @@ TEST_F(VoicePull, TheServerPullsOverHttpAndRelaysTheProgress) {
   EXPECT_EQ(unknown.front().at("code"), "unknown_voice");
   EXPECT_EQ(unknown.back().at("event"), "failed");
 }
+
+namespace {
+
+std::string code_of(const std::string& body) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object() || !parsed.as_object().contains("error")) return {};
+  const auto& code = parsed.at("error").at("code");
+  return code.is_string() ? std::string(code.as_string()) : std::string();
+}
+
+} // namespace
+
+TEST_F(VoicePull, WithoutAutoPullAnUnknownVoiceIsA404AndNothingIsDownloaded) {
+  rtts_server server({"--engines", "espeak,piper", "--workers", "1", "--voices-dir", voices.path.string(), "--cache-dir", cache.path.string(),
+                      "--catalog-url", url()});
+  auto before = front->access_log();
+  auto r = server.get(tts_target("Not without asking.", "engine=piper&voice=" + duo + "/alice"));
+  EXPECT_EQ(r.status, 404u) << r.body;
+  EXPECT_FALSE(code_of(r.body).empty()) << r.body;
+  auto openai = server.post("/v1/audio/speech", R"({"model":"tts-1","input":"Not without asking.","voice":"piper:)" + duo + R"("})");
+  EXPECT_EQ(openai.status / 100, 4u) << openai.body;
+  EXPECT_EQ(front->access_log(), before) << "neither the catalogue nor a voice was fetched";
+  EXPECT_TRUE(installed().empty());
+}
+
+TEST_F(VoicePull, WithAutoPullARequestInstallsACatalogueVoiceFirst) {
+  const std::string log = (cache.path / "server.log").string();
+  rtts_server server({"--engines", "espeak,piper", "--workers", "1", "--voices-dir", voices.path.string(), "--cache-dir", cache.path.string(),
+                      "--catalog-url", url(), "--auto-pull"},
+                     log);
+  // Two requests for the voice at once, through two routes: one download, both served with it
+  // (the engine starts with its first voice).
+  auto first = std::async(std::launch::async, [&] { return server.get(tts_target("Fetched on first use.", "engine=piper&voice=" + duo + "/alice")); });
+  auto second = std::async(std::launch::async, [&] {
+    return server.post("/v1/audio/speech", R"({"model":"tts-1","input":"Fetched once for both.","voice":"piper:)" + duo + R"(/bob","response_format":"wav"})");
+  });
+  auto a = first.get(), b = second.get();
+  ASSERT_EQ(a.status, 200u) << a.body;
+  ASSERT_EQ(b.status, 200u) << b.body;
+  auto alice = decode_wav(a.body), bob = decode_wav(b.body);
+  EXPECT_GT(alice.seconds(), 0.5);
+  EXPECT_GT(bob.seconds(), 0.5);
+  EXPECT_GT(alice.rms(), 100.0) << "speech, not silence";
+  EXPECT_EQ(downloads_of(duo_dir + duo + ".onnx"), 1);
+  std::ifstream in(log);
+  std::string said((std::istreambuf_iterator<char>(in)), {});
+  auto pulls = [&](const std::string& id) {
+    int n = 0;
+    for (std::size_t at = 0; (at = said.find("installing piper voice " + id + " ", at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  EXPECT_EQ(pulls(duo), 1) << "one pull for both requests:\n" << said;
+  EXPECT_EQ(installed(), std::vector<std::string>{duo});
+  EXPECT_NE(server.get("/voices?engine=piper").body.find(duo + "/bob"), std::string::npos);
+
+  // A name the catalogue does not have: 404 naming where the choices are; the catalogue's list,
+  // read once, answers again without fetching anything.
+  auto unknown = server.get(tts_target("Nobody.", "engine=piper&voice=xx_XX-nobody-low"));
+  EXPECT_EQ(unknown.status, 404u) << unknown.body;
+  EXPECT_EQ(code_of(unknown.body), "unknown_voice");
+  EXPECT_NE(unknown.body.find("available=1"), std::string::npos) << unknown.body;
+  auto fetched = front->access_log();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(server.get(tts_target("Nobody.", "engine=piper&voice=xx_XX-nobody-" + std::to_string(i))).status, 404u);
+  EXPECT_EQ(front->access_log(), fetched) << "made-up names start no download";
+
+  // In the catalogue but not what it describes: refused with the reason, nothing installed.
+  auto corrupt = server.get(tts_target("Corrupt.", "engine=piper&voice=en_US-corrupt-medium"));
+  EXPECT_EQ(corrupt.status, 503u) << corrupt.body;
+  EXPECT_EQ(code_of(corrupt.body), "voice_pull_failed");
+  EXPECT_NE(corrupt.body.find("md5"), std::string::npos) << corrupt.body;
+  EXPECT_EQ(installed(), std::vector<std::string>{duo});
+}

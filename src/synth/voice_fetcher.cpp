@@ -1,0 +1,92 @@
+#include "synth/voice_fetcher.hpp"
+
+#include "engines/neural/neural_engine.hpp"
+#include "synth/self_command.hpp"
+
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace rtts::synth {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+std::vector<std::string> voice_store_args(const server_config& config) {
+  auto settings = engines::neural::neural_settings::from_environment();
+  std::vector<std::string> args{"--cache-dir", settings.cache_dir};
+  if (!config.catalog_url.empty()) args.insert(args.end(), {"--catalog-url", config.catalog_url});
+  for (const auto& f : settings.voice_folders) args.insert(args.end(), {"--voices-dir", f});
+  return args;
+}
+
+asio::awaitable<result<void>> voice_fetcher::fetch(std::string id, asio::thread_pool& compute) {
+  if (auto running = pulling_.find(id); running != pulling_.end()) {
+    auto shared = running->second; // the pull already asked for: its outcome is this one's
+    while (!shared->outcome) co_await shared->done.wait();
+    co_return *shared->outcome;
+  }
+  auto mine = std::make_shared<pending>();
+  pulling_.emplace(id, mine);
+  while (busy_) co_await turn_.wait();
+  busy_ = true;
+  auto outcome = co_await pull(id, compute);
+  busy_ = false;
+  turn_.wake_all();
+  pulling_.erase(id);
+  mine->outcome = outcome;
+  mine->done.wake_all();
+  co_return outcome;
+}
+
+asio::awaitable<result<void>> voice_fetcher::read_catalogue(asio::thread_pool& compute) {
+  if (catalogue_known_ && std::chrono::steady_clock::now() - catalogue_read_ < 10min) co_return result<void>{};
+  std::vector<std::string> args{"voices", "list", "--available", "--json"};
+  args.insert(args.end(), store_args_.begin(), store_args_.end());
+  auto child = self_command::start(co_await asio::this_coro::executor, std::move(args));
+  if (!child) co_return child.error();
+  auto listed = co_await (*child)->next_line(); // one line of JSON; nothing when it failed
+  int status = co_await (*child)->exit_status(compute);
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(listed.value_or(""), ec);
+  if (status != 0 || ec || !parsed.is_array()) {
+    if (catalogue_known_) co_return result<void>{}; // the last list read stands in
+    co_return make_error(error_kind::unavailable, "the voice catalogue could not be read (see the server's log)", "catalog_unavailable");
+  }
+  catalogue_.clear();
+  for (const auto& v : parsed.as_array())
+    if (const auto* voice_id = v.is_object() ? v.as_object().if_contains("id") : nullptr; voice_id && voice_id->is_string())
+      catalogue_.emplace(voice_id->as_string());
+  catalogue_known_ = true;
+  catalogue_read_ = std::chrono::steady_clock::now();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> voice_fetcher::pull(const std::string& id, asio::thread_pool& compute) {
+  if (auto read = co_await read_catalogue(compute); !read) co_return read.error();
+  if (!catalogue_.contains(id))
+    co_return make_error(error_kind::not_found, "no piper voice '" + id + "' is installed, and the voice catalogue has none of that name either"
+                                                "; GET /v1/audio/voices?available=1 lists both", "unknown_voice", "voice");
+  std::fprintf(stderr, "rtts: auto-pull: installing piper voice %s from the catalogue\n", id.c_str());
+  std::vector<std::string> args{"voices", "pull", "--progress-json"};
+  args.insert(args.end(), store_args_.begin(), store_args_.end());
+  args.insert(args.end(), {"--", id});
+  auto child = self_command::start(co_await asio::this_coro::executor, std::move(args));
+  if (!child) co_return child.error();
+  std::string reason = "see the server's log";
+  while (auto line = co_await (*child)->next_line()) {
+    boost::system::error_code ec;
+    auto event = boost::json::parse(*line, ec);
+    const auto* message = !ec && event.is_object() ? event.as_object().if_contains("message") : nullptr;
+    if (message && message->is_string()) reason = std::string(message->as_string());
+  }
+  if (int status = co_await (*child)->exit_status(compute); status != 0) {
+    std::fprintf(stderr, "rtts: auto-pull of piper voice %s failed: %s\n", id.c_str(), reason.c_str());
+    co_return make_error(error_kind::unavailable, "voice '" + id + "' is in the catalogue but could not be installed: " + reason, "voice_pull_failed", "voice");
+  }
+  co_return result<void>{};
+}
+
+} // namespace rtts::synth

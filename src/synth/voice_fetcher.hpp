@@ -1,0 +1,60 @@
+#pragma once
+// --auto-pull: a request for a Piper voice that is not installed but is in the voice catalogue
+// installs it first and is then served, as wyoming-piper does on first use, but verified: the
+// same `rtts voices pull` as the CLI and POST /v1/audio/voices/pull runs as a child (sizes and
+// MD5 checked, installed atomically). Off by default: then an unknown voice is a 404 and nothing
+// is downloaded.
+//
+// Every caller is on the network thread. Requests for one voice share one pull; pulls run one at
+// a time (each is tens of megabytes: clients may not fill the disk and the link in parallel);
+// names the catalogue does not have are refused from a list of its ids kept for ten minutes, so
+// made-up names start no child.
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "synth/wake_list.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace rtts::synth {
+
+// The arguments that point a `rtts voices ...` child at this server's voices folders, cache and
+// catalogue.
+std::vector<std::string> voice_store_args(const server_config& config);
+
+class voice_fetcher {
+public:
+  explicit voice_fetcher(std::vector<std::string> store_args) : store_args_(std::move(store_args)) {}
+
+  // Installs catalogue voice `id` in the first voices folder (done at once when it is there).
+  // not_found ("unknown_voice") when the catalogue has no such voice, unavailable when the
+  // catalogue cannot be read or the pull failed (with the pull's reason).
+  boost::asio::awaitable<result<void>> fetch(std::string id, boost::asio::thread_pool& compute);
+
+private:
+  struct pending {
+    std::optional<result<void>> outcome;
+    wake_list done;
+  };
+  boost::asio::awaitable<result<void>> pull(const std::string& id, boost::asio::thread_pool& compute);
+  boost::asio::awaitable<result<void>> read_catalogue(boost::asio::thread_pool& compute);
+
+  std::vector<std::string> store_args_;
+  std::map<std::string, std::shared_ptr<pending>> pulling_; // by voice id
+  bool busy_ = false;                                       // a pull (or catalogue read) is running
+  wake_list turn_;
+  std::set<std::string> catalogue_; // the ids the catalogue can verify
+  std::chrono::steady_clock::time_point catalogue_read_{};
+  bool catalogue_known_ = false;
+};
+
+} // namespace rtts::synth
