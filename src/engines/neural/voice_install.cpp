@@ -1,5 +1,7 @@
 #include "engines/neural/voice_install.hpp"
 
+#include "engines/neural/voice_archive.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,46 +39,64 @@ result<neural_voice> import_voice(const std::string& from, const std::string& fo
   if (source.filename().empty()) source = source.parent_path(); // "dir/"
   std::error_code ec;
   if (!fs::exists(source, ec)) return make_error(error_kind::not_found, "no such file or folder: " + from, "not_found");
-  std::vector<fs::path> files; // empty: a folder, copied whole
-  std::string name;
+  enum class kind { folder, piper_files, archive } what = kind::folder;
+  std::vector<fs::path> files;
+  std::string name; // an archive's is known once it is unpacked
   if (fs::is_directory(source, ec)) {
     name = source.filename().string();
+  } else if (!voice_archive_stem(source.filename().string()).empty()) {
+    what = kind::archive;
   } else {
     std::string model = source.string();
     if (model.ends_with(".onnx.json")) model.resize(model.size() - 5);
     if (!model.ends_with(".onnx"))
       return make_error(error_kind::invalid_request,
-                        from + " is not a voice: give a Piper voice's X.onnx (with X.onnx.json next to it) or a voice's folder", "not_a_voice");
+                        from + " is not a voice: give a Piper voice's X.onnx (with X.onnx.json next to it), a voice's folder or its archive (.tar.bz2, .tar.gz, .zip...)",
+                        "not_a_voice");
     if (!fs::exists(model, ec) || !fs::exists(model + ".json", ec))
       return make_error(error_kind::invalid_request, "a Piper voice is two files, " + fs::path(model).filename().string() + " and " +
                                                          fs::path(model).filename().string() + ".json: one of them is missing next to the other",
                         "not_a_voice");
+    what = kind::piper_files;
     files = {model, model + ".json"};
     name = fs::path(model).stem().string();
   }
-  if (name.empty() || name.starts_with("."))
-    return make_error(error_kind::invalid_request, "a voice's name may not be empty or start with '.': " + from, "not_a_voice");
 
   fs::path folder(folder_name);
   fs::create_directories(folder, ec);
   if (ec) return make_error(error_kind::engine_failure, "cannot create the voices folder " + folder.string() + ": " + ec.message(), "io_error");
+  // Assembled and checked where the catalogue does not look; an upstream Piper voice goes into a
+  // folder of its own, so that it too appears in one rename.
+  staging_area staging(folder, "import-" + source.filename().string());
+  if (what == kind::archive) {
+    // A package is one folder (sherpa-onnx's are); loose files become a folder named after the archive.
+    fs::path unpacked = staging.path / ".unpacked";
+    fs::create_directories(unpacked, ec);
+    if (ec) return make_error(error_kind::engine_failure, "cannot unpack into " + folder.string() + ": " + ec.message(), "io_error");
+    if (auto done = unpack_voice_archive(source.string(), unpacked); !done) return done.error();
+    std::vector<fs::path> top;
+    for (const auto& e : fs::directory_iterator(unpacked, ec)) top.push_back(e.path());
+    fs::path voice_dir = top.size() == 1 && fs::is_directory(top.front(), ec) ? top.front() : unpacked;
+    name = voice_dir == unpacked ? voice_archive_stem(source.filename().string()) : voice_dir.filename().string();
+    if (!name.empty() && !name.starts_with(".")) fs::rename(voice_dir, staging.path / name, ec);
+    if (ec) return make_error(error_kind::engine_failure, "unpacking " + from + " failed: " + ec.message(), "io_error");
+  }
+  if (name.empty() || name.starts_with("."))
+    return make_error(error_kind::invalid_request, "a voice's name may not be empty or start with '.': " + from, "not_a_voice");
   auto installed = scan_voice_folders({folder.string()}, system_espeak_data());
   bool taken = std::any_of(installed.begin(), installed.end(), [&](const neural_voice& v) { return v.id == name; });
   if (taken || fs::exists(folder / name, ec) || fs::exists(folder / (name + ".onnx"), ec))
     return make_error(error_kind::conflict, "a voice named '" + name + "' is already installed in " + folder.string() + " (rtts voices rm " + name + " first)",
                       "voice_exists");
 
-  // Assembled and checked where the catalogue does not look; an upstream Piper voice goes into a
-  // folder of its own, so that it too appears in one rename.
-  staging_area staging(folder, "import-" + name);
   fs::path staged = staging.path / name;
-  fs::create_directories(files.empty() ? staging.path : staged, ec);
-  if (!ec) {
-    if (files.empty()) fs::copy(source, staged, fs::copy_options::recursive, ec);
+  if (what != kind::archive) {
+    fs::create_directories(what == kind::folder ? staging.path : staged, ec);
+    if (!ec && what == kind::folder) fs::copy(source, staged, fs::copy_options::recursive, ec);
     for (const auto& f : files)
       if (!ec) fs::copy_file(f, staged / f.filename(), ec);
+    if (ec) return make_error(error_kind::engine_failure, "copying " + from + " into " + folder.string() + " failed: " + ec.message(), "io_error");
   }
-  if (ec) return make_error(error_kind::engine_failure, "copying " + from + " into " + folder.string() + " failed: " + ec.message(), "io_error");
   auto found = scan_voice_folders({staging.path.string()}, system_espeak_data());
   if (found.size() != 1)
     return make_error(error_kind::invalid_request,

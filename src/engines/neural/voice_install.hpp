@@ -15,8 +15,10 @@ namespace rtts::engines::neural {
 // Installs a voice the user has into `folder` (created if missing):
 //   - an upstream Piper voice: X.onnx with X.onnx.json next to it (either file may be named),
 //   - a folder: a sherpa-onnx package (model, tokens.txt, ...) or an upstream Piper voice in a
-//     folder of its own.
-// The voice keeps its name (file stem or folder name). Refused, with nothing left behind: a
+//     folder of its own,
+//   - such a folder as an archive (.tar.bz2 as sherpa-onnx ships them, .tar.gz, .tar.xz, .zip;
+//     voice_archive.hpp refuses one whose paths would leave the voices folder).
+// The voice keeps its name (file stem, folder name, the archive's one folder or its stem). Refused, with nothing left behind: a
 // voice of that name already installed, a path that is none of these, a voice that is broken.
 result<neural_voice> import_voice(const std::string& from, const std::string& folder);
 
