@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> api_keys, openai_voices;
   std::string api_key_file;
   serve->add_option("--api-key", api_keys, "Require 'Authorization: Bearer KEY' (repeatable)");
-  serve->add_option("--catalog-url", config.catalog_url, "Voice catalogue for POST /v1/audio/voices/pull (default: Piper's voices.json)")->envname("RTTS_CATALOG_URL");
+  serve->add_option("--catalog-url", config.catalog_urls, "Voice catalogue pulls read (repeatable; Piper's voices.json or a GitHub release of sherpa-onnx packages; default: Piper's and sherpa-onnx's)")->envname("RTTS_CATALOG_URL")->delimiter(',');
   serve->add_flag("--auto-pull", config.auto_pull, "A request for a Piper voice that is not installed but is in the catalogue installs it (verified) first; off: an unknown voice is a 404 and nothing is downloaded")->envname("RTTS_AUTO_PULL");
   serve->add_option("--admin-key", config.admin_key, "Key for changing the installed voices over HTTP (DELETE /v1/audio/voices/ID); without one that is refused")->envname("RTTS_ADMIN_KEY");
   serve->add_option("--api-key-file", api_key_file, "File with one API key per line")->envname("RTTS_API_KEY_FILE");
@@ -192,8 +192,8 @@ int main(int argc, char** argv) {
   voices_pull->add_flag("--progress-json", pulling.progress_json, "Progress and outcome as JSON lines on stdout");
   voices_list->add_flag("--available", list_available, "List the catalogue's voices instead (installed ones marked)");
   for (auto* cmd : {voices_list, voices_pull}) {
-    cmd->add_option("--catalog-url", pulling.catalog_url, "Piper voices.json: https://..., or a local file (a mirror with the files beside it)")
-        ->envname("RTTS_CATALOG_URL")->capture_default_str();
+    cmd->add_option("--catalog-url", pulling.catalog_urls, "Catalogue (repeatable): Piper's voices.json or a GitHub release of sherpa-onnx packages; https://..., or a local file (a mirror with the files beside it). Default: Piper's and sherpa-onnx's")
+        ->envname("RTTS_CATALOG_URL")->delimiter(',');
     cmd->add_option("--cache-dir", pulling.cache_dir, "Where the last catalogue fetched is kept (default ~/.cache/rtts)")->envname("RTTS_CACHE_DIR");
   }
   voices_pull->add_option("--voices-dir", pulling.folders, "Voices folder to install into (default: RTTS_VOICES_DIRS or ~/.local/share/rtts/voices)")

@@ -5,6 +5,7 @@
 #include "client/http_client.hpp"
 #include "engines/neural/neural_engine.hpp"
 #include "engines/neural/piper_catalogue.hpp"
+#include "engines/neural/sherpa_release_catalogue.hpp"
 #include "engines/neural/voice_files.hpp"
 #include "engines/neural/voice_install.hpp"
 
@@ -25,6 +26,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 namespace rtts::app {
@@ -98,10 +100,11 @@ result<client::http_response> get_following(std::string url, const std::map<std:
   return make_error(error_kind::unavailable, "too many redirects from " + url, "download_failed");
 }
 
-std::string md5_of(const fs::path& path) {
+// The file's digest in lower-case hex (MD5 or SHA-256).
+std::string digest_of(const fs::path& path, const EVP_MD* kind) {
   std::ifstream in(path, std::ios::binary);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr);
+  EVP_DigestInit_ex(ctx.get(), kind, nullptr);
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -221,13 +224,29 @@ result<void> download(const std::string& from, const fs::path& dest, std::uint64
 
 std::string cache_dir_of(const pull_options& o) { return o.cache_dir.empty() ? neural::neural_settings::from_environment().cache_dir : o.cache_dir; }
 
-// The catalogue: fetched (and cached), else the cached copy, or a local file.
-result<std::vector<neural::catalogue_voice>> load_catalogue(const pull_options& o) {
+std::vector<std::string> catalogues_of(const pull_options& o) {
+  if (!o.catalog_urls.empty()) return o.catalog_urls;
+  return {piper_catalog_url, neural::sherpa_release_url};
+}
+
+// Where a fetched catalogue is kept: one file per URL.
+fs::path cached_copy(const pull_options& o, const std::string& url) {
+  std::uint64_t h = 1469598103934665603ull; // FNV-1a
+  for (unsigned char c : url) h = (h ^ c) * 1099511628211ull;
+  char name[40];
+  std::snprintf(name, sizeof name, "catalogue-%016llx.json", static_cast<unsigned long long>(h));
+  return fs::path(cache_dir_of(o)) / name;
+}
+
+// One catalogue: fetched (and cached), else the cached copy, or a local file; every file's
+// location made absolute.
+result<std::vector<neural::catalogue_voice>> load_one(const pull_options& o, const std::string& url) {
   std::string text;
-  if (is_remote(o.catalog_url)) {
-    fs::path cached = fs::path(cache_dir_of(o)) / "piper-voices.json";
+  if (is_remote(url)) {
+    fs::path cached = cached_copy(o, url);
     unsigned status = 0;
-    auto response = get_following(o.catalog_url, {}, {}, [&](const client::http_response& head) { status = head.status; });
+    // GitHub's API answers only clients that name themselves.
+    auto response = get_following(url, {{"User-Agent", "rtts"}, {"Accept", "application/json"}}, {}, [&](const client::http_response& head) { status = head.status; });
     if (response && status == 200 && response->complete) {
       text = response->body;
       std::error_code ec;
@@ -236,14 +255,40 @@ result<std::vector<neural::catalogue_voice>> load_catalogue(const pull_options& 
     } else {
       text = neural::read_text(cached);
       std::string why = !response ? response.error().message : "HTTP " + std::to_string(status);
-      if (text.empty()) return make_error(error_kind::unavailable, "the voice catalogue could not be fetched (" + why + ") and none is cached", "catalog_unavailable");
-      std::fprintf(stderr, "rtts: the voice catalogue could not be fetched (%s); using the copy cached in %s\n", why.c_str(), cached.c_str());
+      if (text.empty()) return make_error(error_kind::unavailable, "the voice catalogue " + url + " could not be fetched (" + why + ") and none is cached", "catalog_unavailable");
+      std::fprintf(stderr, "rtts: the voice catalogue %s could not be fetched (%s); using the copy cached in %s\n", url.c_str(), why.c_str(), cached.c_str());
     }
   } else {
-    text = neural::read_text(o.catalog_url);
-    if (text.empty()) return make_error(error_kind::not_found, "cannot read the catalogue " + o.catalog_url, "catalog_unavailable");
+    text = neural::read_text(url);
+    if (text.empty()) return make_error(error_kind::not_found, "cannot read the catalogue " + url, "catalog_unavailable");
   }
-  return neural::parse_piper_catalogue(text);
+  auto voices = neural::is_release_document(text) ? neural::parse_sherpa_release(text) : neural::parse_piper_catalogue(text);
+  if (!voices) return make_error(voices.error().kind, url + ": " + voices.error().message, voices.error().code);
+  for (auto& v : *voices)
+    for (auto& f : v.files)
+      if (f.url.empty()) f.url = beside(url, f.path);
+  return voices;
+}
+
+// Every catalogue's voices, the first catalogue's first for an id offered twice. One that cannot
+// be read is skipped with a warning while another can.
+result<std::vector<neural::catalogue_voice>> load_catalogue(const pull_options& o) {
+  std::vector<neural::catalogue_voice> all;
+  std::set<std::string> seen;
+  std::optional<error> failed;
+  for (const auto& url : catalogues_of(o)) {
+    auto voices = load_one(o, url);
+    if (!voices) {
+      std::fprintf(stderr, "rtts: %s\n", voices.error().message.c_str());
+      failed = voices.error();
+      continue;
+    }
+    for (auto& v : *voices)
+      if (seen.insert(v.id).second) all.push_back(std::move(v));
+  }
+  if (all.empty() && failed) return *failed;
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return all;
 }
 
 // Held while one voice is pulled into one folder: a second pull of it waits, then finds it installed.
@@ -271,14 +316,14 @@ bool installed_in(const fs::path& folder, const std::string& id) {
   return false;
 }
 
-result<void> pull_one(const neural::catalogue_voice& v, const std::string& catalog_url, const fs::path& folder) {
+result<void> pull_one(const neural::catalogue_voice& v, const fs::path& folder) {
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) return make_error(error_kind::engine_failure, "cannot create the voices folder " + folder.string() + ": " + ec.message(), "io_error");
   pull_lock lock(folder / (".pull-" + v.id + ".lock"));
   if (!lock.held()) return make_error(error_kind::engine_failure, "cannot write in " + folder.string() + ": " + std::strerror(errno), "io_error");
   if (installed_in(folder, v.id)) {
-    if (json_lines) json_line({{"event", "installed"}, {"id", "piper:" + v.id}, {"already", true}});
+    if (json_lines) json_line({{"event", "installed"}, {"id", v.engine + ":" + v.id}, {"already", true}});
     else std::printf("%s is installed in %s\n", v.id.c_str(), folder.c_str());
     return {};
   }
@@ -287,13 +332,15 @@ result<void> pull_one(const neural::catalogue_voice& v, const std::string& catal
   fs::create_directories(staging, ec);
   for (const auto& f : v.files) {
     fs::path dest = staging / f.name;
-    if (auto got = download(beside(catalog_url, f.path), dest, f.size); !got) return got.error();
+    if (auto got = download(f.url, dest, f.size); !got) return got.error();
     auto size = fs::file_size(dest, ec);
-    std::string digest = md5_of(dest);
-    if (ec || size != f.size || digest != f.md5) {
+    const bool md5 = !f.md5.empty();
+    std::string digest = digest_of(dest, md5 ? EVP_md5() : EVP_sha256()), expected = md5 ? f.md5 : f.sha256;
+    const char* kind = md5 ? "md5" : "sha256";
+    if (ec || size != f.size || digest != expected) {
       fs::remove(dest, ec);
-      return make_error(error_kind::invalid_request, f.name + " is not the file the catalogue describes (" + std::to_string(size) + " bytes, md5 " + digest +
-                                                         "; expected " + std::to_string(f.size) + " bytes, md5 " + f.md5 + "): not installed",
+      return make_error(error_kind::invalid_request, f.name + " is not the file the catalogue describes (" + std::to_string(size) + " bytes, " + kind + " " + digest +
+                                                         "; expected " + std::to_string(f.size) + " bytes, " + kind + " " + expected + "): not installed",
                         "checksum_mismatch");
     }
   }
@@ -301,12 +348,12 @@ result<void> pull_one(const neural::catalogue_voice& v, const std::string& catal
   fs::remove_all(staging, ec);
   if (!installed) return installed.error();
   if (json_lines) {
-    json_line({{"event", "installed"}, {"id", "piper:" + v.id}, {"language", installed->language}, {"sample_rate", installed->sample_rate},
-               {"bytes", installed->bytes}});
+    json_line({{"event", "installed"}, {"id", std::string(neural::family_name(installed->kind)) + ":" + installed->id}, {"language", installed->language},
+               {"sample_rate", installed->sample_rate}, {"bytes", installed->bytes}});
     return {};
   }
-  std::printf("installed piper voice %s (%s, %d Hz, %s) in %s\n", v.id.c_str(), installed->language.c_str(), installed->sample_rate,
-              megabytes(installed->bytes).c_str(), folder.c_str());
+  std::printf("installed %s voice %s (%s, %d Hz, %s) in %s\n", neural::family_name(installed->kind), installed->id.c_str(), installed->language.c_str(),
+              installed->sample_rate, megabytes(installed->bytes).c_str(), folder.c_str());
   return {};
 }
 
@@ -335,7 +382,7 @@ int voices_pull(const pull_options& o, const std::vector<std::string>& ids) {
       ++failed;
       continue;
     }
-    if (auto pulled = pull_one(*found, o.catalog_url, folders.front()); !pulled) {
+    if (auto pulled = pull_one(*found, folders.front()); !pulled) {
       if (json_lines) json_line({{"event", "error"}, {"id", id}, {"code", pulled.error().code}, {"message", pulled.error().message}});
       std::fprintf(stderr, "rtts: %s: %s\n", id.c_str(), pulled.error().message.c_str());
       ++failed;
@@ -355,15 +402,15 @@ int voices_available(const pull_options& o) {
   if (o.json) {
     boost::json::array out;
     for (const auto& v : *catalogue)
-      out.push_back({{"id", v.id}, {"engine", "piper"}, {"language", v.language}, {"quality", v.quality}, {"speakers", v.speakers},
+      out.push_back({{"id", v.id}, {"engine", v.engine}, {"language", v.language}, {"quality", v.quality}, {"speakers", v.speakers},
                      {"bytes", v.bytes()}, {"installed", installed.contains(v.id)}});
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return 0;
   }
   std::printf("%-8s %-40s %-8s %-8s %8s %10s  %s\n", "ENGINE", "VOICE", "LANGUAGE", "QUALITY", "SPEAKERS", "SIZE", "INSTALLED");
   for (const auto& v : *catalogue)
-    std::printf("%-8s %-40s %-8s %-8s %8d %10s  %s\n", "piper", v.id.c_str(), v.language.c_str(), v.quality.c_str(), v.speakers,
-                megabytes(v.bytes()).c_str(), installed.contains(v.id) ? "yes" : "");
+    std::printf("%-8s %-40s %-8s %-8s %8s %10s  %s\n", v.engine.c_str(), v.id.c_str(), v.language.c_str(), v.quality.c_str(),
+                v.speakers ? std::to_string(v.speakers).c_str() : "-", megabytes(v.bytes()).c_str(), installed.contains(v.id) ? "yes" : "");
   return 0;
 }
 

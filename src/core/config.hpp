@@ -48,7 +48,7 @@ struct server_config {
   unsigned ws_idle_timeout_s = 300;         // a silent WebSocket is pinged, and closed if the ping goes unanswered
   std::vector<std::string> api_keys;        // empty = no authentication
   std::string admin_key;                    // changing the installed voices over HTTP; empty = refused
-  std::string catalog_url;                  // the voice catalogue pulls read; empty = Piper's (src/app/voice_pull.hpp)
+  std::vector<std::string> catalog_urls;    // the voice catalogues pulls read; empty = Piper's and sherpa-onnx's (src/app/voice_pull.hpp)
   bool auto_pull = false;                   // a request for a catalogue voice not installed installs it first (synth/voice_fetcher.hpp)
   std::vector<std::string> cors_origins;    // extra browser origins allowed to call the API (localhost always is)
   std::vector<std::string> allowed_hosts;   // Host names served besides loopback names and IP literals ("*" = any; DNS rebinding)

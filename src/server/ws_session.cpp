@@ -256,7 +256,9 @@ void ws_session::on_stream_message(api::stream_message message) {
     auto voice = ctx_->synth.resolve(c->voice);
     config = *c;
     if (voice) config.voice = *voice;
-    else if (ctx_->synth.may_pull(c->voice)) config.voice.engine = "piper"; // installed when the first text arrives (--auto-pull)
+    else if (ctx_->synth.may_pull(c->voice)) { // installed when the first text arrives (--auto-pull)
+      if (config.voice.engine.empty()) config.voice.engine = ctx_->synth.default_engine();
+    }
     else return send_error(voice.error());
     configured = true;
     return send(api::stream_ready(config, config.voice.engine, config.voice.voice));

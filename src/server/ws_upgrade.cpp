@@ -68,7 +68,7 @@ result<api::stream_config> config_from_query(const api::parsed_target& target, s
   }
   auto voice = synth.resolve(c.voice);
   if (voice) c.voice = *voice;
-  else if (synth.may_pull(c.voice)) c.voice.engine = "piper"; // installed when the first text arrives (--auto-pull)
+  else if (synth.may_pull(c.voice)) c.voice.engine = c.voice.engine.empty() ? synth.default_engine() : c.voice.engine; // installed when the first text arrives (--auto-pull)
   else return voice.error();
   return c;
 }

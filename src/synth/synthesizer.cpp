@@ -148,7 +148,8 @@ std::vector<std::string> synthesizer::engine_names() const {
 
 std::vector<std::string> synthesizer::requestable_engines() const {
   auto names = engine_names();
-  if (fetcher_ && engine_allowed("piper") && !pools_.contains("piper")) names.push_back("piper");
+  for (const char* pulled : {"piper", "kokoro", "kitten"})
+    if (fetcher_ && engine_allowed(pulled) && !pools_.contains(pulled)) names.push_back(pulled);
   return names;
 }
 
@@ -245,7 +246,8 @@ result<voice_options> synthesizer::resolve(voice_options v) const {
 
 bool synthesizer::may_pull(const voice_options& requested) const {
   const std::string& engine = requested.engine.empty() ? default_engine_ : requested.engine;
-  if (!fetcher_ || engine != "piper" || !engine_allowed(engine) || engines::neural::looks_like_blend(requested.voice)) return false;
+  bool pulled_engine = engine == "piper" || engine == "kokoro" || engine == "kitten"; // what the catalogues offer
+  if (!fetcher_ || !pulled_engine || !engine_allowed(engine) || engines::neural::looks_like_blend(requested.voice)) return false;
   // A catalogue id ("en_US-amy-medium"), perhaps with a speaker ("en_US-duo-medium/bob").
   std::string id = requested.voice.substr(0, requested.voice.find('/'));
   return !id.empty() && id.size() <= 200 && std::isalnum(static_cast<unsigned char>(id.front())) &&
@@ -261,7 +263,7 @@ asio::awaitable<result<voice_options>> synthesizer::resolve_or_pull(voice_option
   auto resolved = resolve(requested);
   if (resolved || (resolved.error().code != "unknown_voice" && resolved.error().code != "unknown_engine") || !may_pull(requested))
     co_return resolved;
-  auto fetched = co_await fetcher_->fetch(requested.voice.substr(0, requested.voice.find('/')), compute);
+  auto fetched = co_await fetcher_->fetch(requested.engine.empty() ? default_engine_ : requested.engine, requested.voice.substr(0, requested.voice.find('/')), compute);
   if (!fetched) co_return fetched.error();
   auto inventory = co_await asio::co_spawn(compute, inventory_on_compute(), asio::use_awaitable);
   co_await refresh_voices(std::move(inventory));

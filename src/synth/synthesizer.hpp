@@ -39,8 +39,8 @@ public:
   boost::asio::awaitable<void> refresh_voices(engines::neural_inventory inventory);
 
   std::vector<std::string> engine_names() const;
-  // The engines a request may name: the running ones, and Piper when --auto-pull may install its
-  // first voice.
+  // The engines a request may name: the running ones, and those --auto-pull may install a first
+  // voice of.
   std::vector<std::string> requestable_engines() const;
   // Catalogue of an engine ("" = the default engine).
   result<const worker::worker_hello*> engine_info(const std::string& engine) const;
@@ -57,8 +57,8 @@ public:
 
   // Fills in defaults and checks that engine, voice, speed and pitch are valid.
   result<voice_options> resolve(voice_options requested) const;
-  // resolve(), and with --auto-pull a Piper voice that is not installed but is in the catalogue is
-  // installed first (synth/voice_fetcher.hpp); the engine starts if it was its first voice.
+  // resolve(), and with --auto-pull a Piper, Kokoro or Kitten voice that is not installed but is
+  // in the catalogues is installed first (synth/voice_fetcher.hpp); the engine starts if it was its first voice.
   boost::asio::awaitable<result<voice_options>> resolve_or_pull(voice_options requested, boost::asio::thread_pool& compute);
   // Whether resolve_or_pull would try to install `requested` (resolve() refused it): settings
   // checked before any text arrives (WebSocket configs) let such a voice through to it.

@@ -17,12 +17,12 @@ using namespace std::chrono_literals;
 std::vector<std::string> voice_store_args(const server_config& config) {
   auto settings = engines::neural::neural_settings::from_environment();
   std::vector<std::string> args{"--cache-dir", settings.cache_dir};
-  if (!config.catalog_url.empty()) args.insert(args.end(), {"--catalog-url", config.catalog_url});
+  for (const auto& url : config.catalog_urls) args.insert(args.end(), {"--catalog-url", url});
   for (const auto& f : settings.voice_folders) args.insert(args.end(), {"--voices-dir", f});
   return args;
 }
 
-asio::awaitable<result<void>> voice_fetcher::fetch(std::string id, asio::thread_pool& compute) {
+asio::awaitable<result<void>> voice_fetcher::fetch(std::string engine, std::string id, asio::thread_pool& compute) {
   if (auto running = pulling_.find(id); running != pulling_.end()) {
     auto shared = running->second; // the pull already asked for: its outcome is this one's
     while (!shared->outcome) co_await shared->done.wait();
@@ -32,7 +32,7 @@ asio::awaitable<result<void>> voice_fetcher::fetch(std::string id, asio::thread_
   pulling_.emplace(id, mine);
   while (busy_) co_await turn_.wait();
   busy_ = true;
-  auto outcome = co_await pull(id, compute);
+  auto outcome = co_await pull(engine, id, compute);
   busy_ = false;
   turn_.wake_all();
   pulling_.erase(id);
@@ -57,19 +57,19 @@ asio::awaitable<result<void>> voice_fetcher::read_catalogue(asio::thread_pool& c
   }
   catalogue_.clear();
   for (const auto& v : parsed.as_array())
-    if (const auto* voice_id = v.is_object() ? v.as_object().if_contains("id") : nullptr; voice_id && voice_id->is_string())
-      catalogue_.emplace(voice_id->as_string());
+    if (v.is_object() && v.as_object().contains("id") && v.at("id").is_string() && v.as_object().contains("engine") && v.at("engine").is_string())
+      catalogue_.emplace(v.at("id").as_string(), v.at("engine").as_string());
   catalogue_known_ = true;
   catalogue_read_ = std::chrono::steady_clock::now();
   co_return result<void>{};
 }
 
-asio::awaitable<result<void>> voice_fetcher::pull(const std::string& id, asio::thread_pool& compute) {
+asio::awaitable<result<void>> voice_fetcher::pull(const std::string& engine, const std::string& id, asio::thread_pool& compute) {
   if (auto read = co_await read_catalogue(compute); !read) co_return read.error();
-  if (!catalogue_.contains(id))
-    co_return make_error(error_kind::not_found, "no piper voice '" + id + "' is installed, and the voice catalogue has none of that name either"
+  if (auto offered = catalogue_.find(id); offered == catalogue_.end() || offered->second != engine)
+    co_return make_error(error_kind::not_found, "no " + engine + " voice '" + id + "' is installed, and the voice catalogues have none of that name either"
                                                 "; GET /v1/audio/voices?available=1 lists both", "unknown_voice", "voice");
-  std::fprintf(stderr, "rtts: auto-pull: installing piper voice %s from the catalogue\n", id.c_str());
+  std::fprintf(stderr, "rtts: auto-pull: installing %s voice %s from the catalogue\n", engine.c_str(), id.c_str());
   std::vector<std::string> args{"voices", "pull", "--progress-json"};
   args.insert(args.end(), store_args_.begin(), store_args_.end());
   args.insert(args.end(), {"--", id});
@@ -83,7 +83,7 @@ asio::awaitable<result<void>> voice_fetcher::pull(const std::string& id, asio::t
     if (message && message->is_string()) reason = std::string(message->as_string());
   }
   if (int status = co_await (*child)->exit_status(compute); status != 0) {
-    std::fprintf(stderr, "rtts: auto-pull of piper voice %s failed: %s\n", id.c_str(), reason.c_str());
+    std::fprintf(stderr, "rtts: auto-pull of %s voice %s failed: %s\n", engine.c_str(), id.c_str(), reason.c_str());
     co_return make_error(error_kind::unavailable, "voice '" + id + "' is in the catalogue but could not be installed: " + reason, "voice_pull_failed", "voice");
   }
   co_return result<void>{};

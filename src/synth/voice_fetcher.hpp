@@ -1,6 +1,6 @@
 #pragma once
-// --auto-pull: a request for a Piper voice that is not installed but is in the voice catalogue
-// installs it first and is then served, as wyoming-piper does on first use, but verified: the
+// --auto-pull: a request for a Piper, Kokoro or Kitten voice that is not installed but is in the
+// voice catalogues installs it first and is then served, as wyoming-piper does on first use, but verified: the
 // same `rtts voices pull` as the CLI and POST /v1/audio/voices/pull runs as a child (sizes and
 // MD5 checked, installed atomically). Off by default: then an unknown voice is a 404 and nothing
 // is downloaded.
@@ -21,7 +21,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -35,24 +34,24 @@ class voice_fetcher {
 public:
   explicit voice_fetcher(std::vector<std::string> store_args) : store_args_(std::move(store_args)) {}
 
-  // Installs catalogue voice `id` in the first voices folder (done at once when it is there).
-  // not_found ("unknown_voice") when the catalogue has no such voice, unavailable when the
-  // catalogue cannot be read or the pull failed (with the pull's reason).
-  boost::asio::awaitable<result<void>> fetch(std::string id, boost::asio::thread_pool& compute);
+  // Installs catalogue voice `id` of `engine` in the first voices folder (done at once when it is
+  // there). not_found ("unknown_voice") when the catalogues have no such voice of that engine,
+  // unavailable when no catalogue can be read or the pull failed (with the pull's reason).
+  boost::asio::awaitable<result<void>> fetch(std::string engine, std::string id, boost::asio::thread_pool& compute);
 
 private:
   struct pending {
     std::optional<result<void>> outcome;
     wake_list done;
   };
-  boost::asio::awaitable<result<void>> pull(const std::string& id, boost::asio::thread_pool& compute);
+  boost::asio::awaitable<result<void>> pull(const std::string& engine, const std::string& id, boost::asio::thread_pool& compute);
   boost::asio::awaitable<result<void>> read_catalogue(boost::asio::thread_pool& compute);
 
   std::vector<std::string> store_args_;
   std::map<std::string, std::shared_ptr<pending>> pulling_; // by voice id
   bool busy_ = false;                                       // a pull (or catalogue read) is running
   wake_list turn_;
-  std::set<std::string> catalogue_; // the ids the catalogue can verify
+  std::map<std::string, std::string> catalogue_; // the ids the catalogues can verify, with their engines
   std::chrono::steady_clock::time_point catalogue_read_{};
   bool catalogue_known_ = false;
 };

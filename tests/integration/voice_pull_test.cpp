@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <thread>
 
 using namespace rtts::testing;
@@ -348,4 +349,93 @@ TEST_F(VoicePull, WithAutoPullARequestInstallsACatalogueVoiceFirst) {
   EXPECT_EQ(code_of(corrupt.body), "voice_pull_failed");
   EXPECT_NE(corrupt.body.find("md5"), std::string::npos) << corrupt.body;
   EXPECT_EQ(installed(), std::vector<std::string>{duo});
+}
+
+namespace {
+
+// An independent SHA-256 (coreutils).
+std::string sha256sum(const fs::path& p) {
+  std::string command = "sha256sum '" + p.string() + "'";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  char out[80] = {};
+  if (pipe) {
+    if (!std::fgets(out, sizeof out, pipe)) out[0] = 0;
+    ::pclose(pipe);
+  }
+  return std::string(out).substr(0, 64);
+}
+
+int shell(const std::string& command) { return std::system(command.c_str()); }
+
+} // namespace
+
+// sherpa-onnx's packages: a GitHub release's asset list (name, size, SHA-256 digest, download URL)
+// served by the test's own HTTPS server, with archives the test packs itself.
+TEST_F(VoicePull, SherpaPackagesFromAReleaseAreVerifiedUnpackedAndUsed) {
+  fs::path packages = site.root / "packages";
+  fs::create_directories(packages);
+  const std::string source = test_voices() + "/voices";
+  ASSERT_EQ(shell("tar -cjf '" + (packages / "kokoro-tones.tar.bz2").string() + "' -C '" + source + "' kokoro-tones"), 0);
+  for (const char* copy : {"kokoro-nodigest", "kokoro-bad", "matcha-tones"})
+    fs::copy_file(packages / "kokoro-tones.tar.bz2", packages / (std::string(copy) + ".tar.bz2"));
+  // A package whose entry climbs out of the folder it is unpacked into.
+  ASSERT_EQ(shell("python3 -c \"import io, sys, tarfile\n"
+                  "t = tarfile.open(sys.argv[1], 'w:bz2')\n"
+                  "e = tarfile.TarInfo('kokoro-evil/../../rtts-evil.txt'); e.size = 4; t.addfile(e, io.BytesIO(b'evil'))\n"
+                  "t.close()\" '" + (packages / "kokoro-evil.tar.bz2").string() + "'"),
+            0);
+  json::array assets;
+  for (const std::string name : {"kokoro-tones", "kokoro-nodigest", "kokoro-bad", "kokoro-evil", "matcha-tones"}) {
+    fs::path file = packages / (name + ".tar.bz2");
+    json::value digest(json::string("sha256:" + sha256sum(file)));
+    if (name == "kokoro-nodigest") digest = nullptr; // uploaded before GitHub computed digests
+    if (name == "kokoro-bad") digest = json::string("sha256:" + std::string(64, '0'));
+    assets.push_back({{"name", name + ".tar.bz2"}, {"size", fs::file_size(file)}, {"digest", digest}, {"browser_download_url", url("packages/" + name + ".tar.bz2")}});
+  }
+  std::ofstream(site.root / "release.json") << json::serialize(json::object{{"tag_name", "tts-models"}, {"assets", assets}});
+  fs::permissions(site.root / "release.json", fs::perms::others_read, fs::perm_options::add);
+  for (auto& e : fs::directory_iterator(packages)) fs::permissions(e.path(), fs::perms::others_read, fs::perm_options::add);
+  fs::permissions(packages, fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+  const std::string both = flags(url()) + " --catalog-url " + url("release.json");
+
+  // Both catalogues listed; what has no digest, and Matcha (its vocoder comes separately), not.
+  auto listed = run_rtts("voices list --available --json " + both);
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  std::map<std::string, std::string> offered;
+  auto listing = json::parse(listed.out);
+  for (const auto& v : listing.as_array()) offered[std::string(v.at("id").as_string())] = std::string(v.at("engine").as_string());
+  EXPECT_EQ(offered[duo], "piper");
+  EXPECT_EQ(offered["kokoro-tones"], "kokoro");
+  EXPECT_FALSE(offered.contains("kokoro-nodigest"));
+  EXPECT_FALSE(offered.contains("matcha-tones"));
+
+  auto bad = run_rtts("voices pull kokoro-bad " + both);
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("sha256"), std::string::npos) << bad.err;
+  auto evil = run_rtts("voices pull kokoro-evil " + both);
+  EXPECT_EQ(evil.status, 1);
+  EXPECT_NE(evil.err.find("outside"), std::string::npos) << evil.err;
+  EXPECT_FALSE(fs::exists(voices.path.parent_path() / "rtts-evil.txt"));
+  EXPECT_FALSE(fs::exists(voices.path / "rtts-evil.txt"));
+  EXPECT_TRUE(installed().empty());
+
+  rtts_server server({"--engines", "espeak,kokoro", "--workers", "1", "--voices-dir", voices.path.string(), "--voices-poll-ms", "200",
+                      "--cache-dir", (cache.path / "converted").string()});
+  auto pulled = run_rtts("voices pull kokoro-tones " + both);
+  ASSERT_EQ(pulled.status, 0) << pulled.err;
+  EXPECT_NE(pulled.out.find("installed kokoro voice kokoro-tones"), std::string::npos) << pulled.out;
+  EXPECT_EQ(installed(), std::vector<std::string>{"kokoro-tones"});
+  EXPECT_EQ(downloads_of("packages/kokoro-tones.tar.bz2"), 1);
+  ASSERT_TRUE([&] {
+    for (int i = 0; i < 300; ++i) {
+      if (server.get("/voices?engine=kokoro").body.find("kokoro-tones/am_tone") != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }()) << "the engine started with its first voice, without a restart";
+  auto r = server.get(tts_target("A package, unpacked and speaking.", "engine=kokoro&voice=kokoro-tones/am_tone"));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto audio = decode_wav(r.body);
+  EXPECT_GT(audio.seconds(), 0.5);
+  EXPECT_GT(audio.rms(), 100.0);
 }

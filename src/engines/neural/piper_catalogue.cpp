@@ -67,7 +67,7 @@ result<std::vector<catalogue_voice>> parse_piper_catalogue(std::string_view text
         const auto* md5 = about.as_object().if_contains("md5_digest");
         if (!size || !md5 || !md5->is_string()) continue;
         std::uint64_t bytes = size->is_uint64() ? size->as_uint64() : size->is_int64() && size->as_int64() > 0 ? static_cast<std::uint64_t>(size->as_int64()) : 0;
-        catalogue_file f{p, name, bytes, ascii_lower(std::string(md5->as_string()))};
+        catalogue_file f{p, name, bytes, ascii_lower(std::string(md5->as_string())), {}, {}};
         if (is_md5(f.md5) && f.size > 0) v.files.push_back(std::move(f));
       }
     }

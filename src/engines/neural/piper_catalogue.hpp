@@ -17,15 +17,18 @@ struct catalogue_file {
   std::string path; // relative to the catalogue, e.g. "en/en_US/amy/medium/en_US-amy-medium.onnx"
   std::string name; // the file name it is saved under: "<id>.onnx" or "<id>.onnx.json"
   std::uint64_t size = 0;
-  std::string md5; // lower-case hex
+  std::string md5;    // lower-case hex; or
+  std::string sha256; // (sherpa_release_catalogue.hpp)
+  std::string url;    // where it is when not beside the catalogue (an absolute https URL)
 };
 
 struct catalogue_voice {
   std::string id;       // "en_US-amy-medium"
-  std::string language; // "en-us"
-  std::string quality;  // "x_low", "low", "medium", "high"
-  int speakers = 1;
-  std::vector<catalogue_file> files; // the model, then its config
+  std::string engine = "piper";
+  std::string language; // "en-us"; empty when the catalogue does not say
+  std::string quality;  // "x_low", "low", "medium", "high"; empty when the catalogue does not say
+  int speakers = 1;     // 0: the catalogue does not say
+  std::vector<catalogue_file> files; // the model, then its config; or one archive of a package
   std::uint64_t bytes() const;
 };
 
