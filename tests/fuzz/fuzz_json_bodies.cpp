@@ -6,6 +6,7 @@
 #include "api/openai_speech.hpp"
 #include "api/ws_messages.hpp"
 #include "engines/neural/piper_catalogue.hpp"
+#include "engines/neural/sherpa_release_catalogue.hpp"
 #include "engines/neural/voice_blend.hpp"
 #include "fuzz_input.hpp"
 #include "text/utf8.hpp"
@@ -63,6 +64,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         rtts::fuzz::check(safe, "a path leaves the catalogue");
       }
+    }
+  }
+  if (auto packages = rtts::engines::neural::parse_sherpa_release(body)) {
+    for (const auto& v : *packages) {
+      // The id becomes a folder name in the voices folder; the file is fetched over HTTPS only.
+      bool plain = !v.id.empty() && v.id.front() != '.' && v.id.find('/') == std::string::npos;
+      rtts::fuzz::check(plain, "an unsafe package id");
+      rtts::fuzz::check(v.files.size() == 1 && v.files[0].sha256.size() == 64 && v.files[0].url.starts_with("https://"), "an unverifiable package");
     }
   }
   return 0;
