@@ -56,7 +56,7 @@ async function showAvailableVoices() {
   }
   const rows = (await response.json()).available.map((v) => {
     const row = element("tr", undefined, { "data-voice": v.id });
-    row.append(element("td", v.id), element("td", v.language), element("td", v.quality), element("td", (v.bytes / 1e6).toFixed(1) + " MB"));
+    row.append(element("td", v.id), element("td", v.engine), element("td", v.language), element("td", v.quality), element("td", (v.bytes / 1e6).toFixed(1) + " MB"));
     const cell = element("td");
     if (v.installed) cell.textContent = "installed";
     else {
