@@ -7,6 +7,7 @@
 #include "api/api_keys.hpp"
 #include "api/request_log.hpp"
 #include "core/config_file.hpp"
+#include "engines/registry.hpp"
 #include "worker/worker_main.hpp"
 
 #include <CLI/CLI.hpp>
@@ -257,6 +258,6 @@ int main(int argc, char** argv) {
     }
     return rtts::app::serve(config);
   }
-  if (*worker) return rtts::worker::run_worker(engine, fd);
+  if (*worker) return rtts::worker::run_worker(rtts::engines::create_engine(engine), fd);
   return EXIT_FAILURE;
 }

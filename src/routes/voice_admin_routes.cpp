@@ -4,6 +4,7 @@
 #include "api/catalogue_json.hpp"
 #include "api/openai_voice_map.hpp"
 #include "engines/neural/neural_engine.hpp"
+#include "engines/neural/piper_catalogue.hpp"
 #include "engines/neural/voice_install.hpp"
 #include "engines/registry.hpp"
 #include "synth/self_command.hpp"
@@ -31,12 +32,6 @@ asio::awaitable<result<neural::neural_voice>> remove_on_compute(std::string id) 
 }
 asio::awaitable<engines::neural_inventory> inventory_on_compute() { co_return engines::take_neural_inventory(); }
 
-// A catalogue id: letters, digits, '_', '-', '.', not starting with '-' or '.' (never an option).
-bool plain_id(const std::string& id) {
-  return !id.empty() && id.size() <= 200 && id.front() != '-' && id.front() != '.' &&
-         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
-}
-
 } // namespace
 
 asio::awaitable<bool> delete_voice(server::exchange& ex) {
@@ -59,7 +54,7 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
   if (!id_field || !id_field->is_string())
     co_return co_await ex.reply(make_error(error_kind::invalid_request, "send {\"id\": \"<catalogue voice id>\"}", "missing_id", "id"));
   std::string id(id_field->as_string());
-  if (!plain_id(id))
+  if (!neural::is_catalogue_id(id))
     co_return co_await ex.reply(make_error(error_kind::invalid_request, "'" + id + "' is not a catalogue voice id", "invalid_id", "id"));
   // Into the first voices folder, as `rtts voices pull` installs.
   std::vector<std::string> args{"voices", "pull", "--progress-json"};

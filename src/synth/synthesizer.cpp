@@ -1,5 +1,6 @@
 #include "synth/synthesizer.hpp"
 
+#include "engines/neural/piper_catalogue.hpp"
 #include "engines/neural/voice_blend.hpp"
 #include "engines/registry.hpp"
 #include "metrics/registry.hpp"
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -249,9 +249,7 @@ bool synthesizer::may_pull(const voice_options& requested) const {
   bool pulled_engine = engine == "piper" || engine == "kokoro" || engine == "kitten"; // what the catalogues offer
   if (!fetcher_ || !pulled_engine || !engine_allowed(engine) || engines::neural::looks_like_blend(requested.voice)) return false;
   // A catalogue id ("en_US-amy-medium"), perhaps with a speaker ("en_US-duo-medium/bob").
-  std::string id = requested.voice.substr(0, requested.voice.find('/'));
-  return !id.empty() && id.size() <= 200 && std::isalnum(static_cast<unsigned char>(id.front())) &&
-         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
+  return engines::neural::is_catalogue_id(std::string_view(requested.voice).substr(0, requested.voice.find('/')));
 }
 
 namespace {

@@ -1,7 +1,7 @@
 #include "worker/worker_main.hpp"
 
 #include "audio/pitch_shifter.hpp"
-#include "engines/registry.hpp"
+#include "engines/engine.hpp"
 #include "worker/protocol.hpp"
 
 #include <poll.h>
@@ -209,8 +209,6 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
 }
 
 } // namespace
-
-int run_worker(const std::string& engine_name, int fd) { return run_worker(engines::create_engine(engine_name), fd); }
 
 int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
   // The server owns this process: die with it, and leave Ctrl-C and SIGPIPE to the server.

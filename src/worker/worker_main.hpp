@@ -7,9 +7,9 @@
 
 namespace rtts::worker {
 
-// Returns the process exit code. Ends when the server closes its end of the socket.
-int run_worker(const std::string& engine_name, int fd);
-// The same for an engine made by the caller (a worker program of its own, e.g. rtts-festival).
+// Returns the process exit code. Ends when the server closes its end of the socket. The engine
+// is made by the caller (`rtts worker` by name from the registry; rtts-festival its own), so
+// that a worker program links only its engine.
 int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd);
 
 } // namespace rtts::worker

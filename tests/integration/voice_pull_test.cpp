@@ -29,17 +29,19 @@ namespace {
 const std::string duo = "en_US-duo-medium";
 const std::string duo_dir = "en/en_US/duo/medium/";
 
-// An independent MD5 (coreutils), not the one under test.
-std::string md5sum(const fs::path& p) {
-  std::string command = "md5sum '" + p.string() + "'";
+// An independent digest (coreutils' md5sum or sha256sum), not the one under test.
+std::string digest_by(const std::string& tool, const fs::path& p) {
+  std::string command = tool + " '" + p.string() + "'";
   FILE* pipe = ::popen(command.c_str(), "r");
-  char out[64] = {};
+  char out[128] = {};
   if (pipe) {
     if (!std::fgets(out, sizeof out, pipe)) out[0] = 0;
     ::pclose(pipe);
   }
-  return std::string(out).substr(0, 32);
+  std::string line(out);
+  return line.substr(0, line.find(' '));
 }
+std::string md5sum(const fs::path& p) { return digest_by("md5sum", p); }
 
 json::object file_entry(const fs::path& p, const std::string& md5 = {}) {
   return {{"size_bytes", fs::file_size(p)}, {"md5_digest", md5.empty() ? md5sum(p) : md5}};
@@ -353,18 +355,6 @@ TEST_F(VoicePull, WithAutoPullARequestInstallsACatalogueVoiceFirst) {
 
 namespace {
 
-// An independent SHA-256 (coreutils).
-std::string sha256sum(const fs::path& p) {
-  std::string command = "sha256sum '" + p.string() + "'";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  char out[80] = {};
-  if (pipe) {
-    if (!std::fgets(out, sizeof out, pipe)) out[0] = 0;
-    ::pclose(pipe);
-  }
-  return std::string(out).substr(0, 64);
-}
-
 int shell(const std::string& command) { return std::system(command.c_str()); }
 
 } // namespace
@@ -387,7 +377,7 @@ TEST_F(VoicePull, SherpaPackagesFromAReleaseAreVerifiedUnpackedAndUsed) {
   json::array assets;
   for (const std::string name : {"kokoro-tones", "kokoro-nodigest", "kokoro-bad", "kokoro-evil", "matcha-tones"}) {
     fs::path file = packages / (name + ".tar.bz2");
-    json::value digest(json::string("sha256:" + sha256sum(file)));
+    json::value digest(json::string("sha256:" + digest_by("sha256sum", file)));
     if (name == "kokoro-nodigest") digest = nullptr; // uploaded before GitHub computed digests
     if (name == "kokoro-bad") digest = json::string("sha256:" + std::string(64, '0'));
     assets.push_back({{"name", name + ".tar.bz2"}, {"size", fs::file_size(file)}, {"digest", digest}, {"browser_download_url", url("packages/" + name + ".tar.bz2")}});

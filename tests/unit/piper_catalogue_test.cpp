@@ -57,3 +57,9 @@ TEST(PiperCatalogue, WhatCannotBeVerifiedOrPlacedSafelyIsLeftOut) {
   EXPECT_FALSE(parse_piper_catalogue("[1, 2]"));
   EXPECT_FALSE(parse_piper_catalogue("{nope"));
 }
+
+TEST(PiperCatalogue, CatalogueIdsAreNeverOptionsPathsOrHiddenNames) {
+  for (const char* ok : {"en_US-amy-medium", "kokoro-en-v0_19", "kitten-nano-en-v0_1-fp16", "9lives"}) EXPECT_TRUE(is_catalogue_id(ok)) << ok;
+  for (const char* bad : {"", "-x", "--catalog-url=/etc/passwd", ".hidden", "..", "a/b", "a b", "_x", "x\n"}) EXPECT_FALSE(is_catalogue_id(bad)) << bad;
+  EXPECT_FALSE(is_catalogue_id(std::string(201, 'a')));
+}

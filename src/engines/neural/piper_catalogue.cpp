@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 namespace rtts::engines::neural {
 
@@ -14,6 +15,11 @@ std::uint64_t catalogue_voice::bytes() const {
   std::uint64_t n = 0;
   for (const auto& f : files) n += f.size;
   return n;
+}
+
+bool is_catalogue_id(std::string_view id) {
+  return !id.empty() && id.size() <= 200 && std::isalnum(static_cast<unsigned char>(id.front())) &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
 }
 
 namespace {

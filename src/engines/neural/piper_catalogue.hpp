@@ -32,6 +32,10 @@ struct catalogue_voice {
   std::uint64_t bytes() const;
 };
 
+// Whether `id` can name a catalogue voice: letters, digits, '_', '-', '.', starting with a letter
+// or digit (never an option, a hidden file or a path), at most 200 bytes. Also a safe folder name.
+bool is_catalogue_id(std::string_view id);
+
 // The verifiable voices of a voices.json, sorted by id; an error if it is not such a document.
 result<std::vector<catalogue_voice>> parse_piper_catalogue(std::string_view json);
 

@@ -19,12 +19,6 @@ bool is_sha256(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-// A package name that is also a safe folder and voice name.
-bool plain_name(std::string_view id) {
-  return !id.empty() && id.size() <= 200 && std::isalnum(static_cast<unsigned char>(id.front())) &&
-         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-' || c == '.'; });
-}
-
 std::string string_of(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -93,7 +87,7 @@ result<std::vector<catalogue_voice>> parse_sherpa_release(std::string_view text)
     catalogue_voice v;
     v.id = voice_archive_stem(name);
     v.speakers = 0;
-    if (!plain_name(v.id) || !describe(v)) continue;
+    if (!is_catalogue_id(v.id) || !describe(v)) continue;
     v.files.push_back({name, name, bytes, {}, digest.substr(7), url});
     out.push_back(std::move(v));
   }
