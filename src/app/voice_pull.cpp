@@ -310,6 +310,24 @@ private:
   int fd_ = -1;
 };
 
+// Said before a byte is downloaded, not as a write failing half-way through a gigabyte: what is
+// left to download, and as much again for installing it (the copy into place, or the unpacked
+// package, which sherpa-onnx's bzip2 barely shrinks).
+result<void> check_room(const neural::catalogue_voice& v, const fs::path& staging) {
+  std::uint64_t needed = 0;
+  std::error_code ec;
+  for (const auto& f : v.files) {
+    fs::path partial = staging / f.name;
+    std::uint64_t have = fs::exists(partial, ec) ? fs::file_size(partial, ec) : 0;
+    needed += (f.size > have ? f.size - have : 0) + f.size;
+  }
+  auto space = fs::space(staging, ec);
+  if (ec || space.available >= needed) return {};
+  return make_error(error_kind::engine_failure, "not enough disk space in " + staging.parent_path().string() + " for " + v.id + ": it needs " +
+                                                    megabytes(needed) + " (download and install), " + megabytes(space.available) + " are free",
+                    "disk_full");
+}
+
 bool installed_in(const fs::path& folder, const std::string& id) {
   for (const auto& v : neural::scan_voice_folders({folder.string()}, neural::system_espeak_data()))
     if (v.id == id) return true;
@@ -330,6 +348,7 @@ result<void> pull_one(const neural::catalogue_voice& v, const fs::path& folder) 
   // Kept between attempts, so that an interrupted pull continues where it stopped.
   fs::path staging = folder / (".pull-" + v.id);
   fs::create_directories(staging, ec);
+  if (auto room = check_room(v, staging); !room) return room.error();
   for (const auto& f : v.files) {
     fs::path dest = staging / f.name;
     if (auto got = download(f.url, dest, f.size); !got) return got.error();

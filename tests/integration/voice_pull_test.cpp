@@ -12,6 +12,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <sys/mount.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -70,6 +72,12 @@ struct catalogue_site {
       files[duo_dir + id + ".onnx.json"] = file_entry(config);
       voices[id] = json::object{{"key", id}, {"language", {{"code", "en_US"}}}, {"quality", "medium"}, {"num_speakers", 2}, {"files", files}};
     }
+    // A voice larger than a small disk: 2 MB of model (never installed, so never read as one).
+    fs::path big = root / duo_dir / "en_US-big-medium.onnx", big_config = root / duo_dir / "en_US-big-medium.onnx.json";
+    std::ofstream(big, std::ios::binary) << std::string(2'000'000, 'x');
+    fs::copy_file(source / (duo + ".onnx.json"), big_config, fs::copy_options::overwrite_existing);
+    voices["en_US-big-medium"] = json::object{{"key", "en_US-big-medium"}, {"language", {{"code", "en_US"}}}, {"quality", "medium"}, {"num_speakers", 2},
+                                              {"files", {{duo_dir + "en_US-big-medium.onnx", file_entry(big)}, {duo_dir + "en_US-big-medium.onnx.json", file_entry(big_config)}}}};
     std::ofstream(root / "voices.json") << json::serialize(voices);
     for (auto& e : fs::recursive_directory_iterator(root)) fs::permissions(e.path(), fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
   }
@@ -202,6 +210,22 @@ TEST_F(VoicePull, AnInterruptedDownloadContinuesWhereItStopped) {
       << "only the rest was asked for:\n" << log;
   EXPECT_EQ(installed(), std::vector<std::string>{duo});
   EXPECT_FALSE(fs::exists(partial.parent_path())) << "the download folder is gone once installed";
+}
+
+TEST_F(VoicePull, AFullDiskIsSaidBeforeAnythingIsDownloaded) {
+  scratch_dir small("small-disk");
+  if (::mount("tmpfs", small.path.c_str(), "tmpfs", 0, "size=512k") != 0) GTEST_SKIP() << "a small file system to fill needs root (mount)";
+  struct unmount {
+    const fs::path& at;
+    ~unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmounted_at_end{small.path};
+  const std::string into_small = " --catalog-url " + url() + " --cache-dir " + cache.path.string() + " --voices-dir " + small.path.string();
+  auto big = run_rtts("voices pull en_US-big-medium" + into_small);
+  EXPECT_EQ(big.status, 1);
+  EXPECT_NE(big.err.find("not enough disk space"), std::string::npos) << big.err;
+  EXPECT_EQ(downloads_of(duo_dir + "en_US-big-medium.onnx"), 0);
+  auto fits = run_rtts("voices pull " + duo + into_small);
+  EXPECT_EQ(fits.status, 0) << fits.err;
 }
 
 TEST_F(VoicePull, TwoPullsOfOneVoiceDownloadItOnce) {
