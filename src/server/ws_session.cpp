@@ -48,7 +48,6 @@ void ws_session::start_closing() {
   // stream itself once next() returns.
   if (current_) current_->cancel();
   todo_.clear();
-  wake(todo_signal_);
   wake(outbox_signal_);
   wake(space_signal_);
 }
@@ -79,7 +78,7 @@ void ws_session::barge_in() {
   send(api::stream_cancelled(samples_sent_, last_word));
   samples_sent_ = 0;
   samples_queued_ = 0;
-  wake(todo_signal_);
+  todo_.wake();
   wake(space_signal_);
 }
 
@@ -131,12 +130,10 @@ asio::awaitable<void> ws_session::speaker() {
         start_closing();
         break;
       }
-      co_await wait(todo_signal_);
+      co_await todo_.wait();
       continue;
     }
-    utterance u = std::move(todo_.front());
-    todo_.pop_front();
-    co_await speak(std::move(u));
+    co_await speak(todo_.pop());
   }
 }
 
@@ -220,13 +217,9 @@ asio::awaitable<void> ws_session::speak(utterance u) {
 }
 
 bool ws_session::queue_utterance(utterance u) {
-  if (todo_.size() >= ctx_->config.ws_max_queued) {
-    send_error(make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full"));
-    return false;
-  }
-  todo_.push_back(std::move(u));
-  wake(todo_signal_);
-  return true;
+  auto queued = todo_.push(std::move(u));
+  if (!queued) send_error(queued.error());
+  return bool(queued);
 }
 
 void ws_session::queue_sentences(std::vector<text::released_piece> sentences) {
@@ -284,7 +277,7 @@ void ws_session::on_stream_message(api::stream_message message) {
   if (std::holds_alternative<api::stream_end>(message)) {
     queue_sentences(segmenter_.flush_pieces());
     ended_ = true;
-    return wake(todo_signal_);
+    return todo_.wake();
   }
   barge_in(); // stream_cancel
 }

@@ -12,6 +12,7 @@
 #include "api/ws_messages.hpp"
 #include "server/server_context.hpp"
 #include "synth/encoded_stream.hpp"
+#include "synth/utterance_queue.hpp"
 #include "text/incremental_segmenter.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -56,7 +57,7 @@ class ws_session {
 public:
   ws_session(std::shared_ptr<server_context> ctx, beast::tcp_stream stream, protocol p)
       : ctx_(std::move(ctx)), ws_(std::move(stream)), protocol_(p), outbox_signal_(ws_.get_executor()),
-        space_signal_(ws_.get_executor()), todo_signal_(ws_.get_executor()), done_signal_(ws_.get_executor()) {
+        space_signal_(ws_.get_executor()), todo_(ctx_->config.ws_max_queued), done_signal_(ws_.get_executor()) {
     ++ctx_->websockets;
   }
   ~ws_session() { --ctx_->websockets; }
@@ -100,8 +101,7 @@ private:
   std::size_t outbox_bytes_ = 0;
   asio::steady_timer outbox_signal_; // writer: something to send
   asio::steady_timer space_signal_;  // speaker: the outbox drained
-  std::deque<utterance> todo_;
-  asio::steady_timer todo_signal_;   // speaker: something to say
+  synth::utterance_queue<utterance> todo_; // the speaker's
   asio::steady_timer done_signal_;   // reader: writer has finished
   std::unique_ptr<synth::encoded_stream> current_;
   std::uint64_t generation_ = 0;     // bumped by cancel

@@ -7,6 +7,7 @@
 #include "api/tts_query.hpp"
 #include "net/listen.hpp"
 #include "synth/encoded_stream.hpp"
+#include "synth/utterance_queue.hpp"
 #include "text/incremental_segmenter.hpp"
 #include "text/utf8.hpp"
 #include "wyoming/catalogue.hpp"
@@ -96,10 +97,10 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
   struct session : std::enable_shared_from_this<session> {
     std::shared_ptr<impl> server;
     tcp::socket socket;
-    asio::steady_timer write_done, todo_signal;
+    asio::steady_timer write_done;
     asio::steady_timer write_deadline, read_deadline; // a client that takes or sends nothing is dropped
     bool writing = false, closed = false, speaking = false;
-    std::deque<job> todo;
+    synth::utterance_queue<job> todo;
     std::unique_ptr<synth::encoded_stream> current;
     // streaming request state
     bool streaming = false, stream_audio_started = false;
@@ -111,8 +112,8 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     std::size_t spoken = 0;
 
     session(std::shared_ptr<impl> s, tcp::socket sock)
-        : server(std::move(s)), socket(std::move(sock)), write_done(socket.get_executor()), todo_signal(socket.get_executor()),
-          write_deadline(socket.get_executor()), read_deadline(socket.get_executor()) {
+        : server(std::move(s)), socket(std::move(sock)), write_done(socket.get_executor()),
+          write_deadline(socket.get_executor()), read_deadline(socket.get_executor()), todo(server->config.ws_max_queued) {
       ++server->connections;
     }
     ~session() { --server->connections; }
@@ -171,7 +172,6 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       todo.clear();
       boost::system::error_code ignored;
       socket.close(ignored);
-      todo_signal.cancel();
       write_done.cancel();
       write_deadline.cancel();
       read_deadline.cancel();
@@ -180,14 +180,9 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     // False (and the client told why) when the session's queue is full: a client may not pile
     // up more speech than --ws-max-queued utterances ahead of what it hears.
     asio::awaitable<bool> queue(job j) {
-      if (todo.size() >= server->config.ws_max_queued) {
-        error full = make_error(error_kind::overloaded, "too much text queued; wait for speech to catch up", "queue_full");
-        co_await send_error(std::move(full));
-        co_return false;
-      }
-      todo.push_back(std::move(j));
-      todo_signal.cancel();
-      co_return true;
+      auto queued = todo.push(std::move(j));
+      if (!queued) co_await send_error(queued.error());
+      co_return bool(queued);
     }
 
     static asio::awaitable<void> run_reader(std::shared_ptr<session> self) { co_await self->reader(); }
@@ -275,8 +270,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         }
         // The stream's end is always queued (the queue may go one over its limit for it), so
         // the client gets its audio-stop and synthesize-stopped.
-        todo.push_back({{}, stream_voice, true, true});
-        todo_signal.cancel();
+        todo.push_anyway({{}, stream_voice, true, true});
         streaming = false;
       }
       // Anything else is not for a TTS service: ignored, the connection stays open.
@@ -286,13 +280,11 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       while (!closed) {
         if (todo.empty()) {
           if (server->stopping && !streaming) break; // drained: nothing more will be asked
-          co_await wait(todo_signal);
+          co_await todo.wait();
           continue;
         }
-        job j = std::move(todo.front());
-        todo.pop_front();
         speaking = true;
-        co_await speak(std::move(j));
+        co_await speak(todo.pop());
         speaking = false;
         // Idle again: the idle timeout runs from here (the reader's pending read has none).
         if (idle()) arm(read_deadline, std::chrono::seconds(server->config.ws_idle_timeout_s));
@@ -301,7 +293,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     }
 
     // Drain: wake the speaker so an idle session closes now and a busy one after its queue.
-    void drain() { todo_signal.cancel(); }
+    void drain() { todo.wake(); }
 
     asio::awaitable<void> speak(job j) {
       if (j.end_of_stream) {
