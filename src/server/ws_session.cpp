@@ -19,27 +19,13 @@
 namespace rtts::server {
 using namespace std::chrono_literals;
 
-namespace {
-
-// Wakes a coroutine waiting in wait(); safe to call when nobody waits.
-void wake(asio::steady_timer& t) { t.cancel(); }
-
-asio::awaitable<void> wait(asio::steady_timer& t, clock_type::duration limit = clock_type::duration::max()) {
-  boost::system::error_code ignored;
-  if (limit == clock_type::duration::max()) t.expires_at(asio::steady_timer::time_point::max());
-  else t.expires_after(limit);
-  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
-} // namespace
-
 
 void ws_session::send(std::string data, bool binary, std::uint64_t samples) {
   if (closed_) return;
   outbox_bytes_ += data.size();
   samples_queued_ += samples;
   outbox_.push_back({std::move(data), binary, generation_, samples});
-  wake(outbox_signal_);
+  outbox_filled_.wake_all();
 }
 
 void ws_session::start_closing() {
@@ -48,8 +34,8 @@ void ws_session::start_closing() {
   // stream itself once next() returns.
   if (current_) current_->cancel();
   todo_.clear();
-  wake(outbox_signal_);
-  wake(space_signal_);
+  outbox_filled_.wake_all();
+  outbox_drained_.wake_all();
 }
 
 void ws_session::fail() {
@@ -57,7 +43,7 @@ void ws_session::fail() {
   start_closing();
   boost::system::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
-  wake(done_signal_);
+  writer_finished_.wake_all();
 }
 
 void ws_session::barge_in() {
@@ -79,12 +65,12 @@ void ws_session::barge_in() {
   samples_sent_ = 0;
   samples_queued_ = 0;
   todo_.wake();
-  wake(space_signal_);
+  outbox_drained_.wake_all();
 }
 
 asio::awaitable<void> ws_session::writer() {
   for (;;) {
-    while (outbox_.empty() && !closing_ && !closed_) co_await wait(outbox_signal_);
+    while (outbox_.empty() && !closing_ && !closed_) co_await outbox_filled_.wait();
     if (closed_) break;
     if (outbox_.empty()) { // closing, and everything before the close has gone out
       boost::system::error_code ec;
@@ -94,7 +80,7 @@ asio::awaitable<void> ws_session::writer() {
     outgoing msg = std::move(outbox_.front());
     outbox_.pop_front();
     outbox_bytes_ -= msg.data.size();
-    wake(space_signal_);
+    outbox_drained_.wake_all();
     if (msg.samples > 0 && msg.generation != generation_) continue;
     ws_.binary(msg.binary);
     boost::system::error_code ec;
@@ -107,7 +93,7 @@ asio::awaitable<void> ws_session::writer() {
     log.bytes += msg.data.size();
   }
   writer_done_ = true;
-  wake(done_signal_);
+  writer_finished_.wake_all();
 }
 
 asio::awaitable<bool> ws_session::wait_for_space() {
@@ -117,7 +103,7 @@ asio::awaitable<bool> ws_session::wait_for_space() {
       fail(); // the client stopped reading: drop it rather than buffer without bound
       co_return false;
     }
-    co_await wait(space_signal_, deadline - clock_type::now());
+    co_await outbox_drained_.wait(deadline);
   }
   co_return !closed_ && !closing_;
 }
@@ -299,7 +285,7 @@ asio::awaitable<void> ws_session::reader() {
   // The connection is over: stop speaking at once and let the writer finish.
   closed_ = true;
   start_closing();
-  while (!writer_done_) co_await wait(done_signal_);
+  while (!writer_done_) co_await writer_finished_.wait();
 }
 
 } // namespace rtts::server

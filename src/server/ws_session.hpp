@@ -56,8 +56,7 @@ struct outgoing {
 class ws_session {
 public:
   ws_session(std::shared_ptr<server_context> ctx, beast::tcp_stream stream, protocol p)
-      : ctx_(std::move(ctx)), ws_(std::move(stream)), protocol_(p), outbox_signal_(ws_.get_executor()),
-        space_signal_(ws_.get_executor()), todo_(ctx_->config.ws_max_queued), done_signal_(ws_.get_executor()) {
+      : ctx_(std::move(ctx)), ws_(std::move(stream)), protocol_(p), todo_(ctx_->config.ws_max_queued) {
     ++ctx_->websockets;
   }
   ~ws_session() { --ctx_->websockets; }
@@ -99,10 +98,10 @@ private:
 
   std::deque<outgoing> outbox_;
   std::size_t outbox_bytes_ = 0;
-  asio::steady_timer outbox_signal_; // writer: something to send
-  asio::steady_timer space_signal_;  // speaker: the outbox drained
+  synth::wake_list outbox_filled_; // writer: something to send
+  synth::wake_list outbox_drained_; // speaker: there is room again
   synth::utterance_queue<utterance> todo_; // the speaker's
-  asio::steady_timer done_signal_;   // reader: writer has finished
+  synth::wake_list writer_finished_; // reader: the writer has ended
   std::unique_ptr<synth::encoded_stream> current_;
   std::uint64_t generation_ = 0;     // bumped by cancel
   std::uint64_t samples_sent_ = 0;   // audio samples written since the last cancel

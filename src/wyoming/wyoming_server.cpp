@@ -31,12 +31,6 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-asio::awaitable<void> wait(asio::steady_timer& t) {
-  boost::system::error_code ignored;
-  t.expires_at(asio::steady_timer::time_point::max());
-  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
 std::string json_string(const json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -97,7 +91,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
   struct session : std::enable_shared_from_this<session> {
     std::shared_ptr<impl> server;
     tcp::socket socket;
-    asio::steady_timer write_done;
+    synth::wake_list write_done; // a write ended (the next may begin)
     asio::steady_timer write_deadline, read_deadline; // a client that takes or sends nothing is dropped
     bool writing = false, closed = false, speaking = false;
     synth::utterance_queue<job> todo;
@@ -112,8 +106,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     std::size_t spoken = 0;
 
     session(std::shared_ptr<impl> s, tcp::socket sock)
-        : server(std::move(s)), socket(std::move(sock)), write_done(socket.get_executor()),
-          write_deadline(socket.get_executor()), read_deadline(socket.get_executor()), todo(server->config.ws_max_queued) {
+        : server(std::move(s)), socket(std::move(sock)),           write_deadline(socket.get_executor()), read_deadline(socket.get_executor()), todo(server->config.ws_max_queued) {
       ++server->connections;
     }
     ~session() { --server->connections; }
@@ -133,7 +126,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
     }
 
     asio::awaitable<bool> send(event e) {
-      while (writing && !closed) co_await wait(write_done);
+      while (writing && !closed) co_await write_done.wait();
       if (closed) co_return false;
       writing = true;
       std::string bytes = encode(e);
@@ -144,7 +137,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       co_await asio::async_write(socket, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, ec));
       write_deadline.cancel();
       writing = false;
-      write_done.cancel();
+      write_done.wake_all();
       if (ec) close();
       co_return !ec && !closed;
     }
@@ -172,7 +165,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
       todo.clear();
       boost::system::error_code ignored;
       socket.close(ignored);
-      write_done.cancel();
+      write_done.wake_all();
       write_deadline.cancel();
       read_deadline.cancel();
     }
