@@ -1,5 +1,6 @@
 #include "worker/protocol.hpp"
 
+#include "core/json_fields.hpp"
 #include "engines/neural/voice_blend.hpp"
 
 #include <boost/json.hpp>
@@ -28,10 +29,6 @@ result<json::object> parse_object(std::string_view text) {
   return std::move(v.as_object());
 }
 
-std::string get_string(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 double get_number(const json::object& o, std::string_view key, double fallback) {
   auto* v = o.if_contains(key);
   return v && v->is_number() ? v->to_number<double>() : fallback;
@@ -106,8 +103,8 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
   auto o = parse_object(text);
   if (!o) return o.error();
   synthesize_request r;
-  r.text = get_string(*o, "text");
-  r.params.voice = get_string(*o, "voice");
+  r.text = json_text(*o, "text");
+  r.params.voice = json_text(*o, "voice");
   r.params.speed = get_number(*o, "speed", 1.0);
   r.params.pitch = get_number(*o, "pitch", 1.0);
   if (auto* words = o->if_contains("words"); words && words->is_bool()) r.words = words->as_bool();
@@ -124,7 +121,7 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
       // In order and inside the text: the engines rely on it.
       std::size_t after = r.params.phonemes.empty() ? 0 : r.params.phonemes.back().end;
       if (b >= static_cast<double>(after) && e > b && e <= static_cast<double>(r.text.size()))
-        r.params.phonemes.push_back({static_cast<std::size_t>(b), static_cast<std::size_t>(e), get_string(p.as_object(), "ipa")});
+        r.params.phonemes.push_back({static_cast<std::size_t>(b), static_cast<std::size_t>(e), json_text(p.as_object(), "ipa")});
     }
   return r;
 }
@@ -155,16 +152,16 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
   auto o = parse_object(text);
   if (!o) return o.error();
   worker_hello h;
-  h.engine = get_string(*o, "engine");
+  h.engine = json_text(*o, "engine");
   h.sample_rate = static_cast<int>(get_number(*o, "sample_rate", 0));
-  h.default_voice = get_string(*o, "default_voice");
+  h.default_voice = json_text(*o, "default_voice");
   if (auto* voices = o->if_contains("voices"); voices && voices->is_array()) {
     for (const auto& v : voices->as_array()) {
       if (!v.is_object()) continue;
       const auto& vo = v.as_object();
       auto rate = get_number(vo, "sample_rate", 0);
-      h.voices.push_back({get_string(vo, "id"), get_string(vo, "name"), get_string(vo, "language"), get_string(vo, "gender"),
-                          rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0, get_string(vo, "word_timing"), get_string(vo, "broken")});
+      h.voices.push_back({json_text(vo, "id"), json_text(vo, "name"), json_text(vo, "language"), json_text(vo, "gender"),
+                          rate >= 0 && rate <= 384000 ? static_cast<int>(rate) : 0, json_text(vo, "word_timing"), json_text(vo, "broken")});
     }
   }
   if (auto* c = o->if_contains("capabilities"); c && c->is_object()) {
@@ -174,7 +171,7 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
       return v && v->is_bool() && v->as_bool();
     };
     h.capabilities = {flag("thread_safe"), flag("repeatable_in_process"), flag("may_exit_process"), flag("streams_within_sentence"),
-                      flag("ssml"), get_string(co, "word_timing"), flag("pitch"), flag("phonemes")};
+                      flag("ssml"), json_text(co, "word_timing"), flag("pitch"), flag("phonemes")};
   }
   if (h.engine.empty() || h.sample_rate <= 0 || h.voices.empty()) return protocol_error("incomplete hello");
   return h;
@@ -225,8 +222,8 @@ std::string to_json(const error& e) {
 error error_from_json(std::string_view text) {
   auto o = parse_object(text);
   if (!o) return make_error(error_kind::engine_failure, "engine failed");
-  error e{error_kind::engine_failure, get_string(*o, "message"), get_string(*o, "code"), get_string(*o, "param")};
-  auto kind = get_string(*o, "kind");
+  error e{error_kind::engine_failure, json_text(*o, "message"), json_text(*o, "code"), json_text(*o, "param")};
+  auto kind = json_text(*o, "kind");
   for (const auto& [k, name] : kind_names)
     if (name == kind) e.kind = k;
   return e;

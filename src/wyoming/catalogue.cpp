@@ -1,6 +1,7 @@
 #include "wyoming/catalogue.hpp"
 
 #include "core/ascii.hpp"
+#include "core/json_fields.hpp"
 
 #include <boost/json.hpp>
 
@@ -12,19 +13,14 @@ namespace json = boost::json;
 namespace {
 
 
-std::string json_string(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 } // namespace
 
 voice_options pick_voice(const synth::synthesizer& synth, const json::object& data) {
   voice_options v;
   auto* voice = data.if_contains("voice");
   if (!voice || !voice->is_object()) return v;
-  std::string name = json_string(voice->as_object(), "name");
-  std::string language = language_key(json_string(voice->as_object(), "language"));
+  std::string name = json_text(voice->as_object(), "name");
+  std::string language = language_key(json_text(voice->as_object(), "language"));
   if (auto colon = name.find(':'); colon != std::string::npos) {
     v.engine = name.substr(0, colon);
     v.voice = name.substr(colon + 1);

@@ -1,5 +1,6 @@
 #include "wyoming/wyoming_server.hpp"
 
+#include "core/json_fields.hpp"
 #include "core/report_failure.hpp"
 
 #include "api/error_body.hpp"
@@ -30,11 +31,6 @@ namespace json = boost::json;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-std::string json_string(const json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 // One queued piece of speech. `end_of_stream` closes a streaming request.
 struct job {
@@ -229,7 +225,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         }
         if (e.type == "synthesize") {
           // Named jobs, never braced temporaries, in co_await expressions (g++ 12 frees those twice).
-          job whole{json_string(e.data, "text"), pick_voice(server->synth, e.data), false, false};
+          job whole{json_text(e.data, "text"), pick_voice(server->synth, e.data), false, false};
           co_await queue(std::move(whole));
           co_return;
         }
@@ -240,7 +236,7 @@ struct wyoming_server::impl : std::enable_shared_from_this<impl> {
         segmenter.clear();
       } else if (e.type == "synthesize-chunk") {
         if (!streaming) co_return;
-        std::string chunk = json_string(e.data, "text");
+        std::string chunk = json_text(e.data, "text");
         stream_chars += text::count_code_points(chunk);
         if (stream_chars > server->config.max_text_chars) { // the text of one request, as on every route
           error too_long = make_error(error_kind::payload_too_large,

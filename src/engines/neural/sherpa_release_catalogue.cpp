@@ -1,6 +1,7 @@
 #include "engines/neural/sherpa_release_catalogue.hpp"
 
 #include "core/ascii.hpp"
+#include "core/json_fields.hpp"
 #include "engines/neural/voice_archive.hpp"
 
 #include <boost/json.hpp>
@@ -17,11 +18,6 @@ namespace {
 
 bool is_sha256(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-std::string string_of(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 // Engine, language and quality as the package's name says them: "vits-piper-en_US-amy-low",
@@ -76,7 +72,7 @@ result<std::vector<catalogue_voice>> parse_sherpa_release(std::string_view text)
   for (const auto& asset : *assets) {
     if (!asset.is_object()) continue;
     const auto& o = asset.as_object();
-    std::string name = string_of(o, "name"), url = string_of(o, "browser_download_url"), digest = ascii_lower(string_of(o, "digest"));
+    std::string name = json_text(o, "name"), url = json_text(o, "browser_download_url"), digest = ascii_lower(json_text(o, "digest"));
     const auto* size = o.if_contains("size");
     std::uint64_t bytes = size && size->is_int64() && size->as_int64() > 0 ? static_cast<std::uint64_t>(size->as_int64())
                           : size && size->is_uint64()                      ? size->as_uint64()
