@@ -4,6 +4,7 @@
 // bytes are never changed by these).
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rtts {
 
@@ -31,6 +32,19 @@ constexpr std::string_view trim_ascii_space(std::string_view s) {
   while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// The items of a `sep`-separated list ("a, b,,c" -> "a", "b", "", "c"), each without ASCII
+// white space at its ends. Empty items are kept (their place may matter); "" has no items.
+inline std::vector<std::string> split_list(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  for (std::size_t start = 0;;) {
+    auto end = s.find(sep, start);
+    out.emplace_back(trim_ascii_space(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start)));
+    if (end == std::string_view::npos) return out;
+    start = end + 1;
+  }
 }
 
 } // namespace rtts

@@ -50,17 +50,6 @@ std::string system_espeak_data() {
 
 namespace {
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string item;
-  std::istringstream in(s);
-  while (std::getline(in, item, sep)) {
-    auto b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
-    out.push_back(b == std::string::npos ? std::string() : item.substr(b, e - b + 1));
-  }
-  return out;
-}
-
 bool has_all(const onnx_metadata& m, std::initializer_list<const char*> keys, std::string& missing) {
   for (const char* k : keys)
     if (!m.contains(k)) {
@@ -83,7 +72,7 @@ int to_int(const onnx_metadata& m, const char* key, int fallback = 0) {
 std::vector<std::string> speakers_from(const onnx_metadata& m, const char* key, int n) {
   auto it = m.find(key);
   if (it != m.end()) {
-    auto names = split(it->second, ',');
+    auto names = split_list(it->second, ',');
     std::set<std::string> unique(names.begin(), names.end());
     if (static_cast<int>(names.size()) == n && unique.size() == names.size() && !unique.contains("")) return names;
   }
@@ -94,8 +83,8 @@ std::vector<std::string> speakers_from(const onnx_metadata& m, const char* key, 
 // vectors of style_dim, whose `shape` is "L,1,D" (Kokoro) or "1,D" (Kitten); sherpa-onnx ends
 // the process on a mismatch.
 std::string style_file_fault(const neural_voice& v, const onnx_metadata& m, const std::string& shape) {
-  auto dims = split(m.at("style_dim"), ',');
-  auto expected = split(shape, ',');
+  auto dims = split_list(m.at("style_dim"), ',');
+  auto expected = split_list(shape, ',');
   std::uint64_t floats = static_cast<std::uint64_t>(std::max(0, to_int(m, "n_speakers")));
   try {
     if (dims.size() != expected.size()) floats = 0;

@@ -1,5 +1,7 @@
 #include "engines/openai_proxy/openai_proxy_engine.hpp"
 
+#include "core/ascii.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -16,19 +18,6 @@ namespace {
 std::string env(const char* name, const char* fallback = "") {
   const char* v = std::getenv(name);
   return v && *v ? v : fallback;
-}
-
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    auto comma = list.find(',', start);
-    auto item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!item.empty()) out.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
 }
 
 // The upstream's own words, when its error body is OpenAI-style JSON.
@@ -59,8 +48,8 @@ result<std::unique_ptr<engine>> openai_proxy_engine::create() {
   e->path_ = (path.empty() ? "/v1" : path) + "/audio/speech";
   e->key_ = env("RTTS_PROXY_KEY");
   e->model_ = env("RTTS_PROXY_MODEL", "tts-1");
-  for (const auto& id : split(env("RTTS_PROXY_VOICES", "alloy,ash,ballad,coral,echo,fable,nova,onyx,sage,shimmer,verse")))
-    e->voices_.push_back(voice_info{id, id + " (" + e->upstream_.host + ")", "", "", 0, {}, {}});
+  for (const auto& id : split_list(env("RTTS_PROXY_VOICES", "alloy,ash,ballad,coral,echo,fable,nova,onyx,sage,shimmer,verse"), ','))
+    if (!id.empty()) e->voices_.push_back(voice_info{id, id + " (" + e->upstream_.host + ")", "", "", 0, {}, {}});
   if (e->voices_.empty()) return bad("--proxy-voices is empty");
   return std::unique_ptr<engine>(std::move(e));
 }
