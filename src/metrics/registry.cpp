@@ -40,6 +40,12 @@ std::string escape_label(const std::string& v) {
   return out;
 }
 
+void render_gauge(std::string& out, const std::string& name, const std::string& help, const std::vector<std::string>& label_names,
+                  const std::vector<gauge_row>& rows) {
+  header(out, name, help, "gauge");
+  for (const auto& row : rows) out += name + label_set(label_names, row.values) + " " + number(row.value) + "\n";
+}
+
 counter::counter(std::string name, std::string help, std::vector<std::string> label_names)
     : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 

@@ -82,4 +82,13 @@ registry& global();
 // Escapes a label value for the text format.
 std::string escape_label(const std::string& v);
 
+// A gauge read from live state when /metrics is asked for (connections, workers, queues),
+// rendered like the registered families: one row per label set.
+struct gauge_row {
+  labels values;
+  double value;
+};
+void render_gauge(std::string& out, const std::string& name, const std::string& help, const std::vector<std::string>& label_names,
+                  const std::vector<gauge_row>& rows);
+
 } // namespace rtts::metrics
