@@ -3,23 +3,13 @@
 #include "routes/normalize_route.hpp"
 
 #include "api/plan_json.hpp"
+#include "core/on_pool.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
 namespace rtts::routes {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
-
-namespace {
-
-// A named coroutine with by-value parameters (g++ 12 mishandles capturing lambdas here).
-asio::awaitable<std::string> describe(synth::speech_plan plan, voice_options voice, offset_unit units) {
-  co_return api::plan_json(plan, voice, units);
-}
-
-} // namespace
 
 asio::awaitable<bool> normalize(server::exchange& ex) {
   auto params = ex.req.method() == http::verb::post ? api::params_from_json(ex.req.body()) : result<api::parsed_target>(ex.target);
@@ -36,7 +26,9 @@ asio::awaitable<bool> normalize(server::exchange& ex) {
   // Describing a large plan (a megabyte of JSON for 100,000 characters) is work for the compute
   // pool too.
   if (!large) co_return co_await ex.reply(api::plan_json(*plan, *voice, request->timing.units));
-  auto body = co_await asio::co_spawn(ex.server->compute, describe(std::move(*plan), *voice, request->timing.units), asio::use_awaitable);
+  // Named, not a temporary in the co_await expression (g++ 12 destroys those twice).
+  auto describe = [plan = std::move(*plan), voice = *voice, units = request->timing.units] { return api::plan_json(plan, voice, units); };
+  auto body = co_await on_pool(ex.server->compute, std::move(describe));
   co_return co_await ex.reply(std::move(body));
 }
 

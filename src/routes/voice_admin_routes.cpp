@@ -2,6 +2,7 @@
 #include "routes/voice_admin_routes.hpp"
 
 #include "api/catalogue_json.hpp"
+#include "core/on_pool.hpp"
 #include "api/openai_voice_map.hpp"
 #include "engines/neural/neural_engine.hpp"
 #include "engines/neural/piper_catalogue.hpp"
@@ -26,20 +27,16 @@ namespace {
 
 constexpr std::string_view voices_prefix = "/v1/audio/voices/";
 
-// File work belongs on the compute pool (named coroutines: g++ 12 and capturing lambdas).
-asio::awaitable<result<neural::neural_voice>> remove_on_compute(std::string id) {
-  co_return neural::remove_voice(id, neural::neural_settings::from_environment().voice_folders);
-}
-asio::awaitable<engines::neural_inventory> inventory_on_compute() { co_return engines::take_neural_inventory(); }
-
 } // namespace
 
 asio::awaitable<bool> delete_voice(server::exchange& ex) {
   std::string id = ex.target.path.substr(voices_prefix.size());
-  auto removed = co_await asio::co_spawn(ex.server->compute, remove_on_compute(id), asio::use_awaitable);
+  // Named, not a temporary in the co_await expression (g++ 12 destroys those twice).
+  auto remove = [id] { return neural::remove_voice(id, neural::neural_settings::from_environment().voice_folders); };
+  auto removed = co_await on_pool(ex.server->compute, std::move(remove));
   if (!removed) co_return co_await ex.reply(removed.error());
   // The engines learn it now rather than at the folder watch's next look.
-  auto inventory = co_await asio::co_spawn(ex.server->compute, inventory_on_compute(), asio::use_awaitable);
+  auto inventory = co_await on_pool(ex.server->compute, engines::take_neural_inventory);
   co_await ex.server->synth.refresh_voices(std::move(inventory));
   std::string engine = neural::family_name(removed->kind);
   std::string body = boost::json::serialize(boost::json::object{
@@ -84,7 +81,7 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
   std::string last;
   if (status == 0) {
     // The engines learn it now rather than at the folder watch's next look.
-    auto inventory = co_await asio::co_spawn(ex.server->compute, inventory_on_compute(), asio::use_awaitable);
+    auto inventory = co_await on_pool(ex.server->compute, engines::take_neural_inventory);
     co_await ex.server->synth.refresh_voices(std::move(inventory));
     last = boost::json::serialize(boost::json::object{{"event", "done"}, {"id", id}});
   } else {

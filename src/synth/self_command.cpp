@@ -1,5 +1,7 @@
 #include "synth/self_command.hpp"
 
+#include "core/on_pool.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -26,9 +28,6 @@ int wait_for(pid_t pid) {
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
-
-// A named coroutine with by-value parameters (g++ 12 mishandles capturing lambdas here).
-asio::awaitable<int> wait_on_compute(pid_t pid) { co_return wait_for(pid); }
 
 } // namespace
 
@@ -84,7 +83,7 @@ asio::awaitable<int> self_command::exit_status(asio::thread_pool& compute) {
   output_.close(ec);
   pid_t pid = pid_;
   pid_ = -1; // reaped by the wait below, also if this coroutine is dropped meanwhile
-  co_return co_await asio::co_spawn(compute, wait_on_compute(pid), asio::use_awaitable);
+  co_return co_await on_pool(compute, [pid] { return wait_for(pid); });
 }
 
 } // namespace rtts::synth

@@ -1,5 +1,6 @@
 #include "synth/synthesizer.hpp"
 
+#include "core/on_pool.hpp"
 #include "engines/neural/piper_catalogue.hpp"
 #include "engines/neural/voice_blend.hpp"
 #include "engines/registry.hpp"
@@ -252,18 +253,13 @@ bool synthesizer::may_pull(const voice_options& requested) const {
   return engines::neural::is_catalogue_id(std::string_view(requested.voice).substr(0, requested.voice.find('/')));
 }
 
-namespace {
-// A named coroutine (g++ 12 and capturing lambdas).
-asio::awaitable<engines::neural_inventory> inventory_on_compute() { co_return engines::take_neural_inventory(); }
-} // namespace
-
 asio::awaitable<result<voice_options>> synthesizer::resolve_or_pull(voice_options requested, asio::thread_pool& compute) {
   auto resolved = resolve(requested);
   if (resolved || (resolved.error().code != "unknown_voice" && resolved.error().code != "unknown_engine") || !may_pull(requested))
     co_return resolved;
   auto fetched = co_await fetcher_->fetch(requested.engine.empty() ? default_engine_ : requested.engine, requested.voice.substr(0, requested.voice.find('/')), compute);
   if (!fetched) co_return fetched.error();
-  auto inventory = co_await asio::co_spawn(compute, inventory_on_compute(), asio::use_awaitable);
+  auto inventory = co_await on_pool(compute, engines::take_neural_inventory);
   co_await refresh_voices(std::move(inventory));
   co_return resolve(std::move(requested));
 }

@@ -1,5 +1,7 @@
 #include "synth/voice_folder_watch.hpp"
 
+#include "core/on_pool.hpp"
+
 #include "core/report_failure.hpp"
 #include "engines/neural/neural_engine.hpp"
 
@@ -9,15 +11,6 @@
 
 namespace rtts::synth {
 namespace asio = boost::asio;
-
-namespace {
-
-// Named coroutines with by-value parameters for the compute pool (g++ 12 mishandles capturing
-// lambdas in co_spawn).
-asio::awaitable<std::string> take_state(std::vector<std::string> folders) { co_return engines::neural::voice_folders_state(folders); }
-asio::awaitable<engines::neural_inventory> take_inventory() { co_return engines::take_neural_inventory(); }
-
-} // namespace
 
 voice_folder_watch::voice_folder_watch(asio::io_context& io, asio::thread_pool& compute, synthesizer& synth, std::chrono::milliseconds interval)
     : io_(io), compute_(compute), synth_(synth), interval_(interval), folders_(engines::neural::neural_settings::from_environment().voice_folders),
@@ -51,7 +44,9 @@ asio::awaitable<void> voice_folder_watch::run(std::shared_ptr<voice_folder_watch
     }
     if (self->stopped_) break;
     bool forced = std::exchange(self->forced_, false);
-    auto state = co_await asio::co_spawn(self->compute_, take_state(self->folders_), asio::use_awaitable);
+    // Named, not a temporary in the co_await expression (g++ 12 destroys those twice).
+    auto look = [folders = self->folders_] { return engines::neural::voice_folders_state(folders); };
+    auto state = co_await on_pool(self->compute_, std::move(look));
     // Acted on when asked, or when a change has held still since the last look.
     bool settled = state == self->last_seen_;
     self->last_seen_ = state;
@@ -60,7 +55,7 @@ asio::awaitable<void> voice_folder_watch::run(std::shared_ptr<voice_folder_watch
 }
 
 asio::awaitable<void> voice_folder_watch::refresh(std::string state) {
-  auto inventory = co_await asio::co_spawn(compute_, take_inventory(), asio::use_awaitable);
+  auto inventory = co_await on_pool(compute_, engines::take_neural_inventory);
   if (stopped_) co_return;
   std::fprintf(stderr, "rtts: voices folders changed: %s\n", inventory.summary.c_str());
   applied_ = std::move(state);
