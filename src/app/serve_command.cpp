@@ -38,6 +38,7 @@ struct serve_state {
   server::http_server& marytts;
   wyoming::wyoming_server& wyoming;
   synth::voice_folder_watch& voices;
+  asio::thread_pool& compute;
   int exit_code = 0;
   bool draining = false;
 };
@@ -59,6 +60,9 @@ asio::awaitable<void> start_up(serve_state* s, std::chrono::steady_clock::time_p
   auto started = co_await s->synth.start();
   if (!started) co_return fail(started.error());
   s->voices.start();
+  // --auto-pull: the catalogues' voices are read now, for Wyoming's describe (in the background:
+  // the network may be slow or absent).
+  if (s->config.auto_pull) asio::co_spawn(s->io, s->synth.read_catalogues_ahead(s->compute), report_failure{"reading the voice catalogues"});
   auto port = s->http.listen();
   if (!port) co_return fail(port.error());
   s->http.start();
@@ -144,7 +148,7 @@ int serve(const server_config& config) {
   wyoming::wyoming_server wyoming(io, compute, config, synth);
   // Before the engines read their voices: nothing installed from here on is missed.
   auto voices = std::make_shared<synth::voice_folder_watch>(io, compute, synth, std::chrono::milliseconds(config.voices_poll_ms));
-  serve_state state{io, config, synth, http, marytts, wyoming, *voices};
+  serve_state state{io, config, synth, http, marytts, wyoming, *voices, compute};
 
   // First SIGTERM/SIGINT: drain (stop accepting, let streams finish up to the grace period).
   // A second one: exit at once.

@@ -253,6 +253,23 @@ bool synthesizer::may_pull(const voice_options& requested) const {
   return engines::neural::is_catalogue_id(std::string_view(requested.voice).substr(0, requested.voice.find('/')));
 }
 
+std::vector<synthesizer::pullable_voice> synthesizer::pullable_voices() const {
+  std::vector<pullable_voice> out;
+  if (!fetcher_) return out;
+  for (const auto& [id, offer] : fetcher_->offered()) {
+    auto pool = pools_.find(offer.engine);
+    // A model with several speakers is installed as "id/speaker" voices.
+    bool installed = pool != pools_.end() && std::any_of(pool->second->info().voices.begin(), pool->second->info().voices.end(),
+                                                         [&](const auto& v) { return v.id == id || v.id.starts_with(id + "/"); });
+    if (engine_allowed(offer.engine) && !installed) out.push_back({offer.engine, id, offer.language});
+  }
+  return out;
+}
+
+asio::awaitable<void> synthesizer::read_catalogues_ahead(asio::thread_pool& compute) {
+  if (fetcher_) co_await fetcher_->read_ahead(compute);
+}
+
 asio::awaitable<result<voice_options>> synthesizer::resolve_or_pull(voice_options requested, asio::thread_pool& compute) {
   auto resolved = resolve(requested);
   if (resolved || (resolved.error().code != "unknown_voice" && resolved.error().code != "unknown_engine") || !may_pull(requested))

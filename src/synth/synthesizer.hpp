@@ -63,6 +63,13 @@ public:
   // Whether resolve_or_pull would try to install `requested` (resolve() refused it): settings
   // checked before any text arrives (WebSocket configs) let such a voice through to it.
   bool may_pull(const voice_options& requested) const;
+  // With --auto-pull: the catalogue voices that resolve_or_pull would install (engine allowed,
+  // not installed), as last read; read_catalogues_ahead reads them at start-up.
+  struct pullable_voice {
+    std::string engine, id, language;
+  };
+  std::vector<pullable_voice> pullable_voices() const;
+  boost::asio::awaitable<void> read_catalogues_ahead(boost::asio::thread_pool& compute);
   // Empty, blank, over-long or non-UTF-8 text is refused here, for every route alike.
   result<void> check_text(std::string_view text) const;
   // What an utterance will say, fragment by fragment (SSML, segments, normalization), without

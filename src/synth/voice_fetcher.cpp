@@ -1,5 +1,6 @@
 #include "synth/voice_fetcher.hpp"
 
+#include "core/json_fields.hpp"
 #include "engines/neural/neural_engine.hpp"
 #include "synth/self_command.hpp"
 
@@ -41,6 +42,14 @@ asio::awaitable<result<void>> voice_fetcher::fetch(std::string engine, std::stri
   co_return outcome;
 }
 
+asio::awaitable<void> voice_fetcher::read_ahead(asio::thread_pool& compute) {
+  while (busy_) co_await turn_.wait();
+  busy_ = true;
+  co_await read_catalogue(compute); // an error is logged by the child and tried again at the first pull
+  busy_ = false;
+  turn_.wake_all();
+}
+
 asio::awaitable<result<void>> voice_fetcher::read_catalogue(asio::thread_pool& compute) {
   if (catalogue_known_ && std::chrono::steady_clock::now() - catalogue_read_ < 10min) co_return result<void>{};
   std::vector<std::string> args{"voices", "list", "--available", "--json"};
@@ -57,8 +66,11 @@ asio::awaitable<result<void>> voice_fetcher::read_catalogue(asio::thread_pool& c
   }
   catalogue_.clear();
   for (const auto& v : parsed.as_array())
-    if (v.is_object() && v.as_object().contains("id") && v.at("id").is_string() && v.as_object().contains("engine") && v.at("engine").is_string())
-      catalogue_.emplace(v.at("id").as_string(), v.at("engine").as_string());
+    if (v.is_object()) {
+      const auto& o = v.as_object();
+      if (auto id = json_text(o, "id"), engine = json_text(o, "engine"); !id.empty() && !engine.empty())
+        catalogue_.emplace(std::move(id), offer{std::move(engine), json_text(o, "language")});
+    }
   catalogue_known_ = true;
   catalogue_read_ = std::chrono::steady_clock::now();
   co_return result<void>{};
@@ -66,7 +78,7 @@ asio::awaitable<result<void>> voice_fetcher::read_catalogue(asio::thread_pool& c
 
 asio::awaitable<result<void>> voice_fetcher::pull(const std::string& engine, const std::string& id, asio::thread_pool& compute) {
   if (auto read = co_await read_catalogue(compute); !read) co_return read.error();
-  if (auto offered = catalogue_.find(id); offered == catalogue_.end() || offered->second != engine)
+  if (auto offered = catalogue_.find(id); offered == catalogue_.end() || offered->second.engine != engine)
     co_return make_error(error_kind::not_found, "no " + engine + " voice '" + id + "' is installed, and the voice catalogues have none of that name either"
                                                 "; GET /v1/audio/voices?available=1 lists both", "unknown_voice", "voice");
   std::fprintf(stderr, "rtts: auto-pull: installing %s voice %s from the catalogue\n", engine.c_str(), id.c_str());

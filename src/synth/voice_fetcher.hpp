@@ -39,6 +39,16 @@ public:
   // unavailable when no catalogue can be read or the pull failed (with the pull's reason).
   boost::asio::awaitable<result<void>> fetch(std::string engine, std::string id, boost::asio::thread_pool& compute);
 
+  // A voice the catalogues offer.
+  struct offer {
+    std::string engine, language;
+  };
+  // What the catalogues offered when last read, by id (empty before the first read).
+  const std::map<std::string, offer>& offered() const { return catalogue_; }
+  // Reads the catalogues now rather than at the first pull (start-up with --auto-pull), so that
+  // Wyoming's describe can offer their voices as not installed, as wyoming-piper does.
+  boost::asio::awaitable<void> read_ahead(boost::asio::thread_pool& compute);
+
 private:
   struct pending {
     std::optional<result<void>> outcome;
@@ -51,7 +61,7 @@ private:
   std::map<std::string, std::shared_ptr<pending>> pulling_; // by voice id
   bool busy_ = false;                                       // a pull (or catalogue read) is running
   wake_list turn_;
-  std::map<std::string, std::string> catalogue_; // the ids the catalogues can verify, with their engines
+  std::map<std::string, offer> catalogue_; // the ids the catalogues can verify
   std::chrono::steady_clock::time_point catalogue_read_{};
   bool catalogue_known_ = false;
 };

@@ -10,11 +10,6 @@
 namespace rtts::wyoming {
 namespace json = boost::json;
 
-namespace {
-
-
-} // namespace
-
 voice_options pick_voice(const synth::synthesizer& synth, const json::object& data) {
   voice_options v;
   auto* voice = data.if_contains("voice");
@@ -50,6 +45,16 @@ event info_event(const synth::synthesizer& synth) {
                                     {"languages", json::array{json::value(v.language)}},
                                     {"speakers", nullptr}});
   }
+  // With --auto-pull, what the catalogues offer is listed too, not installed (Home Assistant shows
+  // those as voices it can pick; the first request for one installs it).
+  for (const auto& v : synth.pullable_voices())
+    voices.push_back(json::object{{"name", v.engine + ":" + v.id},
+                                  {"description", v.id + " (installed on first use)"},
+                                  {"attribution", json::object{{"name", v.engine}, {"url", ""}}},
+                                  {"installed", false},
+                                  {"version", nullptr},
+                                  {"languages", json::array{json::value(v.language)}},
+                                  {"speakers", nullptr}});
   json::object program{{"name", "rtts"},
                        {"description", "rtts real-time text-to-speech"},
                        {"attribution", json::object{{"name", "rtts"}, {"url", ""}}},

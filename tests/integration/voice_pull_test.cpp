@@ -8,6 +8,7 @@
 #include "server_fixture.hpp"
 #include "test_voices.hpp"
 #include "tls_front.hpp"
+#include "wyoming_client.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -382,6 +383,51 @@ namespace {
 int shell(const std::string& command) { return std::system(command.c_str()); }
 
 } // namespace
+
+// Home Assistant picks voices from Wyoming's describe: with --auto-pull the catalogue's voices are
+// there too, marked not installed (as wyoming-piper lists them), and one spoken is then installed.
+TEST_F(VoicePull, WithAutoPullWyomingOffersTheCatalogueAsNotInstalled) {
+  auto wyoming_port = free_port();
+  rtts_server server({"--engines", "espeak,piper", "--workers", "1", "--voices-dir", voices.path.string(), "--cache-dir", cache.path.string(),
+                      "--catalog-url", url(), "--auto-pull", "--wyoming", "127.0.0.1:" + std::to_string(wyoming_port)});
+  auto describe = [&] {
+    std::map<std::string, bool> listed; // name -> installed
+    wyoming_client c(wyoming_port);
+    c.send("describe");
+    auto info = c.read();
+    if (!info) return listed;
+    for (const auto& v : info->data.at("tts").as_array()[0].at("voices").as_array())
+      listed[std::string(v.at("name").as_string())] = v.at("installed").as_bool();
+    return listed;
+  };
+  std::map<std::string, bool> before;
+  for (int i = 0; i < 100 && !before.contains("piper:" + duo); ++i) {
+    before = describe();
+    if (!before.contains("piper:" + duo)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(before.contains("piper:" + duo)) << "the catalogue is read at start-up";
+  EXPECT_FALSE(before["piper:" + duo]);
+  EXPECT_FALSE(before["piper:en_US-big-medium"]);
+  EXPECT_FALSE(before.contains("piper:en_US-unverified-low")) << "what cannot be verified is not offered";
+  EXPECT_TRUE(before["espeak:en-us"]);
+
+  // Home Assistant asks for it as listed: installed, spoken, and listed as installed from then on.
+  wyoming_client c(wyoming_port);
+  c.send("synthesize", json::object{{"text", "Installed for Home Assistant."}, {"voice", {{"name", "piper:" + duo + "/alice"}}}});
+  std::string pcm;
+  for (;;) {
+    auto e = c.read();
+    ASSERT_TRUE(e) << "the connection ended early";
+    ASSERT_NE(e->type, "error") << json::serialize(e->data);
+    if (e->type == "audio-chunk") pcm += e->payload;
+    if (e->type == "audio-stop") break;
+  }
+  EXPECT_GT(pcm.size(), 22050u) << "over half a second of 22 kHz speech";
+  auto after = describe();
+  EXPECT_TRUE(after["piper:" + duo + "/alice"]);
+  EXPECT_FALSE(after.contains("piper:" + duo)) << "no longer offered as not installed";
+  EXPECT_FALSE(after["piper:en_US-big-medium"]);
+}
 
 // sherpa-onnx's packages: a GitHub release's asset list (name, size, SHA-256 digest, download URL)
 // served by the test's own HTTPS server, with archives the test packs itself.
