@@ -16,8 +16,6 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 
 namespace rtts::routes {
 namespace asio = boost::asio;
@@ -54,11 +52,7 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
   if (!neural::is_catalogue_id(id))
     co_return co_await ex.reply(make_error(error_kind::invalid_request, "'" + id + "' is not a catalogue voice id", "invalid_id", "id"));
   // Into the first voices folder, as `rtts voices pull` installs.
-  std::vector<std::string> args{"voices", "pull", "--progress-json"};
-  auto more = synth::voice_store_args(ex.server->config);
-  args.insert(args.end(), more.begin(), more.end());
-  args.insert(args.end(), {"--", id});
-  auto child = synth::self_command::start(ex.stream.get_executor(), std::move(args));
+  auto child = synth::self_command::start(ex.stream.get_executor(), synth::pull_command(ex.server->config, id));
   if (!child) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the pull could not be started: " + child.error().message, "pull_failed"));
 
   server::stream_head head{boost::beast::http::status::ok, 11};
@@ -92,10 +86,7 @@ asio::awaitable<bool> pull_voice(server::exchange& ex) {
 }
 
 asio::awaitable<bool> available_voices(server::exchange& ex) {
-  std::vector<std::string> args{"voices", "list", "--available", "--json"};
-  auto more = synth::voice_store_args(ex.server->config);
-  args.insert(args.end(), more.begin(), more.end());
-  auto child = synth::self_command::start(ex.stream.get_executor(), std::move(args));
+  auto child = synth::self_command::start(ex.stream.get_executor(), synth::available_command(ex.server->config));
   if (!child) co_return co_await ex.reply(make_error(error_kind::engine_failure, "the catalogue could not be read: " + child.error().message, "catalog_unavailable"));
   auto listed = co_await (*child)->next_line(); // one line of JSON; nothing when the command failed
   int status = co_await (*child)->exit_status(ex.server->compute);

@@ -34,7 +34,7 @@ std::string join(const std::vector<std::string>& names) {
 
 synthesizer::synthesizer(asio::any_io_executor ex, const server_config& config, std::string executable)
     : ex_(std::move(ex)), config_(config), executable_(std::move(executable)), default_engine_(config.engine) {
-  if (config_.auto_pull) fetcher_ = std::make_unique<voice_fetcher>(voice_store_args(config_));
+  if (config_.auto_pull) fetcher_ = std::make_unique<voice_fetcher>(config_);
 }
 
 asio::awaitable<result<void>> synthesizer::start() {

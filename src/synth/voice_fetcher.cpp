@@ -15,11 +15,31 @@ namespace rtts::synth {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-std::vector<std::string> voice_store_args(const server_config& config) {
+namespace {
+
+// The arguments that point a `rtts voices ...` child at this server's store.
+std::vector<std::string> store_args(const server_config& config) {
   auto settings = engines::neural::neural_settings::from_environment();
   std::vector<std::string> args{"--cache-dir", settings.cache_dir};
   for (const auto& url : config.catalog_urls) args.insert(args.end(), {"--catalog-url", url});
   for (const auto& f : settings.voice_folders) args.insert(args.end(), {"--voices-dir", f});
+  return args;
+}
+
+} // namespace
+
+std::vector<std::string> pull_command(const server_config& config, const std::string& id) {
+  std::vector<std::string> args{"voices", "pull", "--progress-json"};
+  auto store = store_args(config);
+  args.insert(args.end(), store.begin(), store.end());
+  args.insert(args.end(), {"--", id}); // never an option, whatever the id says
+  return args;
+}
+
+std::vector<std::string> available_command(const server_config& config) {
+  std::vector<std::string> args{"voices", "list", "--available", "--json"};
+  auto store = store_args(config);
+  args.insert(args.end(), store.begin(), store.end());
   return args;
 }
 
@@ -52,9 +72,7 @@ asio::awaitable<void> voice_fetcher::read_ahead(asio::thread_pool& compute) {
 
 asio::awaitable<result<void>> voice_fetcher::read_catalogue(asio::thread_pool& compute) {
   if (catalogue_known_ && std::chrono::steady_clock::now() - catalogue_read_ < 10min) co_return result<void>{};
-  std::vector<std::string> args{"voices", "list", "--available", "--json"};
-  args.insert(args.end(), store_args_.begin(), store_args_.end());
-  auto child = self_command::start(co_await asio::this_coro::executor, std::move(args));
+  auto child = self_command::start(co_await asio::this_coro::executor, available_command(config_));
   if (!child) co_return child.error();
   auto listed = co_await (*child)->next_line(); // one line of JSON; nothing when it failed
   int status = co_await (*child)->exit_status(compute);
@@ -82,10 +100,7 @@ asio::awaitable<result<void>> voice_fetcher::pull(const std::string& engine, con
     co_return make_error(error_kind::not_found, "no " + engine + " voice '" + id + "' is installed, and the voice catalogues have none of that name either"
                                                 "; GET /v1/audio/voices?available=1 lists both", "unknown_voice", "voice");
   std::fprintf(stderr, "rtts: auto-pull: installing %s voice %s from the catalogue\n", engine.c_str(), id.c_str());
-  std::vector<std::string> args{"voices", "pull", "--progress-json"};
-  args.insert(args.end(), store_args_.begin(), store_args_.end());
-  args.insert(args.end(), {"--", id});
-  auto child = self_command::start(co_await asio::this_coro::executor, std::move(args));
+  auto child = self_command::start(co_await asio::this_coro::executor, pull_command(config_, id));
   if (!child) co_return child.error();
   std::string reason = "see the server's log";
   while (auto line = co_await (*child)->next_line()) {

@@ -26,13 +26,15 @@
 
 namespace rtts::synth {
 
-// The arguments that point a `rtts voices ...` child at this server's voices folders, cache and
-// catalogue.
-std::vector<std::string> voice_store_args(const server_config& config);
+// The `rtts voices` commands the server runs as children (synth/self_command.hpp), pointed at
+// its voices folders, cache and catalogues: `voices pull --progress-json -- ID` and
+// `voices list --available --json`.
+std::vector<std::string> pull_command(const server_config& config, const std::string& id);
+std::vector<std::string> available_command(const server_config& config);
 
 class voice_fetcher {
 public:
-  explicit voice_fetcher(std::vector<std::string> store_args) : store_args_(std::move(store_args)) {}
+  explicit voice_fetcher(const server_config& config) : config_(config) {}
 
   // Installs catalogue voice `id` of `engine` in the first voices folder (done at once when it is
   // there). not_found ("unknown_voice") when the catalogues have no such voice of that engine,
@@ -57,7 +59,7 @@ private:
   boost::asio::awaitable<result<void>> pull(const std::string& engine, const std::string& id, boost::asio::thread_pool& compute);
   boost::asio::awaitable<result<void>> read_catalogue(boost::asio::thread_pool& compute);
 
-  std::vector<std::string> store_args_;
+  server_config config_;
   std::map<std::string, std::shared_ptr<pending>> pulling_; // by voice id
   bool busy_ = false;                                       // a pull (or catalogue read) is running
   wake_list turn_;

@@ -325,7 +325,7 @@ TEST_F(VoicePull, WithoutAutoPullAnUnknownVoiceIsA404AndNothingIsDownloaded) {
   EXPECT_EQ(r.status, 404u) << r.body;
   EXPECT_FALSE(code_of(r.body).empty()) << r.body;
   auto openai = server.post("/v1/audio/speech", R"({"model":"tts-1","input":"Not without asking.","voice":"piper:)" + duo + R"("})");
-  EXPECT_EQ(openai.status / 100, 4u) << openai.body;
+  EXPECT_EQ(openai.status, 400u) << openai.body; // the piper engine is not running: no voice of it to name
   EXPECT_EQ(front->access_log(), before) << "neither the catalogue nor a voice was fetched";
   EXPECT_TRUE(installed().empty());
 }
