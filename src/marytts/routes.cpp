@@ -6,7 +6,7 @@
 
 #include "audio/wav.hpp"
 #include "marytts/protocol.hpp"
-#include "synth/encoded_stream.hpp"
+#include "session/speak.hpp"
 
 #include <boost/beast/http.hpp>
 
@@ -32,29 +32,70 @@ asio::awaitable<bool> locales(server::exchange& ex) { co_return co_await ex.send
 asio::awaitable<bool> version(server::exchange& ex) { co_return co_await ex.send(plain(ex, version_text())); }
 asio::awaitable<bool> audioformats(server::exchange& ex) { co_return co_await ex.send(plain(ex, audioformats_text())); }
 
-// An answer too long to hold: what came so far, then the rest as it is made (chunked, or for
-// HTTP/1.0 a body the closing connection ends).
-asio::awaitable<bool> stream_rest(server::exchange& ex, std::unique_ptr<synth::encoded_stream> speech, std::string pcm) {
-  const bool http10 = ex.req.version() < 11;
-  const bool keep_alive = !http10 && ex.keep_alive;
-  auto header = audio::make_wav_header(static_cast<std::uint32_t>(speech->output_rate()));
-  pcm.insert(0, reinterpret_cast<const char*>(header.data()), header.size());
-  server::stream_head head{http::status::ok, 11};
-  head.set(http::field::server, "rtts");
-  head.set(http::field::content_type, "audio/x-wav");
-  head.set("X-Request-ID", ex.rec.id);
-  const auto& server = *ex.server;
-  if (!co_await server::write_stream_head(server, ex.stream, ex.rec, head, !http10, keep_alive)) co_return false;
-  std::string wire = std::move(pcm);
-  for (bool ended = false;;) {
-    if (!co_await server::write_stream_piece(server, ex.stream, ex.rec, wire, !http10)) co_return false;
-    if (ended) co_return co_await server::write_stream_end(server, ex.stream, !http10, keep_alive);
-    auto piece = co_await speech->next();
-    if (piece.type == synth::encoded_piece::kind::failed) co_return false; // cut short: the client sees a truncated body
-    wire = std::move(piece.bytes);
-    ended = piece.type == synth::encoded_piece::kind::end;
+// MaryTTS's framing of one utterance: a whole WAV file with exact sizes, or, past the bound,
+// what came so far and then the rest as it is made (chunked, or for HTTP/1.0 a body the closing
+// connection ends).
+class mary_answer final : public session::speech_output {
+public:
+  explicit mary_answer(server::exchange& ex) : ex_(ex), chunked_(ex.req.version() >= 11) {}
+  bool keep_alive() const { return keep_alive_; }
+
+  asio::awaitable<bool> refused(const error& e) override {
+    keep_alive_ = co_await ex_.reply(e);
+    co_return keep_alive_;
   }
-}
+  asio::awaitable<bool> began(synth::encoded_stream& speech) override {
+    rate_ = static_cast<std::uint32_t>(speech.output_rate());
+    co_return true;
+  }
+  asio::awaitable<bool> timing(const synth::timing_event&) override { co_return true; }
+  asio::awaitable<bool> audio(std::string bytes) override {
+    if (streaming_) co_return co_await server::write_stream_piece(*ex_.server, ex_.stream, ex_.rec, bytes, chunked_);
+    pcm_ += bytes;
+    if (pcm_.size() <= whole_file_bytes) co_return true;
+    // Too long to hold: a streaming WAV header, what came so far, the rest as it comes.
+    streaming_ = true;
+    auto header = audio::make_wav_header(rate_);
+    pcm_.insert(0, reinterpret_cast<const char*>(header.data()), header.size());
+    server::stream_head head{http::status::ok, 11};
+    head.set(http::field::server, "rtts");
+    head.set(http::field::content_type, "audio/x-wav");
+    head.set("X-Request-ID", ex_.rec.id);
+    const bool keep_alive = chunked_ && ex_.keep_alive;
+    if (!co_await server::write_stream_head(*ex_.server, ex_.stream, ex_.rec, head, chunked_, keep_alive)) co_return false;
+    std::string so_far = std::move(pcm_);
+    pcm_ = {};
+    co_return co_await server::write_stream_piece(*ex_.server, ex_.stream, ex_.rec, so_far, chunked_);
+  }
+  asio::awaitable<bool> ended() override {
+    if (streaming_) {
+      keep_alive_ = co_await server::write_stream_end(*ex_.server, ex_.stream, chunked_, chunked_ && ex_.keep_alive);
+      co_return keep_alive_;
+    }
+    auto header = audio::make_wav_header(rate_, 1, static_cast<std::uint32_t>(pcm_.size()));
+    server::http_response res{http::status::ok, 11};
+    res.set(http::field::server, "rtts");
+    res.set(http::field::content_type, "audio/x-wav");
+    res.keep_alive(ex_.keep_alive);
+    res.body().assign(reinterpret_cast<const char*>(header.data()), header.size());
+    res.body() += pcm_;
+    res.prepare_payload();
+    keep_alive_ = co_await ex_.send(std::move(res));
+    co_return keep_alive_;
+  }
+  asio::awaitable<bool> failed(const error& e) override {
+    if (!streaming_) keep_alive_ = co_await ex_.reply(e);
+    co_return false; // streaming: cut short, the client sees a truncated body
+  }
+
+private:
+  server::exchange& ex_;
+  bool chunked_;
+  bool keep_alive_ = false;
+  bool streaming_ = false;
+  std::uint32_t rate_ = 0;
+  std::string pcm_;
+};
 
 asio::awaitable<bool> process(server::exchange& ex) {
   // A POST carries a form body, with or without a Content-Type saying so.
@@ -62,27 +103,15 @@ asio::awaitable<bool> process(server::exchange& ex) {
   if (!params) co_return co_await ex.reply(params.error());
   auto parsed = parse_process_request(*params, ex.server->engine_infos(), ex.server->synth.default_engine());
   if (!parsed) co_return co_await ex.reply(parsed.error());
-  synth::speech_input input{parsed->text, parsed->ssml, {}, {}};
-  auto started = co_await synth::encoded_stream::start(ex.server->synth, ex.server->compute, input, parsed->voice, {audio_format::pcm, 0, 0});
-  if (!started) co_return co_await ex.reply(started.error());
-  std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
-  std::string pcm;
-  for (;;) {
-    auto piece = co_await speech->next();
-    if (piece.type == synth::encoded_piece::kind::failed) co_return co_await ex.reply(piece.failure);
-    pcm += piece.bytes;
-    if (piece.type == synth::encoded_piece::kind::end) break;
-    if (pcm.size() > whole_file_bytes) co_return co_await stream_rest(ex, std::move(speech), std::move(pcm));
-  }
-  auto header = audio::make_wav_header(static_cast<std::uint32_t>(speech->output_rate()), 1, static_cast<std::uint32_t>(pcm.size()));
-  server::http_response res{http::status::ok, 11};
-  res.set(http::field::server, "rtts");
-  res.set(http::field::content_type, "audio/x-wav");
-  res.keep_alive(ex.keep_alive);
-  res.body().assign(reinterpret_cast<const char*>(header.data()), header.size());
-  res.body() += pcm;
-  res.prepare_payload();
-  co_return co_await ex.send(std::move(res));
+  session::utterance u;
+  u.text = parsed->text;
+  u.ssml = parsed->ssml;
+  u.voice = parsed->voice;
+  u.output = {audio_format::pcm, 0, 0};
+  u.ready_at = ex.rec.started;
+  mary_answer out(ex);
+  co_await session::speak(ex.server->synth, ex.server->compute, u, out, ex.rec);
+  co_return out.keep_alive();
 }
 
 } // namespace

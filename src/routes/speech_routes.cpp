@@ -7,7 +7,7 @@
 #include "api/sse_events.hpp"
 #include "api/timing_json.hpp"
 #include "audio/format.hpp"
-#include "synth/encoded_stream.hpp"
+#include "session/speak.hpp"
 
 #include <boost/beast/http.hpp>
 
@@ -33,68 +33,83 @@ struct speech_request {
   bool instructions_ignored = false; // OpenAI `instructions` came and no engine can follow them
 };
 
-// Streams one utterance: raw encoded audio in HTTP chunks, or OpenAI's SSE events.
-asio::awaitable<bool> stream_speech(server::exchange& ex, speech_request job) {
-  const bool sse = job.sse;
-  auto& rec = ex.rec;
-  api::record_speech(rec, {job.voice.engine, job.voice.voice, sse ? "sse" : audio::format_name(job.format), job.text});
-  synth::speech_input input{job.text, job.ssml, job.timing, {}};
-  auto started = co_await synth::encoded_stream::start(ex.server->synth, ex.server->compute, input, job.voice,
-                                              {job.format, job.requested_rate, job.default_rate});
-  if (!started) {
-    error e = started.error();
-    if (job.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
-    co_return co_await ex.send(server::error_response(e, ex.keep_alive));
+// OpenAI's and /tts's framing of one utterance on an HTTP connection: the status line once the
+// first piece is good, then raw encoded audio in chunks (or, for HTTP/1.0, a body the closing
+// connection ends), or OpenAI's server-sent events.
+class http_speech final : public session::speech_output {
+public:
+  http_speech(server::exchange& ex, const speech_request& job) : ex_(ex), job_(job), chunked_(!job.http10) {}
+  // Whether the connection may serve another request.
+  bool keep_alive() const { return keep_alive_; }
+
+  asio::awaitable<bool> refused(const error& failure) override {
+    error e = failure;
+    if (job_.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
+    keep_alive_ = co_await ex_.send(server::error_response(e, ex_.keep_alive));
+    co_return keep_alive_;
   }
-  // Owned here: whatever ends this coroutine (client gone, write timeout, shutdown) destroys
-  // it, which stops the synthesis.
-  std::unique_ptr<synth::encoded_stream> speech = std::move(*started);
-  rec.engine = speech->voice().engine;
-  rec.voice = speech->voice().voice;
-
-  // The status line waits for the first piece, so a request whose first fragment fails still
-  // gets a real error status; the first piece comes within milliseconds.
-  std::string audio = speech->header();
-  synth::encoded_piece piece = co_await speech->next();
-  if (piece.type == synth::encoded_piece::kind::failed) co_return co_await ex.send(server::error_response(piece.failure, ex.keep_alive));
-
-  server::stream_head head{http::status::ok, 11};
-  head.set(http::field::server, "rtts");
-  head.set(http::field::content_type, sse ? "text/event-stream" : audio::content_type(job.format, speech->output_rate()));
-  head.set(http::field::cache_control, "no-store");
-  head.set("X-Audio-Sample-Rate", std::to_string(speech->output_rate()));
-  head.set("X-Request-ID", rec.id);
-  if (job.instructions_ignored) head.set("X-Instructions-Ignored", "true");
-  if (!rec.cors_origin.empty()) {
-    head.set(http::field::access_control_allow_origin, rec.cors_origin);
-    head.set(http::field::vary, "Origin");
-  }
-  // HTTP/1.0 clients (and proxies such as nginx by default) would read chunk sizes as audio.
-  const bool chunked = !job.http10;
-  const auto& server = *ex.server;
-  if (!co_await server::write_stream_head(server, ex.stream, rec, head, chunked, ex.keep_alive)) co_return false;
-
-  for (;;) {
-    std::string wire;
-    bool last = piece.type == synth::encoded_piece::kind::end || piece.type == synth::encoded_piece::kind::failed;
-    if (piece.type == synth::encoded_piece::kind::timing) {
-      wire = api::sse_timing_event(piece.timing); // only asked for with SSE; the header waits for the audio
-    } else if (piece.type == synth::encoded_piece::kind::failed) {
-      std::fprintf(stderr, "rtts: stream failed: %s\n", piece.failure.message.c_str());
-      if (!sse) co_return false; // no last chunk: the client sees a truncated stream, not a clean end
-      wire = api::sse_error_event(piece.failure);
-    } else {
-      audio += piece.bytes;
-      wire = sse ? (audio.empty() ? std::string() : api::sse_audio_delta(audio)) : std::move(audio);
-      audio.clear();
-      if (sse && last) wire += api::sse_audio_done(job.text);
+  asio::awaitable<bool> began(synth::encoded_stream& speech) override {
+    server::stream_head head{http::status::ok, 11};
+    head.set(http::field::server, "rtts");
+    head.set(http::field::content_type, job_.sse ? "text/event-stream" : audio::content_type(job_.format, speech.output_rate()));
+    head.set(http::field::cache_control, "no-store");
+    head.set("X-Audio-Sample-Rate", std::to_string(speech.output_rate()));
+    head.set("X-Request-ID", ex_.rec.id);
+    if (job_.instructions_ignored) head.set("X-Instructions-Ignored", "true");
+    if (!ex_.rec.cors_origin.empty()) {
+      head.set(http::field::access_control_allow_origin, ex_.rec.cors_origin);
+      head.set(http::field::vary, "Origin");
     }
-    if (!wire.empty() && rec.first_audio_ms < 0)
-      rec.first_audio_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - rec.started).count();
-    if (!co_await server::write_stream_piece(server, ex.stream, rec, wire, chunked)) co_return false;
-    if (last) co_return co_await server::write_stream_end(server, ex.stream, chunked, ex.keep_alive);
-    piece = co_await speech->next();
+    header_ = speech.header(); // goes out with the first audio
+    co_return co_await server::write_stream_head(*ex_.server, ex_.stream, ex_.rec, head, chunked_, ex_.keep_alive);
   }
+  asio::awaitable<bool> timing(const synth::timing_event& t) override {
+    co_return co_await write(api::sse_timing_event(t)); // only asked for with SSE
+  }
+  asio::awaitable<bool> audio(std::string bytes) override {
+    header_ += bytes;
+    std::string audio = std::move(header_);
+    header_.clear();
+    co_return co_await write(job_.sse ? api::sse_audio_delta(audio) : std::move(audio));
+  }
+  asio::awaitable<bool> ended() override {
+    std::string rest = std::move(header_); // a stream without audio: its header alone
+    if (job_.sse) rest = (rest.empty() ? std::string() : api::sse_audio_delta(rest)) + api::sse_audio_done(job_.text);
+    if (!co_await write(std::move(rest))) co_return false;
+    keep_alive_ = co_await server::write_stream_end(*ex_.server, ex_.stream, chunked_, ex_.keep_alive);
+    co_return keep_alive_;
+  }
+  asio::awaitable<bool> failed(const error& e) override {
+    std::fprintf(stderr, "rtts: stream failed: %s\n", e.message.c_str());
+    if (!job_.sse) co_return false; // no last chunk: the client sees a truncated stream, not a clean end
+    if (!co_await write(api::sse_error_event(e))) co_return false;
+    keep_alive_ = co_await server::write_stream_end(*ex_.server, ex_.stream, chunked_, ex_.keep_alive);
+    co_return keep_alive_;
+  }
+
+private:
+  asio::awaitable<bool> write(std::string wire) { co_return co_await server::write_stream_piece(*ex_.server, ex_.stream, ex_.rec, wire, chunked_); }
+
+  server::exchange& ex_;
+  const speech_request& job_;
+  bool chunked_; // HTTP/1.0 clients (and proxies such as nginx by default) would read chunk sizes as audio
+  bool keep_alive_ = false;
+  std::string header_;
+};
+
+// Streams one utterance (session/speak.hpp does the speaking, http_speech the framing).
+asio::awaitable<bool> stream_speech(server::exchange& ex, speech_request job) {
+  api::record_speech(ex.rec, {job.voice.engine, job.voice.voice, job.sse ? "sse" : audio::format_name(job.format), job.text});
+  session::utterance u;
+  u.text = job.text;
+  u.ssml = job.ssml;
+  u.voice = job.voice;
+  u.output = {job.format, job.requested_rate, job.default_rate};
+  u.timing = job.timing;
+  u.ready_at = ex.rec.started;
+  http_speech out(ex, job);
+  co_await session::speak(ex.server->synth, ex.server->compute, u, out, ex.rec);
+  co_return out.keep_alive();
 }
 
 } // namespace

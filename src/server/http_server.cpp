@@ -197,6 +197,7 @@ void http_server::stop_accepting() {
   impl_->stopping = true;
   boost::system::error_code ignored;
   impl_->acceptor.close(ignored);
+  impl_->sessions.drain_all(); // idle WebSocket sessions close now, busy ones once spoken
 }
 
 std::size_t http_server::active_requests() const { return impl_->active + impl_->websockets; }

@@ -2,6 +2,7 @@
 // What every connection of the server shares: the executors, the configuration and the
 // synthesizer, plus counters for health and graceful shutdown. Lives on the network thread.
 #include "core/config.hpp"
+#include "session/session_registry.hpp"
 #include "synth/synthesizer.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -20,6 +21,7 @@ struct server_context {
   std::size_t websockets = 0; // open WebSocket sessions
   std::size_t connections = 0; // open TCP connections of the HTTP listener (WebSockets included)
   bool stopping = false;
+  session::session_registry sessions = {}; // the WebSocket sessions, for the drain
 
   // Every engine's hello (voices, rates, capabilities), in the synthesizer's order.
   std::vector<worker::worker_hello> engine_infos() const {

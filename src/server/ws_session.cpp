@@ -1,14 +1,13 @@
-// The WebSocket session's reader, speaker and writer (see ws_session.hpp).
+// The WebSocket adapter: the reader, the protocols' framing, the WebSocket writes (see
+// ws_session.hpp).
 #include "server/ws_session.hpp"
 
 #include "api/error_body.hpp"
 #include "api/openai_speech.hpp"
-#include "api/tts_query.hpp"
 #include "api/timing_json.hpp"
+#include "api/tts_query.hpp"
 #include "audio/format.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -17,211 +16,121 @@
 #include <cmath>
 
 namespace rtts::server {
-using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
 
-
-void ws_session::send(std::string data, bool binary, std::uint64_t samples) {
-  if (closed_) return;
-  outbox_bytes_ += data.size();
-  samples_queued_ += samples;
-  outbox_.push_back({std::move(data), binary, generation_, samples});
-  outbox_filled_.wake_all();
+ws_session::ws_session(std::shared_ptr<server_context> ctx, beast::tcp_stream stream, ws_protocol p)
+    : session::speech_session(ctx->synth, ctx->compute,
+                              {ctx->config.ws_max_queued, ctx->config.ws_max_outbox_bytes, std::chrono::milliseconds(ctx->config.ws_stalled_ms)}),
+      ctx_(std::move(ctx)), ws_(std::move(stream)), protocol_(p) {
+  ++ctx_->websockets;
 }
 
-void ws_session::start_closing() {
-  closing_ = true;
-  // Cancel, never destroy: the speaker may be suspended inside current_->next(); it drops the
-  // stream itself once next() returns.
-  if (current_) current_->cancel();
-  todo_.clear();
-  outbox_filled_.wake_all();
-  outbox_drained_.wake_all();
+asio::awaitable<bool> ws_session::write(const session::outgoing& m) {
+  ws_.binary(m.binary);
+  boost::system::error_code ec;
+  co_await ws_.async_write(asio::buffer(m.data), asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec;
 }
 
-void ws_session::fail() {
-  closed_ = true;
-  start_closing();
+asio::awaitable<void> ws_session::close_gracefully() {
+  boost::system::error_code ec;
+  auto code = draining() ? websocket::close_code::going_away : websocket::close_code::normal;
+  co_await ws_.async_close(code, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+void ws_session::close_now() {
   boost::system::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
-  writer_finished_.wake_all();
 }
 
-void ws_session::barge_in() {
-  ++generation_;
-  if (current_) current_->cancel(); // the speaker notices the new generation and drops it
-  todo_.clear();
+void ws_session::describe(const session::utterance& u, api::request_record& record) {
+  record.method = "WS";
+  record.route = log.route;
+  api::record_speech(record, {u.voice.engine, u.voice.voice, audio::format_name(u.output.format), u.text});
+}
+
+void ws_session::say_began(const session::utterance& u, synth::encoded_stream& speech) {
+  rate_ = speech.output_rate();
+  std::string header = speech.header();
+  if (protocol_ == ws_protocol::realtimetts) {
+    send(api::ws_audio_output(header, rate_, true));
+    time_offset_ = 0; // each /ws utterance is a WAV of its own
+    return;
+  }
+  if (!audio_started_) {
+    audio_started_ = true;
+    send(api::stream_audio_start(rate_, config.format));
+    if (!header.empty()) send(config.binary ? header : api::stream_audio_json(header), config.binary);
+  }
+  if (config.timing.level == timestamp_level::none) send(api::stream_sentence(u.text)); // else timing events say it
+  // Event times count the session's audio since the last cancel.
+  time_offset_ = static_cast<double>(samples_queued()) / rate_;
+}
+
+void ws_session::say_timing(const session::utterance&, const synth::timing_event& t) {
+  std::string event = api::timing_json(t, "", time_offset_);
+  if (t.type == synth::timing_event::kind::word) {
+    words_.push_back({static_cast<std::uint64_t>(std::llround((t.end + time_offset_) * rate_)), event});
+    // Only the last word written in full and those still in flight can matter to a cancel.
+    while (words_.size() > 1 && words_[1].end_sample <= samples_written()) words_.pop_front();
+  }
+  send(std::move(event));
+}
+
+void ws_session::say_audio(const session::utterance& u, std::string bytes) {
+  std::uint64_t samples = bytes.size() / 2;
+  if (protocol_ == ws_protocol::realtimetts) return send(api::ws_audio_output(bytes, rate_, false), false, samples);
+  if (!first_audio_sent_) {
+    first_audio_sent_ = true;
+    send(api::stream_first_audio(std::chrono::duration<double, std::milli>(clock_type::now() - u.ready_at).count()));
+  }
+  send(config.binary ? std::move(bytes) : api::stream_audio_json(bytes), config.binary, samples);
+}
+
+void ws_session::say_ended(const session::utterance&) {
+  if (protocol_ == ws_protocol::realtimetts) send(api::ws_final_output());
+}
+
+bool ws_session::all_spoken() {
+  if (protocol_ != ws_protocol::incremental || !ended_) return false;
+  send(api::stream_done(samples_queued())); // the close follows only once all of it is written
+  return true;
+}
+
+void ws_session::after_cancel() {
   segmenter_.clear();
-  // Nothing of the cancelled speech may follow the `cancelled` event: drop its queued audio.
-  std::erase_if(outbox_, [&](const outgoing& o) {
-    if (o.samples == 0) return false;
-    outbox_bytes_ -= o.data.size();
-    return true;
-  });
   std::string last_word;
   for (const auto& w : words_)
-    if (w.end_sample <= samples_sent_) last_word = w.json;
+    if (w.end_sample <= samples_written()) last_word = w.json;
   words_.clear();
-  send(api::stream_cancelled(samples_sent_, last_word));
-  samples_sent_ = 0;
-  samples_queued_ = 0;
-  todo_.wake();
-  outbox_drained_.wake_all();
+  send(api::stream_cancelled(samples_written(), last_word));
 }
 
-asio::awaitable<void> ws_session::writer() {
-  for (;;) {
-    while (outbox_.empty() && !closing_ && !closed_) co_await outbox_filled_.wait();
-    if (closed_) break;
-    if (outbox_.empty()) { // closing, and everything before the close has gone out
-      boost::system::error_code ec;
-      co_await ws_.async_close(websocket::close_code::normal, asio::redirect_error(asio::use_awaitable, ec));
-      break;
-    }
-    outgoing msg = std::move(outbox_.front());
-    outbox_.pop_front();
-    outbox_bytes_ -= msg.data.size();
-    outbox_drained_.wake_all();
-    if (msg.samples > 0 && msg.generation != generation_) continue;
-    ws_.binary(msg.binary);
-    boost::system::error_code ec;
-    co_await ws_.async_write(asio::buffer(msg.data), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      fail();
-      break;
-    }
-    if (msg.generation == generation_) samples_sent_ += msg.samples;
-    log.bytes += msg.data.size();
-  }
-  writer_done_ = true;
-  writer_finished_.wake_all();
-}
-
-asio::awaitable<bool> ws_session::wait_for_space() {
-  auto deadline = clock_type::now() + std::chrono::milliseconds(ctx_->config.ws_stalled_ms);
-  while (outbox_bytes_ > ctx_->config.ws_max_outbox_bytes && !closed_ && !closing_) {
-    if (clock_type::now() >= deadline) {
-      fail(); // the client stopped reading: drop it rather than buffer without bound
-      co_return false;
-    }
-    co_await outbox_drained_.wait(deadline);
-  }
-  co_return !closed_ && !closing_;
-}
-
-asio::awaitable<void> ws_session::speaker() {
-  while (!closed_ && !closing_) {
-    if (todo_.empty()) {
-      if (protocol_ == protocol::speech_stream && ended_) {
-        send(api::stream_done(samples_queued_)); // the close follows only once all of it is written
-        start_closing();
-        break;
-      }
-      co_await todo_.wait();
-      continue;
-    }
-    co_await speak(todo_.pop());
-  }
-}
-
-asio::awaitable<void> ws_session::speak(utterance u) {
-  const std::uint64_t generation = generation_;
-  const bool realtimetts = protocol_ == protocol::realtimetts;
-  api::logged_request entry;
-  api::request_record& rec = entry.record;
-  rec.id = log.id + "-" + std::to_string(++utterances_);
-  rec.method = "WS";
-  rec.route = log.route;
-  rec.started = u.ready_at;
-  api::record_speech(rec, {config.voice.engine, config.voice.voice, audio::format_name(config.format), u.text});
-  synth::speech_input input{u.text, u.ssml, config.timing, u.origin};
-  auto started = co_await synth::encoded_stream::start(ctx_->synth, ctx_->compute, input, config.voice,
-                                              {config.format, config.sample_rate, realtimetts ? 0 : api::openai_default_rate});
-  if (!started) {
-    rec.status = api::http_status(started.error().kind);
-    send_error(started.error());
-    co_return;
-  }
-  current_ = std::move(*started);
-  rec.engine = current_->voice().engine;
-  rec.voice = current_->voice().voice;
-  rec.status = 200;
-  const int rate = current_->output_rate();
-  std::string header = current_->header();
-  if (realtimetts) {
-    send(api::ws_audio_output(header, rate, true));
-  } else {
-    if (!audio_started_) {
-      audio_started_ = true;
-      send(api::stream_audio_start(rate, config.format));
-      if (!header.empty()) send(config.binary ? header : api::stream_audio_json(header), config.binary);
-    }
-    if (config.timing.level == timestamp_level::none) send(api::stream_sentence(u.text)); // else timing events say it
-  }
-  // Event times count the session's audio since the last cancel (each /ws utterance has its own WAV).
-  const double time_offset = realtimetts ? 0.0 : static_cast<double>(samples_queued_) / rate;
-
-  for (;;) {
-    synth::encoded_piece piece = co_await current_->next();
-    // The speech may have been cancelled (barge-in, stop, disconnect) while we waited.
-    if (generation != generation_ || closed_ || closing_) break;
-    if (piece.type == synth::encoded_piece::kind::failed) {
-      rec.status = api::http_status(piece.failure.kind);
-      send_error(piece.failure);
-      break;
-    }
-    if (piece.type == synth::encoded_piece::kind::timing) {
-      std::string event = api::timing_json(piece.timing, "", time_offset);
-      if (piece.timing.type == synth::timing_event::kind::word) {
-        words_.push_back({static_cast<std::uint64_t>(std::llround((piece.timing.end + time_offset) * rate)), event});
-        // Only the last word sent in full and those still in flight can matter to a cancel.
-        while (words_.size() > 1 && words_[1].end_sample <= samples_sent_) words_.pop_front();
-      }
-      send(std::move(event));
-      continue;
-    }
-    if (!piece.bytes.empty()) {
-      std::uint64_t samples = piece.bytes.size() / 2;
-      rec.bytes += piece.bytes.size();
-      if (rec.first_audio_ms < 0) rec.first_audio_ms = std::chrono::duration<double, std::milli>(clock_type::now() - u.ready_at).count();
-      if (realtimetts) send(api::ws_audio_output(piece.bytes, rate, false), false, samples);
-      else {
-        if (!first_audio_sent_) {
-          first_audio_sent_ = true;
-          send(api::stream_first_audio(std::chrono::duration<double, std::milli>(clock_type::now() - u.ready_at).count()));
-        }
-        send(config.binary ? std::move(piece.bytes) : api::stream_audio_json(piece.bytes), config.binary, samples);
-      }
-    }
-    if (piece.type == synth::encoded_piece::kind::end) {
-      if (realtimetts) send(api::ws_final_output());
-      break;
-    }
-    if (!co_await wait_for_space()) break;
-  }
-  if (generation != generation_ || closed_) rec.status = 499; // cancelled by the client (barge-in, stop, gone)
-  current_.reset();
-}
-
-bool ws_session::queue_utterance(utterance u) {
-  auto queued = todo_.push(std::move(u));
-  if (!queued) send_error(queued.error());
-  return bool(queued);
+session::utterance ws_session::utterance_of(std::string text, text::text_position origin, bool ssml) const {
+  session::utterance u;
+  u.text = std::move(text);
+  u.ssml = ssml;
+  u.voice = config.voice;
+  u.output = {config.format, config.sample_rate, protocol_ == ws_protocol::realtimetts ? 0 : api::openai_default_rate};
+  u.timing = config.timing;
+  u.origin = origin;
+  u.streamed = protocol_ == ws_protocol::incremental && !ssml;
+  return u;
 }
 
 void ws_session::queue_sentences(std::vector<text::released_piece> sentences) {
-  auto now = clock_type::now();
   // The raw text, not the collapsed sentence: offsets of its words point at what was sent.
   for (auto& s : sentences)
-    if (!queue_utterance({std::move(s.raw), now, s.origin, false})) return;
+    if (!queue(utterance_of(std::move(s.raw), s.origin, false))) return;
 }
 
 void ws_session::on_text(std::string message) {
-  if (protocol_ == protocol::realtimetts) {
+  if (protocol_ == ws_protocol::realtimetts) {
     // The example server's protocol: "stop" (or nothing) ends the session.
-    if (message.empty() || message == "stop") return start_closing();
+    if (message.empty() || message == "stop") return close_when_written();
     if (auto ok = ctx_->synth.check_text(message); !ok) return send_error(ok.error());
     bool ssml = config.ssml || api::looks_like_ssml(message);
-    queue_utterance({std::move(message), clock_type::now(), {}, ssml});
+    queue(utterance_of(std::move(message), {}, ssml));
     return;
   }
   auto parsed = api::parse_stream_message(message);
@@ -251,7 +160,7 @@ void ws_session::on_stream_message(api::stream_message message) {
     got_text_ = true;
     // With SSML each message is one whole document (markup cannot be cut at sentence ends).
     if (config.ssml) {
-      queue_utterance({std::move(t->text), clock_type::now(), {}, true});
+      queue(utterance_of(std::move(t->text), {}, true));
       return;
     }
     if (segmenter_.buffered_bytes() + t->text.size() > ctx_->config.max_text_chars * 4)
@@ -263,19 +172,21 @@ void ws_session::on_stream_message(api::stream_message message) {
   if (std::holds_alternative<api::stream_end>(message)) {
     queue_sentences(segmenter_.flush_pieces());
     ended_ = true;
-    return todo_.wake();
+    return notify_speaker();
   }
-  barge_in(); // stream_cancel
+  cancel_speech(); // stream_cancel
 }
 
 asio::awaitable<void> ws_session::reader() {
   beast::flat_buffer buffer;
-  while (!closed_) {
+  while (!closed()) {
+    // A client that sends and never reads cannot fill the outbox without bound.
+    if (!co_await wait_for_room()) break;
     boost::system::error_code ec;
     buffer.clear();
     co_await ws_.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break; // closed by the client, a protocol error (Beast answers 1007/1009), or gone
-    if (closing_) continue; // after stop: read until the close handshake completes
+    if (closing()) continue; // after stop: read until the close handshake completes
     if (ws_.got_binary()) {
       send_error(make_error(error_kind::invalid_request, "binary messages are not accepted here; send text", "binary_message"));
       continue;
@@ -283,9 +194,8 @@ asio::awaitable<void> ws_session::reader() {
     on_text(beast::buffers_to_string(buffer.data()));
   }
   // The connection is over: stop speaking at once and let the writer finish.
-  closed_ = true;
-  start_closing();
-  while (!writer_done_) co_await writer_finished_.wait();
+  fail();
+  co_await wait_until_written();
 }
 
 } // namespace rtts::server

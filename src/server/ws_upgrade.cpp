@@ -117,7 +117,7 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
     co_return;
   }
 
-  auto kind = target->path == "/ws" ? protocol::realtimetts : protocol::speech_stream;
+  auto kind = target->path == "/ws" ? ws_protocol::realtimetts : ws_protocol::incremental;
   auto session = std::make_shared<ws_session>(ctx, std::move(stream), kind);
   session->config = *config;
   session->log = std::move(rec);
@@ -140,8 +140,9 @@ asio::awaitable<void> run_websocket(std::shared_ptr<server_context> ctx, beast::
   co_await ws.async_accept(req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
 
-  asio::co_spawn(ws.get_executor(), ws_session::run_writer(session), report_failure{"a WebSocket session's writer"});
-  asio::co_spawn(ws.get_executor(), ws_session::run_speaker(session), report_failure{"a WebSocket session's speaker"});
+  ctx->sessions.add(session);
+  if (ctx->stopping) session->drain(); // the drain began during the handshake
+  session->start(ws.get_executor());
   co_await session->reader();
   api::log_request(session->log); // the session as a whole: its length and bytes sent
 }
