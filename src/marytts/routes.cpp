@@ -41,7 +41,8 @@ public:
   bool keep_alive() const { return keep_alive_; }
 
   asio::awaitable<bool> refused(const error& e) override {
-    keep_alive_ = co_await ex_.reply(e);
+    result<std::string> answer = e; // named: g++ 12 frees temporaries in co_await expressions twice
+    keep_alive_ = co_await ex_.reply(std::move(answer));
     co_return keep_alive_;
   }
   asio::awaitable<bool> began(synth::encoded_stream& speech) override {
@@ -84,7 +85,8 @@ public:
     co_return keep_alive_;
   }
   asio::awaitable<bool> failed(const error& e) override {
-    if (!streaming_) keep_alive_ = co_await ex_.reply(e);
+    result<std::string> answer = e;
+    if (!streaming_) keep_alive_ = co_await ex_.reply(std::move(answer));
     co_return false; // streaming: cut short, the client sees a truncated body
   }
 

@@ -45,7 +45,8 @@ public:
   asio::awaitable<bool> refused(const error& failure) override {
     error e = failure;
     if (job_.body_params && e.kind == error_kind::not_found) e.kind = error_kind::invalid_request;
-    keep_alive_ = co_await ex_.send(server::error_response(e, ex_.keep_alive));
+    server::http_response answer = server::error_response(e, ex_.keep_alive);
+    keep_alive_ = co_await ex_.send(std::move(answer));
     co_return keep_alive_;
   }
   asio::awaitable<bool> began(synth::encoded_stream& speech) override {
@@ -64,31 +65,35 @@ public:
     co_return co_await server::write_stream_head(*ex_.server, ex_.stream, ex_.rec, head, chunked_, ex_.keep_alive);
   }
   asio::awaitable<bool> timing(const synth::timing_event& t) override {
-    co_return co_await write(api::sse_timing_event(t)); // only asked for with SSE
+    std::string event = api::sse_timing_event(t); // only asked for with SSE
+    co_return co_await write(event);
   }
   asio::awaitable<bool> audio(std::string bytes) override {
     header_ += bytes;
     std::string audio = std::move(header_);
     header_.clear();
-    co_return co_await write(job_.sse ? api::sse_audio_delta(audio) : std::move(audio));
+    if (job_.sse) audio = api::sse_audio_delta(audio);
+    co_return co_await write(audio);
   }
   asio::awaitable<bool> ended() override {
     std::string rest = std::move(header_); // a stream without audio: its header alone
     if (job_.sse) rest = (rest.empty() ? std::string() : api::sse_audio_delta(rest)) + api::sse_audio_done(job_.text);
-    if (!co_await write(std::move(rest))) co_return false;
+    if (!co_await write(rest)) co_return false;
     keep_alive_ = co_await server::write_stream_end(*ex_.server, ex_.stream, chunked_, ex_.keep_alive);
     co_return keep_alive_;
   }
   asio::awaitable<bool> failed(const error& e) override {
     std::fprintf(stderr, "rtts: stream failed: %s\n", e.message.c_str());
     if (!job_.sse) co_return false; // no last chunk: the client sees a truncated stream, not a clean end
-    if (!co_await write(api::sse_error_event(e))) co_return false;
+    std::string event = api::sse_error_event(e);
+    if (!co_await write(event)) co_return false;
     keep_alive_ = co_await server::write_stream_end(*ex_.server, ex_.stream, chunked_, ex_.keep_alive);
     co_return keep_alive_;
   }
 
 private:
-  asio::awaitable<bool> write(std::string wire) { co_return co_await server::write_stream_piece(*ex_.server, ex_.stream, ex_.rec, wire, chunked_); }
+  // (Named strings only: g++ 12 frees temporaries in co_await expressions twice.)
+  asio::awaitable<bool> write(const std::string& wire) { co_return co_await server::write_stream_piece(*ex_.server, ex_.stream, ex_.rec, wire, chunked_); }
 
   server::exchange& ex_;
   const speech_request& job_;
