@@ -45,7 +45,7 @@ public:
     keep_alive_ = co_await ex_.reply(std::move(answer));
     co_return keep_alive_;
   }
-  asio::awaitable<bool> began(synth::encoded_stream& speech) override {
+  asio::awaitable<bool> began(const synth::encoded_stream& speech, std::string) override {
     rate_ = static_cast<std::uint32_t>(speech.output_rate());
     co_return true;
   }

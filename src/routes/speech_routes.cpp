@@ -49,7 +49,7 @@ public:
     keep_alive_ = co_await ex_.send(std::move(answer));
     co_return keep_alive_;
   }
-  asio::awaitable<bool> began(synth::encoded_stream& speech) override {
+  asio::awaitable<bool> began(const synth::encoded_stream& speech, std::string header) override {
     server::stream_head head{http::status::ok, 11};
     head.set(http::field::server, "rtts");
     head.set(http::field::content_type, job_.sse ? "text/event-stream" : audio::content_type(job_.format, speech.output_rate()));
@@ -61,7 +61,7 @@ public:
       head.set(http::field::access_control_allow_origin, ex_.rec.cors_origin);
       head.set(http::field::vary, "Origin");
     }
-    header_ = speech.header(); // goes out with the first audio
+    header_ = std::move(header); // goes out with the first audio
     co_return co_await server::write_stream_head(*ex_.server, ex_.stream, ex_.rec, head, chunked_, ex_.keep_alive);
   }
   asio::awaitable<bool> timing(const synth::timing_event& t) override {

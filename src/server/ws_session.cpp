@@ -49,9 +49,8 @@ void ws_session::describe(const session::utterance& u, api::request_record& reco
   api::record_speech(record, {u.voice.engine, u.voice.voice, audio::format_name(u.output.format), u.text});
 }
 
-void ws_session::say_began(const session::utterance& u, synth::encoded_stream& speech) {
+void ws_session::say_began(const session::utterance& u, const synth::encoded_stream& speech, std::string header) {
   rate_ = speech.output_rate();
-  std::string header = speech.header();
   if (protocol_ == ws_protocol::realtimetts) {
     send(api::ws_audio_output(header, rate_, true));
     time_offset_ = 0; // each /ws utterance is a WAV of its own

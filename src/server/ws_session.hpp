@@ -54,7 +54,7 @@ private:
   void close_now() override;
   void describe(const session::utterance& u, api::request_record& record) override;
   void say_refused(const session::utterance&, const error& e) override { send_error(e); }
-  void say_began(const session::utterance& u, synth::encoded_stream& speech) override;
+  void say_began(const session::utterance& u, const synth::encoded_stream& speech, std::string header) override;
   void say_timing(const session::utterance& u, const synth::timing_event& t) override;
   void say_audio(const session::utterance& u, std::string bytes) override;
   void say_ended(const session::utterance& u) override;

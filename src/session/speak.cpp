@@ -40,6 +40,7 @@ asio::awaitable<void> speak(synth::synthesizer& synth, asio::thread_pool& comput
   record.engine = speech->voice().engine;
   record.voice = speech->voice().voice;
 
+  std::string header = speech->header(); // before the first piece: encoders make it at their start
   // The first piece comes within milliseconds; waiting for it lets an HTTP listener answer a
   // first fragment that fails with a real error status.
   synth::encoded_piece piece = co_await speech->next();
@@ -52,7 +53,7 @@ asio::awaitable<void> speak(synth::synthesizer& synth, asio::thread_pool& comput
     co_await out.refused(piece.failure);
     co_return;
   }
-  bool going = co_await out.began(*speech);
+  bool going = co_await out.began(*speech, std::move(header));
   while (going) {
     if (piece.type == piece_kind::failed) {
       record.status = api::http_status(piece.failure.kind);

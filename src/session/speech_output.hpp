@@ -19,9 +19,10 @@ public:
   virtual ~speech_output() = default;
   virtual bool wanted() const { return true; }
   virtual boost::asio::awaitable<bool> refused(const error& e) = 0;
-  virtual boost::asio::awaitable<bool> began(synth::encoded_stream& speech) = 0;
+  // `header`: the bytes that open the stream (WAV header, Ogg/FLAC headers), perhaps none.
+  virtual boost::asio::awaitable<bool> began(const synth::encoded_stream& speech, std::string header) = 0;
   virtual boost::asio::awaitable<bool> timing(const synth::timing_event& t) = 0;
-  // Encoded audio, never empty; the bytes of the stream's header come with `began`.
+  // Encoded audio, never empty.
   virtual boost::asio::awaitable<bool> audio(std::string bytes) = 0;
   virtual boost::asio::awaitable<bool> ended() = 0;
   virtual boost::asio::awaitable<bool> failed(const error& e) = 0;

@@ -20,8 +20,8 @@ public:
     if (wanted()) s_.say_refused(u_, e);
     co_return wanted();
   }
-  asio::awaitable<bool> began(synth::encoded_stream& speech) override {
-    s_.say_began(u_, speech);
+  asio::awaitable<bool> began(const synth::encoded_stream& speech, std::string header) override {
+    s_.say_began(u_, speech, std::move(header));
     co_return co_await s_.wait_for_space() && wanted();
   }
   asio::awaitable<bool> timing(const synth::timing_event& t) override {

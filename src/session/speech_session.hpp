@@ -101,7 +101,7 @@ protected:
   // The per-utterance log record: method, route, speech fields.
   virtual void describe(const utterance& u, api::request_record& record) = 0;
   virtual void say_refused(const utterance& u, const error& e) = 0;
-  virtual void say_began(const utterance& u, synth::encoded_stream& speech) = 0;
+  virtual void say_began(const utterance& u, const synth::encoded_stream& speech, std::string header) = 0;
   virtual void say_timing(const utterance& u, const synth::timing_event& t) = 0;
   virtual void say_audio(const utterance& u, std::string bytes) = 0;
   virtual void say_ended(const utterance& u) = 0;

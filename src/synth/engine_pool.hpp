@@ -85,6 +85,8 @@ public:
   std::size_t streams_in_flight() const { return *in_flight_; }
 
 private:
+  // Admitted, not cancelled, with text left to synthesize.
+  static bool still_synthesizing(const std::weak_ptr<speech_stream>& w);
   struct job {
     std::shared_ptr<speech_stream> stream;
     std::shared_ptr<worker::worker_process> worker;

@@ -61,7 +61,7 @@ void wyoming_session::describe(const session::utterance& u, api::request_record&
   api::record_speech(record, {u.voice.engine, u.voice.voice, "pcm", u.text});
 }
 
-void wyoming_session::say_began(const session::utterance& u, synth::encoded_stream& speech) {
+void wyoming_session::say_began(const session::utterance& u, const synth::encoded_stream& speech, std::string) {
   audio_format_ = json::object{{"rate", speech.output_rate()}, {"width", 2}, {"channels", 1}};
   if (!u.streamed || !stream_audio_started_) send_event("audio-start", audio_format_);
   stream_audio_started_ = u.streamed;

@@ -19,12 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string sentences(int n) {
-  std::string text;
-  for (int i = 0; i < n; ++i) text += "This is sentence number " + std::to_string(i) + " of a long story. ";
-  return text;
-}
-
 std::vector<std::string> with_wyoming(unsigned port, std::vector<std::string> args) {
   args.insert(args.end(), {"--engines", "espeak", "--workers", "1", "--wyoming", "127.0.0.1:" + std::to_string(port)});
   return args;
@@ -86,7 +80,7 @@ TEST(WyomingLimits, AClientThatStopsReadingIsDropped) {
   auto port = free_port();
   rtts_server server(with_wyoming(port, {"--ws-stalled-ms", "500"}));
   wyoming_client stalled(port, 4096);
-  stalled.send("synthesize", {{"text", sentences(300)}});
+  stalled.send("synthesize", {{"text", story(300)}});
   // It never reads: the server's writes stop, and after --ws-stalled-ms it gives up on it and
   // cancels its speech.
   auto cancelled = [&] {
@@ -135,7 +129,7 @@ TEST(WyomingLimits, TheQueueOfAConnectionIsBounded) {
 TEST(WyomingLimits, SigtermLetsSpeechInProgressFinish) {
   auto port = free_port();
   rtts_server server(with_wyoming(port, {"--shutdown-grace-ms", "30000"}));
-  const std::string text = sentences(12);
+  const std::string text = story(12);
   auto expected = server.get(tts_target(text, "format=pcm")).body;
   wyoming_client c(port);
   c.send("synthesize", {{"text", text}});
@@ -155,7 +149,7 @@ TEST(MaryTtsLimits, ALongAnswerStreamsInsteadOfFillingMemory) {
   auto port = free_port();
   rtts_server server({"--engines", "espeak", "--workers", "1", "--marytts", "127.0.0.1:" + std::to_string(port)});
   // Over 16 MiB of audio (6 minutes): more than one answer may hold.
-  const std::string text = sentences(160);
+  const std::string text = story(160);
   auto r = mary_get(port, text);
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(r.header("content-type"), "audio/x-wav");
@@ -176,7 +170,7 @@ TEST(MaryTtsLimits, SigtermLetsAnAnswerInProgressFinish) {
   auto port = free_port();
   rtts_server server({"--engines", "espeak", "--workers", "1", "--marytts", "127.0.0.1:" + std::to_string(port), "--shutdown-grace-ms",
                       "30000"});
-  const std::string text = sentences(160);
+  const std::string text = story(160);
   auto expected = server.get(tts_target(text, "format=pcm")).body;
   std::future<int> exit_code;
   std::string body;
@@ -198,7 +192,7 @@ TEST(MaryTtsLimits, AReaderThatStopsReadingIsDropped) {
   rtts_server server({"--engines", "espeak", "--workers", "1", "--marytts", "127.0.0.1:" + std::to_string(port), "--write-timeout", "1"});
   // A long answer (it streams) to a client with a small receive buffer that never reads.
   wyoming_client raw(port, 4096); // any TCP client will do: this one only sends
-  raw.send_raw("GET /process?INPUT_TYPE=TEXT&OUTPUT_TYPE=AUDIO&AUDIO=WAVE_FILE&LOCALE=en_US&INPUT_TEXT=" + rtts::client::url_encode(sentences(160)) +
+  raw.send_raw("GET /process?INPUT_TYPE=TEXT&OUTPUT_TYPE=AUDIO&AUDIO=WAVE_FILE&LOCALE=en_US&INPUT_TEXT=" + rtts::client::url_encode(story(160)) +
                " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   auto cancelled = [&] {
     return server.get("/metrics").body.find("rtts_streams_total{engine=\"espeak\",outcome=\"cancelled\"} 1") != std::string::npos;

@@ -219,4 +219,10 @@ std::string tts_target(const std::string& text, const std::string& extra) {
   return "/tts?text=" + client::url_encode(text) + (extra.empty() ? "" : "&" + extra);
 }
 
+std::string story(int sentences) {
+  std::string text;
+  for (int i = 0; i < sentences; ++i) text += "This is sentence number " + std::to_string(i) + " of a long story. ";
+  return text;
+}
+
 } // namespace rtts::testing

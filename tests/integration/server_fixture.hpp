@@ -27,6 +27,8 @@ public:
 std::string raw_exchange(const client::endpoint& to, const std::string& bytes);
 
 std::string tts_target(const std::string& text, const std::string& extra = {});
+// A text of `sentences` numbered sentences (about 2 s of speech each), for long speech.
+std::string story(int sentences);
 
 // The processes whose parent is `parent` right now (a worker's job processes).
 std::vector<pid_t> children_of(pid_t parent);
