@@ -219,6 +219,12 @@ std::string tts_target(const std::string& text, const std::string& extra) {
   return "/tts?text=" + client::url_encode(text) + (extra.empty() ? "" : "&" + extra);
 }
 
+std::unique_ptr<client::ws_client> open_websocket(const rtts_server& server, const std::string& target) {
+  auto c = client::ws_client::connect(server.endpoint(), target);
+  if (!c) throw std::runtime_error("connect " + target + ": " + c.error().message);
+  return std::move(*c);
+}
+
 std::string story(int sentences) {
   std::string text;
   for (int i = 0; i < sentences; ++i) text += "This is sentence number " + std::to_string(i) + " of a long story. ";

@@ -2,9 +2,11 @@
 // The real `rtts serve` binary on a free port, with helpers to talk to it over real sockets.
 #include "client/http_client.hpp"
 #include "client/server_process.hpp"
+#include "client/ws_client.hpp"
 
 #include <boost/json/object.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,9 @@ public:
   client::http_response post(const std::string& target, const std::string& body, std::map<std::string, std::string> headers = {},
                              const client::body_callback& on_body = {}) const;
 };
+
+// A WebSocket session with the server on `target` (throws when the upgrade is refused).
+std::unique_ptr<client::ws_client> open_websocket(const rtts_server& server, const std::string& target);
 
 // Sends raw bytes and returns whatever the server answers until it closes (or 10 s pass).
 std::string raw_exchange(const client::endpoint& to, const std::string& bytes);

@@ -19,12 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::unique_ptr<ws_client> connect(const rtts_server& server, const std::string& target) {
-  auto c = ws_client::connect(server.endpoint(), target);
-  if (!c) throw std::runtime_error("connect " + target + ": " + c.error().message);
-  return std::move(*c);
-}
-
 // Asks for `text` in the route's own protocol.
 void ask(ws_client& c, const std::string& route, const std::string& text) {
   if (route == "/ws") {
@@ -57,7 +51,7 @@ TEST(SessionLimits, AClientThatStopsReadingIsDroppedOnBothWebSockets) {
   for (const auto& route : routes) {
     SCOPED_TRACE(route);
     double before = metric(server, cancelled);
-    auto stalled = connect(server, route);
+    auto stalled = open_websocket(server, route);
     ask(*stalled, route, story(300));
     // It never reads: the outbox fills, and after --ws-stalled-ms the server gives up on it and
     // cancels its speech.
@@ -68,7 +62,7 @@ TEST(SessionLimits, AClientThatStopsReadingIsDroppedOnBothWebSockets) {
     while (auto m = stalled->read()) complete = complete || is_complete_end(*m);
     EXPECT_FALSE(complete) << "the speech ends cut, not as if complete";
     // Its engine time is free for others.
-    auto other = connect(server, route);
+    auto other = open_websocket(server, route);
     ask(*other, route, "Someone else.");
     bool heard = false;
     while (auto m = other->read())
@@ -82,7 +76,7 @@ TEST(SessionLimits, AClientThatStopsReadingIsDroppedOnBothWebSockets) {
 
 TEST(SessionLimits, TheQueueOfASpeechStreamIsBounded) {
   rtts_server server({"--engines", "espeak", "--workers", "1", "--ws-max-queued", "2"});
-  auto c = connect(server, "/v1/audio/speech-stream");
+  auto c = open_websocket(server, "/v1/audio/speech-stream");
   // Eight sentences in one message: two are queued, the third is refused with an error (and the
   // rest of that message with it), then `end` releases the last.
   std::string text;
@@ -109,7 +103,7 @@ TEST(SessionLimits, ASilentClientThatAnswersNoPingIsClosed) {
   rtts_server server({"--engines", "espeak", "--workers", "1", "--ws-idle-timeout", "1"});
   for (const auto& route : routes) {
     SCOPED_TRACE(route);
-    auto silent = connect(server, route);
+    auto silent = open_websocket(server, route);
     // Not reading means not answering the server's ping either.
     std::this_thread::sleep_for(std::chrono::seconds(3));
     bool closed = false;
@@ -120,10 +114,10 @@ TEST(SessionLimits, ASilentClientThatAnswersNoPingIsClosed) {
 
 TEST(SessionLimits, SigtermFinishesSpeechThenSaysGoingAwayOnBothWebSockets) {
   rtts_server server({"--engines", "espeak", "--workers", "1", "--shutdown-grace-ms", "60000"});
-  auto idle = connect(server, "/ws");
+  auto idle = open_websocket(server, "/ws");
   std::vector<std::unique_ptr<ws_client>> busy;
   for (const auto& route : routes) {
-    busy.push_back(connect(server, route));
+    busy.push_back(open_websocket(server, route));
     ask(*busy.back(), route, story(6));
   }
   for (auto& c : busy) { // speech has begun on both

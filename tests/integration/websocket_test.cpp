@@ -21,12 +21,6 @@ namespace json = boost::json;
 namespace {
 
 
-std::unique_ptr<ws_client> connect(const rtts_server& server, const std::string& target) {
-  auto c = ws_client::connect(server.endpoint(), target);
-  if (!c) throw std::runtime_error("connect " + target + ": " + c.error().message);
-  return std::move(*c);
-}
-
 // One /ws utterance as the RealtimeTTS protocol delivers it.
 struct ws_utterance {
   std::string header;             // the WAV header of the isHeader message
@@ -86,7 +80,7 @@ rtts_server* WebSocket::server = nullptr;
 } // namespace
 
 TEST_F(WebSocket, RealtimeTtsMessageSequence) {
-  auto c = connect(*server, "/ws");
+  auto c = open_websocket(*server, "/ws");
   ASSERT_TRUE(c->send_text(paragraph));
   auto u = read_utterance(*c);
   ASSERT_TRUE(u.final);
@@ -103,7 +97,7 @@ TEST_F(WebSocket, RealtimeTtsMessageSequence) {
 }
 
 TEST_F(WebSocket, UtterancesOfOneConnectionComeInOrder) {
-  auto c = connect(*server, "/ws?voice=en-gb");
+  auto c = open_websocket(*server, "/ws?voice=en-gb");
   std::vector<std::string> texts = {"First message.", "The second one is a little longer.", "Third."};
   for (const auto& t : texts) ASSERT_TRUE(c->send_text(t));
   for (const auto& t : texts) {
@@ -113,7 +107,7 @@ TEST_F(WebSocket, UtterancesOfOneConnectionComeInOrder) {
 }
 
 TEST_F(WebSocket, QueryParametersPerConnection) {
-  auto c = connect(*server, "/ws?voice=de&speed=1.5&pitch=1.2&sample_rate=16000");
+  auto c = open_websocket(*server, "/ws?voice=de&speed=1.5&pitch=1.2&sample_rate=16000");
   ASSERT_TRUE(c->send_text("Guten Morgen, wie geht es dir?"));
   auto u = read_utterance(*c);
   EXPECT_EQ(u.sample_rate, 16000);
@@ -122,7 +116,7 @@ TEST_F(WebSocket, QueryParametersPerConnection) {
 }
 
 TEST_F(WebSocket, StopClosesCleanly) {
-  auto c = connect(*server, "/ws");
+  auto c = open_websocket(*server, "/ws");
   ASSERT_TRUE(c->send_text(paragraph + paragraph));
   ASSERT_TRUE(c->read()); // the header: speech has started
   ASSERT_TRUE(c->send_text("stop"));
@@ -132,7 +126,7 @@ TEST_F(WebSocket, StopClosesCleanly) {
     EXPECT_EQ(m->data.find("finalOutput"), std::string::npos) << "stop finishes nothing more";
   }
   EXPECT_EQ(c->close_code(), 1000);
-  auto empty = connect(*server, "/ws");
+  auto empty = open_websocket(*server, "/ws");
   ASSERT_TRUE(empty->send_text(""));
   EXPECT_FALSE(empty->read());
   EXPECT_EQ(empty->close_code(), 1000) << "an empty message ends the session too";
@@ -147,7 +141,7 @@ TEST_F(WebSocket, ConcurrentSessionsEachGetTheirOwnAudio) {
   std::vector<std::future<std::string>> together;
   for (std::size_t i = 0; i < sessions; ++i)
     together.push_back(std::async(std::launch::async, [&, i] {
-      auto c = connect(*server, "/ws?voice=" + voices[i % voices.size()]);
+      auto c = open_websocket(*server, "/ws?voice=" + voices[i % voices.size()]);
       c->send_text(text_of(i));
       auto wav = read_utterance(*c).wav();
       c->send_text("stop");
@@ -157,7 +151,7 @@ TEST_F(WebSocket, ConcurrentSessionsEachGetTheirOwnAudio) {
 }
 
 TEST_F(WebSocket, BadInputGetsErrorMessagesAndTheSessionGoesOn) {
-  auto c = connect(*server, "/ws");
+  auto c = open_websocket(*server, "/ws");
   ASSERT_TRUE(c->send_binary("\x01\x02\x03"));
   auto m = c->read();
   ASSERT_TRUE(m);
@@ -173,7 +167,7 @@ TEST_F(WebSocket, BadInputGetsErrorMessagesAndTheSessionGoesOn) {
 }
 
 TEST_F(WebSocket, TooManyQueuedUtterancesIsAnError) {
-  auto c = connect(*server, "/ws");
+  auto c = open_websocket(*server, "/ws");
   for (int i = 0; i < 8; ++i) ASSERT_TRUE(c->send_text(paragraph));
   bool queue_full = false;
   int finals = 0;
@@ -188,7 +182,7 @@ TEST_F(WebSocket, TooManyQueuedUtterancesIsAnError) {
 }
 
 TEST_F(WebSocket, OversizedMessageClosesWith1009) {
-  auto c = connect(*server, "/ws");
+  auto c = open_websocket(*server, "/ws");
   ASSERT_TRUE(c->send_text(std::string(20000, 'a')));
   EXPECT_FALSE(c->read());
   EXPECT_EQ(c->close_code(), 1009);
@@ -208,7 +202,7 @@ TEST_F(WebSocket, BadUpgradesAreHttpErrors) {
 
 TEST_F(WebSocket, ClientThatVanishesCancelsItsWork) {
   {
-    auto c = connect(*server, "/ws?voice=en-us");
+    auto c = open_websocket(*server, "/ws?voice=en-us");
     std::string long_text;
     for (int i = 0; i < 25; ++i) long_text += paragraph + " ";
     ASSERT_TRUE(c->send_text(long_text));
@@ -229,7 +223,7 @@ TEST(WebSocketLogs, EachUtteranceAndTheSessionGetALine) {
   std::string log = "/tmp/rtts-ws-log-" + std::to_string(::getpid()) + ".txt";
   {
     rtts_server server({"--log-format", "json", "--workers", "1"}, log);
-    auto c = connect(server, "/ws?voice=en-gb");
+    auto c = open_websocket(server, "/ws?voice=en-gb");
     ASSERT_TRUE(c->send_text("The first private utterance."));
     read_utterance(*c);
     ASSERT_TRUE(c->send_text("The second one."));
@@ -318,7 +312,7 @@ std::string text_message(const std::string& t) { return json::serialize(json::ob
 } // namespace
 
 TEST_F(WebSocket, StreamSpeaksBeforeTheTextIsComplete) {
-  auto c = connect(*server, "/v1/audio/speech-stream");
+  auto c = open_websocket(*server, "/v1/audio/speech-stream");
   ASSERT_TRUE(c->send_text(R"({"type":"config","voice":"en-us","format":"pcm","sample_rate":24000,"binary":true})"));
   auto ready = next_event(*c);
   ASSERT_EQ(ready.type, "ready");
@@ -370,7 +364,7 @@ TEST_F(WebSocket, StreamSpeaksBeforeTheTextIsComplete) {
 }
 
 TEST_F(WebSocket, StreamCancelStopsSpeechAndTheSessionGoesOn) {
-  auto c = connect(*server, "/v1/audio/speech-stream");
+  auto c = open_websocket(*server, "/v1/audio/speech-stream");
   ASSERT_TRUE(c->send_text(R"({"type":"config","binary":false})"));
   ASSERT_EQ(next_event(*c).type, "ready");
   std::string long_text;
@@ -404,7 +398,7 @@ TEST_F(WebSocket, StreamCancelStopsSpeechAndTheSessionGoesOn) {
 }
 
 TEST_F(WebSocket, StreamProtocolErrors) {
-  auto c = connect(*server, "/v1/audio/speech-stream");
+  auto c = open_websocket(*server, "/v1/audio/speech-stream");
   auto expect_error = [&](const std::string& message, const std::string& code) {
     ASSERT_TRUE(c->send_text(message));
     auto e = next_event(*c);
