@@ -22,16 +22,16 @@ public:
   }
   asio::awaitable<bool> began(const synth::encoded_stream& speech, std::string header) override {
     s_.say_began(u_, speech, std::move(header));
-    co_return co_await s_.wait_for_space() && wanted();
+    co_return co_await s_.wait_for_outbox(true) && wanted();
   }
   asio::awaitable<bool> timing(const synth::timing_event& t) override {
     s_.say_timing(u_, t);
-    co_return co_await s_.wait_for_space() && wanted();
+    co_return co_await s_.wait_for_outbox(true) && wanted();
   }
   asio::awaitable<bool> audio(std::string bytes) override {
     record_.bytes += bytes.size();
     s_.say_audio(u_, std::move(bytes));
-    co_return co_await s_.wait_for_space() && wanted();
+    co_return co_await s_.wait_for_outbox(true) && wanted();
   }
   asio::awaitable<bool> ended() override {
     s_.say_ended(u_);
@@ -73,7 +73,7 @@ bool speech_session::queue(utterance u) {
 
 void speech_session::queue_anyway(utterance u) { todo_.push_anyway(std::move(u)); }
 
-void speech_session::start_closing() {
+void speech_session::close_when_written() {
   closing_ = true;
   current_.cancel(); // the speaker drops the stream once its wait returns
   todo_.clear();
@@ -81,12 +81,10 @@ void speech_session::start_closing() {
   outbox_drained_.wake_all();
 }
 
-void speech_session::close_when_written() { start_closing(); }
-
 void speech_session::fail() {
   if (closed_) return;
   closed_ = true;
-  start_closing();
+  close_when_written();
   close_now();
   writer_finished_.wake_all();
 }
@@ -113,28 +111,16 @@ void speech_session::cancel_speech() {
   outbox_drained_.wake_all();
 }
 
-asio::awaitable<bool> speech_session::wait_for_space() {
+asio::awaitable<bool> speech_session::wait_for_outbox(bool stop_when_closing) {
   auto deadline = clock_type::now() + limits_.stalled;
-  while (outbox_bytes_ > limits_.max_outbox_bytes && !closed_ && !closing_) {
+  while (outbox_bytes_ > limits_.max_outbox_bytes && !closed_ && !(stop_when_closing && closing_)) {
     if (clock_type::now() >= deadline) {
       fail(); // the client stopped reading: drop it rather than buffer without bound
       co_return false;
     }
     co_await outbox_drained_.wait(deadline);
   }
-  co_return !closed_ && !closing_;
-}
-
-asio::awaitable<bool> speech_session::wait_for_room() {
-  auto deadline = clock_type::now() + limits_.stalled;
-  while (outbox_bytes_ > limits_.max_outbox_bytes && !closed_) {
-    if (clock_type::now() >= deadline) {
-      fail();
-      co_return false;
-    }
-    co_await outbox_drained_.wait(deadline);
-  }
-  co_return !closed_;
+  co_return !closed_ && !(stop_when_closing && closing_);
 }
 
 asio::awaitable<void> speech_session::wait_until_written() {
@@ -169,7 +155,7 @@ asio::awaitable<void> speech_session::speaker() {
   while (!closed_ && !closing_) {
     if (todo_.empty()) {
       if (all_spoken() || (draining_ && !expects_more())) {
-        start_closing(); // the writer closes once the outbox is written
+        close_when_written(); // the writer closes once the outbox is written
         break;
       }
       co_await todo_.wait();

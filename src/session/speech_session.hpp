@@ -71,7 +71,7 @@ public:
   void drain();
   // The reader waits here before reading more while the outbox is full: a client that sends and
   // does not read cannot grow it without bound (dropped after --ws-stalled-ms).
-  boost::asio::awaitable<bool> wait_for_room();
+  boost::asio::awaitable<bool> wait_for_room() { return wait_for_outbox(false); }
   // The reader's end: waits until the writer has finished.
   boost::asio::awaitable<void> wait_until_written();
 
@@ -127,8 +127,9 @@ private:
   boost::asio::awaitable<void> speaker();
   boost::asio::awaitable<void> writer();
   boost::asio::awaitable<void> speak_one(const utterance& u);
-  boost::asio::awaitable<bool> wait_for_space();
-  void start_closing();
+  // Waits while the outbox is over its bound; false once the session is over (or, for the
+  // speaker, closing), or after dropping a client that took nothing for --ws-stalled-ms.
+  boost::asio::awaitable<bool> wait_for_outbox(bool stop_when_closing);
 
   session_limits limits_;
   synth::utterance_queue<utterance> todo_;
