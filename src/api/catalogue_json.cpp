@@ -36,7 +36,8 @@ std::string engines_detail_json(const std::vector<worker::worker_hello>& engines
                                                            {"ssml", c.ssml},
                                                            {"word_timing", c.word_timing},
                                                            {"pitch", c.pitch ? "engine" : "shifted"},
-                                                           {"phonemes", c.phonemes}}}});
+                                                           {"phonemes", c.phonemes},
+                                                           {"stream_process", c.stream_process}}}});
   }
   return json::serialize(a);
 }

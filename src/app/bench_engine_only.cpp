@@ -3,6 +3,7 @@
 #include "engines/registry.hpp"
 #include "text/segmenter.hpp"
 #include "worker/protocol.hpp"
+#include "worker/worker_process.hpp"
 
 #include <signal.h>
 #include <spawn.h>
@@ -14,8 +15,6 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
-
-extern char** environ;
 
 namespace rtts::app {
 namespace {
@@ -62,8 +61,13 @@ result<std::unique_ptr<direct_worker>> start_worker(const std::string& executabl
   posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
   std::string a0 = executable, a1 = "worker", a2 = "--engine", a3 = engine;
   char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), nullptr};
+  // The environment the server gives its workers: the engine alone is measured as it runs there.
+  auto env = worker::worker_environment(engine);
+  std::vector<char*> envp;
+  for (auto& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   auto w = std::make_unique<direct_worker>();
-  int rc = ::posix_spawn(&w->pid, executable.c_str(), &actions, nullptr, argv, environ);
+  int rc = ::posix_spawn(&w->pid, executable.c_str(), &actions, nullptr, argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   w->fd = fds[0];
@@ -80,13 +84,19 @@ result<std::unique_ptr<direct_worker>> start_worker(const std::string& executabl
 
 result<engine_only_result> measure_engine_only(const std::string& executable, const std::string& engine, unsigned workers,
                                                const std::vector<bench_item>& corpus, unsigned rounds) {
-  struct job {
-    std::string text, voice;
+  // Each text is one stream of fragments, run one after another as the server runs them (in
+  // one job process for engines with a process per stream).
+  struct text_job {
+    std::vector<std::string> fragments;
+    std::string voice;
   };
-  std::vector<job> jobs;
+  std::vector<text_job> texts;
+  unsigned fragments = 0;
   for (unsigned r = 0; r < rounds; ++r)
-    for (const auto& item : corpus)
-      for (auto& fragment : text::split_into_fragments(item.text)) jobs.push_back({std::move(fragment), item.voice});
+    for (const auto& item : corpus) {
+      texts.push_back({text::split_into_fragments(item.text), item.voice});
+      fragments += static_cast<unsigned>(texts.back().fragments.size());
+    }
 
   std::vector<std::unique_ptr<direct_worker>> pool;
   for (unsigned i = 0; i < workers; ++i) {
@@ -100,23 +110,29 @@ result<engine_only_result> measure_engine_only(const std::string& executable, co
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < pool.size(); ++t)
     threads.emplace_back([&, t, worker = pool[t].get()] {
-      for (std::uint64_t id = 1;; ++id) {
+      std::uint64_t id = 0;
+      for (;;) {
         std::size_t i = next++;
-        if (i >= jobs.size()) return;
-        std::string voice = jobs[i].voice.empty() ? worker->info.default_voice : jobs[i].voice;
+        if (i >= texts.size()) return;
+        std::string voice = texts[i].voice.empty() ? worker->info.default_voice : texts[i].voice;
         double rate = worker->info.rate_of(voice);
-        worker::synthesize_request request{jobs[i].text, {voice, 1.0, 1.0, {}}, false, {}};
-        if (!worker->send(worker::encode_frame(worker::frame_type::synthesize, id, worker::to_json(request)))) return;
-        while (auto f = worker->next()) {
-          if (f->type == worker::frame_type::audio) seconds[t] += static_cast<double>(f->payload.size() / 2) / rate;
-          if (f->type == worker::frame_type::done || f->type == worker::frame_type::failed) break;
+        const auto& parts = texts[i].fragments;
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+          worker::synthesize_request request{parts[k], {voice, 1.0, 1.0, {}}, false, {}};
+          request.stream = i + 1;
+          request.last = k + 1 == parts.size();
+          if (!worker->send(worker::encode_frame(worker::frame_type::synthesize, ++id, worker::to_json(request)))) return;
+          while (auto f = worker->next()) {
+            if (f->type == worker::frame_type::audio) seconds[t] += static_cast<double>(f->payload.size() / 2) / rate;
+            if (f->type == worker::frame_type::done || f->type == worker::frame_type::failed) break;
+          }
         }
       }
     });
   for (auto& t : threads) t.join();
   engine_only_result r;
   r.workers = workers;
-  r.fragments = static_cast<unsigned>(jobs.size());
+  r.fragments = fragments;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (double s : seconds) r.audio_seconds += s;
   return r;

@@ -35,8 +35,8 @@ struct synthesis_params {
 
 // What an engine is, as measured on this machine (../shared/NOTES.md and the tests): data for
 // clients (GET /engines?detail=1) and for the server, never a special case in code. Every engine
-// here is stateful, random or able to exit the process, so each job runs in a process forked
-// from a warm worker; an engine that is repeatable in-process and never exits could skip that.
+// here is stateful, random or able to exit the process, so jobs run in processes forked from a
+// warm worker: one per fragment, or one per stream (`stream_process`).
 struct engine_capabilities {
   bool thread_safe = false;             // several syntheses at once in one process are safe
   bool repeatable_in_process = false;   // the same text twice in one process gives the same audio
@@ -51,6 +51,14 @@ struct engine_capabilities {
   bool pitch = true;
   // Says IPA phonemes (SSML <phoneme>, lexicon <phoneme> entries) in its own notation.
   bool phonemes = false;
+  // A stream's fragments are synthesized one after another in one job process forked for the
+  // stream, instead of a process per fragment. For engines whose synthesis costs less than the
+  // fork (eSpeak NG: a fork, its page faults and exit took 70 % of a job's time). The audio of a
+  // fragment then depends on the stream's fragments before it (eSpeak carries pitch and filter
+  // state), the same whenever the same stream is asked for; a stream's audio no longer equals
+  // its fragments said one by one. Engines with large working memory (neural) keep a process
+  // per fragment: a kept process holds what it wrote.
+  bool stream_process = false;
 };
 
 // Receives audio as it is produced. Returning false stops the synthesis at once.

@@ -101,6 +101,7 @@ void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
     if (!self || !s) return;
     for (auto& [id, j] : self->jobs_)
       if (j.stream == s) j.worker->cancel_job(id);
+    s->home.reset(); // its job process ends (killed with the job, or released between fragments)
   };
   if (!stream->has_fragments()) return stream->push_end(); // only pauses and marks (SSML)
   enqueue(stream);
@@ -123,17 +124,19 @@ void engine_pool::dispatch() {
     for (auto& w : workers_)
       if (w && w->ready() && w->current_job() == 0) idle.push_back(w);
     if (idle.empty()) return;
-    auto stream = take_most_urgent();
+    auto stream = take_most_urgent(idle);
     if (!stream) return;
     const auto& v = stream->voice();
     const auto& next = stream->next_fragment();
     const std::string& voice = next.voice.empty() ? v.voice : next.voice;
-    // Voice affinity (engines that load voices on use): a worker that holds the voice already,
-    // else the one that started a job least recently, so that voices settle on different
-    // workers instead of pushing each other out of one.
-    auto w = *std::min_element(idle.begin(), idle.end(), [&](const auto& a, const auto& b) {
-      return std::pair{!a->holds(voice), a->last_job()} < std::pair{!b->holds(voice), b->last_job()};
-    });
+    // A stream with a job process of its own goes where that process is. Else voice affinity
+    // (engines that load voices on use): a worker that holds the voice already, else the one
+    // that started a job least recently, so that voices settle on different workers instead of
+    // pushing each other out of one.
+    auto w = stream->home ? stream->home->worker()
+                          : *std::min_element(idle.begin(), idle.end(), [&](const auto& a, const auto& b) {
+                              return std::pair{!a->holds(voice), a->last_job()} < std::pair{!b->holds(voice), b->last_job()};
+                            });
     std::uint64_t id = next_job_++;
     bool first_of_stream = !stream->has_begun();
     const auto& f = stream->take_fragment();
@@ -143,20 +146,50 @@ void engine_pool::dispatch() {
                                        stream->wants_words(f),
                                        {}};
     if (request.words) request.units = f.map.units();
+    place_in_stream_process(*stream, w, request);
     jobs_.emplace(id, job{stream, w, nullptr, false, voice, f.text.size(), 0, std::chrono::steady_clock::now(), false, first_of_stream});
     w->start_job(id, request);
     arm_watchdog(id, settings_.fragment_timeout);
   }
 }
 
-std::shared_ptr<speech_stream> engine_pool::take_most_urgent() {
+void engine_pool::place_in_stream_process(speech_stream& stream, const std::shared_ptr<worker::worker_process>& w,
+                                          worker::synthesize_request& request) {
+  if (!info_.capabilities.stream_process) return;
+  bool last = !stream.has_fragments();
+  // A one-fragment stream needs no process kept for it.
+  if (!stream.home && last) return;
+  if (!stream.home) stream.home = std::make_shared<worker::stream_home>(w, next_stream_id_++);
+  request.stream = stream.home->id();
+  request.last = last;
+  if (last) {
+    stream.home->ended();
+    stream.home.reset();
+  }
+}
+
+std::shared_ptr<speech_stream> engine_pool::take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle) {
   std::erase_if(waiting_, [](const std::weak_ptr<speech_stream>& w) {
     auto s = w.lock();
     return !s || s->cancelled() || !s->has_fragments();
   });
-  auto best = std::min_element(waiting_.begin(), waiting_.end(), [](const auto& a, const auto& b) {
-    return a.lock()->playback_deadline() < b.lock()->playback_deadline();
-  });
+  // A stream whose job process lives on a busy worker waits for that worker; one whose worker
+  // died (its process with it) starts a new process anywhere.
+  auto can_run = [&](const std::shared_ptr<speech_stream>& s) {
+    if (!s->home) return true;
+    auto home = s->home->worker();
+    if (!home) {
+      s->home->ended();
+      s->home.reset();
+      return true;
+    }
+    return std::find(idle.begin(), idle.end(), home) != idle.end();
+  };
+  auto best = waiting_.end();
+  for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+    auto s = it->lock();
+    if (can_run(s) && (best == waiting_.end() || s->playback_deadline() < best->lock()->playback_deadline())) best = it;
+  }
   if (best == waiting_.end()) return nullptr;
   auto stream = best->lock();
   waiting_.erase(best);

@@ -122,7 +122,11 @@ private:
   void spawn_worker(std::size_t slot);
   void respawn_later(std::size_t slot);
   void dispatch();
-  std::shared_ptr<speech_stream> take_most_urgent();
+  // The most urgent waiting stream that one of the `idle` workers can run.
+  std::shared_ptr<speech_stream> take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle);
+  // For engines with a process per stream: names the stream's process in `request` (kept on `w`
+  // from the stream's first fragment, ended after its last).
+  void place_in_stream_process(speech_stream& stream, const std::shared_ptr<worker::worker_process>& w, worker::synthesize_request& request);
   void enqueue(const std::shared_ptr<speech_stream>& stream);
   std::size_t slot_of(const worker::worker_process& w) const;
 
@@ -145,6 +149,7 @@ private:
   std::deque<std::weak_ptr<speech_stream>> waiting_;
   std::map<std::uint64_t, job> jobs_;
   std::uint64_t next_job_ = 1;
+  std::uint64_t next_stream_id_ = 1; // for job processes kept per stream
   bool unusable_ = false; // a worker died before any said hello: the engine cannot run here
   std::string start_error_; // why, as the worker said
   boost::asio::steady_timer hello_wait_;

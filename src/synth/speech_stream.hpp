@@ -24,6 +24,10 @@
 #include <string>
 #include <vector>
 
+namespace rtts::worker {
+class stream_home;
+}
+
 namespace rtts::synth {
 
 struct stream_event {
@@ -93,6 +97,9 @@ public:
   // Held for the stream's whole life (until its client has all the audio or is gone): the
   // engine pool counts these to refuse work it cannot serve (admission control).
   std::shared_ptr<void> admission_ticket;
+  // Set by the engine pool for engines with a process per stream: the worker whose job process
+  // synthesizes this stream's fragments. Dropping it ends that process.
+  std::shared_ptr<worker::stream_home> home;
 
 private:
   void push(stream_event e);

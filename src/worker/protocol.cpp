@@ -72,6 +72,10 @@ result<std::optional<frame>> frame_decoder::next() {
 
 std::string to_json(const synthesize_request& r) {
   json::object o{{"text", r.text}, {"voice", r.params.voice}, {"speed", r.params.speed}, {"pitch", r.params.pitch}};
+  if (r.stream != 0) {
+    o["stream"] = r.stream;
+    o["last"] = r.last;
+  }
   if (r.words) {
     o["words"] = true;
     json::array units;
@@ -108,6 +112,9 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
   r.params.speed = get_number(*o, "speed", 1.0);
   r.params.pitch = get_number(*o, "pitch", 1.0);
   if (auto* words = o->if_contains("words"); words && words->is_bool()) r.words = words->as_bool();
+  if (auto* stream = o->if_contains("stream"); stream && stream->is_int64() && stream->as_int64() > 0)
+    r.stream = static_cast<std::uint64_t>(stream->as_int64());
+  if (auto* last = o->if_contains("last"); last && last->is_bool()) r.last = last->as_bool();
   if (auto* units = o->if_contains("units"); units && units->is_array())
     for (const auto& u : units->as_array()) {
       if (!u.is_array() || u.as_array().size() != 2 || !u.as_array()[0].is_number() || !u.as_array()[1].is_number()) continue;
@@ -140,7 +147,8 @@ std::string to_json(const worker_hello& h) {
                             {"ssml", c.ssml},
                             {"word_timing", c.word_timing},
                             {"pitch", c.pitch},
-                            {"phonemes", c.phonemes}};
+                            {"phonemes", c.phonemes},
+                            {"stream_process", c.stream_process}};
   return json::serialize(json::object{{"engine", h.engine},
                                       {"sample_rate", h.sample_rate},
                                       {"default_voice", h.default_voice},
@@ -171,7 +179,7 @@ result<worker_hello> worker_hello_from_json(std::string_view text) {
       return v && v->is_bool() && v->as_bool();
     };
     h.capabilities = {flag("thread_safe"), flag("repeatable_in_process"), flag("may_exit_process"), flag("streams_within_sentence"),
-                      flag("ssml"), json_text(co, "word_timing"), flag("pitch"), flag("phonemes")};
+                      flag("ssml"), json_text(co, "word_timing"), flag("pitch"), flag("phonemes"), flag("stream_process")};
   }
   if (h.engine.empty() || h.sample_rate <= 0 || h.voices.empty()) return protocol_error("incomplete hello");
   return h;

@@ -23,6 +23,7 @@ enum class frame_type : std::uint8_t {
   synthesize = 1, // payload: synthesize_request as JSON
   cancel = 2,     // no payload; stops `job` at its next audio chunk
   rescan = 3,     // no payload; `job` = a number > 0: read the installed voices again, answer with hello of that number
+  release = 4,    // no payload; `job` = a stream id: the stream will send no more fragments, its job process may end
   // worker -> server
   hello = 10,     // payload: worker_hello as JSON; job 0 after start-up and when a voice turns out broken, else the rescan answered
   audio = 11,     // payload: s16le PCM
@@ -62,6 +63,11 @@ struct synthesize_request {
   bool words = false; // send word frames
   // Byte ranges of `text` that are one word each (rewrites: "twenty twenty-six" for "2026").
   std::vector<std::pair<std::size_t, std::size_t>> units;
+  // The server's id of the stream this fragment belongs to (0: none), and whether it is the
+  // stream's last: engines with a process per stream (engine_capabilities::stream_process)
+  // synthesize a stream's fragments in one job process, which ends after the last.
+  std::uint64_t stream = 0;
+  bool last = true;
 };
 
 struct worker_hello {

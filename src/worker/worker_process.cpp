@@ -30,11 +30,6 @@ worker_process::~worker_process() {
   }
 }
 
-namespace {
-
-// The server's environment minus the secrets this engine has no use for: the server's own API
-// keys never, the upstream's key (--proxy-key) only for the openai engine. An engine crash
-// dump or a library that logs its environment leaks nothing it did not need.
 std::vector<std::string> worker_environment(const std::string& engine) {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) {
@@ -50,8 +45,6 @@ std::vector<std::string> worker_environment(const std::string& engine) {
   env.emplace_back("LD_BIND_NOW=1");
   return env;
 }
-
-} // namespace
 
 result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_executor ex, const std::string& executable,
                                                               const std::string& engine, worker_listener& listener) {
@@ -95,6 +88,10 @@ void worker_process::start_job(std::uint64_t job, const synthesize_request& requ
 
 void worker_process::cancel_job(std::uint64_t job) {
   if (job != 0 && job == job_) send(encode_frame(frame_type::cancel, job));
+}
+
+void worker_process::release_stream(std::uint64_t stream) {
+  if (ready_) send(encode_frame(frame_type::release, stream));
 }
 
 void worker_process::rescan(std::uint64_t generation) { send(encode_frame(frame_type::rescan, generation)); }

@@ -18,6 +18,12 @@ namespace rtts::worker {
 
 class worker_process;
 
+// The environment a worker of `engine` starts with: the server's minus the secrets this engine
+// has no use for (the server's own API keys never, the upstream's key (--proxy-key) only for
+// the openai engine: an engine crash dump or a library that logs its environment leaks nothing
+// it did not need), with every symbol bound at start-up (LD_BIND_NOW).
+std::vector<std::string> worker_environment(const std::string& engine);
+
 class worker_listener {
 public:
   virtual ~worker_listener() = default;
@@ -53,6 +59,9 @@ public:
 
   void start_job(std::uint64_t job, const synthesize_request& request);
   void cancel_job(std::uint64_t job);
+  // The stream (synthesize_request::stream) sends no more fragments: the job process the worker
+  // keeps for it may end.
+  void release_stream(std::uint64_t stream);
   // Asks it to read its installed voices again; it answers with hello `generation` (> 0).
   void rescan(std::uint64_t generation);
   // Closes the socket: the worker sees EOF and exits; on_exit follows.
@@ -82,6 +91,33 @@ private:
   bool writing_ = false;
   std::vector<std::string> resident_;
   std::uint64_t voice_loads_ = 0;
+};
+
+// Where a stream's job process lives, for engines with a process per stream
+// (engines::engine_capabilities::stream_process): the stream's fragments go to that worker.
+// Dropped before the stream's last fragment went (cancelled, failed, its client gone), it tells
+// the worker to end the process.
+class stream_home {
+public:
+  stream_home(std::weak_ptr<worker_process> worker, std::uint64_t id) : worker_(std::move(worker)), id_(id) {}
+  ~stream_home() {
+    if (auto w = worker_.lock(); w && !ended_) w->release_stream(id_);
+  }
+  stream_home(const stream_home&) = delete;
+  stream_home& operator=(const stream_home&) = delete;
+  std::uint64_t id() const { return id_; }
+  // The worker, while it runs; null once it exited (its job processes died with it).
+  std::shared_ptr<worker_process> worker() const {
+    auto w = worker_.lock();
+    return w && w->ready() ? w : nullptr;
+  }
+  // The stream's last fragment went: the worker ends the process after it.
+  void ended() { ended_ = true; }
+
+private:
+  std::weak_ptr<worker_process> worker_;
+  std::uint64_t id_;
+  bool ended_ = false;
 };
 
 } // namespace rtts::worker

@@ -19,7 +19,7 @@ public:
   std::vector<voice_info> voices() const override { return voices_; }
   std::string default_voice() const override { return "en-us"; }
   // Global state: 2 threads crashed 3 of 3 times; wave generator state carries over utterances.
-  engine_capabilities capabilities() const override { return {false, false, false, true, true, "exact", true, true}; }
+  engine_capabilities capabilities() const override { return {false, false, false, true, true, "exact", true, true, true}; }
   void prepare(const std::string& voice) override;
   void prepare_phonemes(const std::string& voice) override;
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,

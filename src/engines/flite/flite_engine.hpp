@@ -24,7 +24,7 @@ public:
   // feature of it, so two syntheses on one voice at once call each other's sink (measured in
   // tests/unit/capabilities_test.cpp: a use-after-free). Clustergen voices use rand(); a missing
   // feature read exits the process; its SSML mode hangs and crashes on some input.
-  engine_capabilities capabilities() const override { return {false, false, true, true, true, "exact", true}; }
+  engine_capabilities capabilities() const override { return {false, false, true, true, true, "exact", true, false, true}; }
   result<void> synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink,
                           const word_sink& words = {}) override;
 

@@ -1,0 +1,222 @@
+#include "worker/job_process.hpp"
+
+#include "audio/pitch_shifter.hpp"
+#include "worker/word_timer.hpp"
+
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rtts::worker {
+namespace {
+
+// What a job process says of each job on its control socket.
+constexpr char job_done = 'd';
+constexpr char job_failed = 'f'; // it sent the `failed` frame itself
+
+// Synthesizes one job in the job process, streaming its frames to the server. Nothing when the
+// server is gone or the job was cancelled (the job process then just ends).
+std::optional<char> synthesize_job(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared,
+                                   std::uint64_t job, const synthesize_request& request) {
+  bool lost = false;
+  engines::audio_sink send_pcm = [&](std::span<const std::int16_t> pcm) {
+    if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
+    std::string_view bytes(reinterpret_cast<const char*>(pcm.data()), pcm.size_bytes());
+    lost = !send_from_job(io, shared, frame_type::audio, job, bytes);
+    return !lost;
+  };
+  // An engine without a pitch control of its own gets its audio shifted on the way out.
+  std::unique_ptr<audio::pitch_shifter> shifter;
+  if (!catalogue.capabilities.pitch && request.params.pitch != 1.0)
+    shifter = std::make_unique<audio::pitch_shifter>(catalogue.rate_of(request.params.voice), request.params.pitch);
+  std::vector<std::int16_t> shifted;
+  engines::audio_sink send_audio = !shifter ? send_pcm : engines::audio_sink([&](std::span<const std::int16_t> pcm) {
+    shifted.clear();
+    shifter->process(pcm, shifted);
+    return shifted.empty() || send_pcm(shifted);
+  });
+  result<void> outcome;
+  if (!request.words) {
+    outcome = engine.synthesize(request.text, request.params, send_audio);
+  } else {
+    auto send_word = [&](const timed_word& w) {
+      if (shared.cancel_job.load(std::memory_order_relaxed) == job) return false;
+      lost = !send_from_job(io, shared, frame_type::word, job, to_json(w));
+      return !lost;
+    };
+    const auto& voice = request.params.voice;
+    word_timer timer(request.text, request.units, catalogue.word_timing_of(voice) == "estimated", catalogue.rate_of(voice), send_audio,
+                     send_word);
+    outcome = engine.synthesize(
+        request.text, request.params,
+        // A cancel stops the engine at once even while the timer holds audio back.
+        [&](std::span<const std::int16_t> pcm) { return shared.cancel_job.load(std::memory_order_relaxed) != job && timer.audio(pcm); },
+        [&](std::size_t begin, std::size_t length) { timer.word(begin, length); });
+    if (outcome) timer.finish();
+  }
+  if (outcome && shifter && !lost) {
+    shifted.clear();
+    shifter->finish(shifted);
+    if (!shifted.empty()) send_pcm(shifted);
+  }
+  if (lost || shared.cancel_job.load() == job) return std::nullopt;
+  if (outcome) return job_done;
+  if (!send_from_job(io, shared, frame_type::failed, job, to_json(outcome.error()))) return std::nullopt;
+  return job_failed;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// The next `synthesize` frame from the worker, blocking; nothing once the worker closed its end.
+std::optional<frame> next_fragment(int control, frame_decoder& decoder) {
+  for (;;) {
+    auto f = decoder.next();
+    if (!f) return std::nullopt;
+    if (*f) return std::move(**f);
+    char buf[65536];
+    ssize_t n;
+    do n = ::read(control, buf, sizeof buf);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return std::nullopt;
+    decoder.feed({buf, static_cast<std::size_t>(n)});
+  }
+}
+
+// The job process: synthesizes its first job, then (unless `one_job`) each fragment the worker
+// sends on `control` until the stream's last, saying how each went. Never returns.
+[[noreturn]] void run_job_process(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared, int control,
+                                  std::uint64_t job, synthesize_request request, bool one_job, pid_t worker) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // A worker that died between fork and prctl sends no signal: then this process must not live
+  // on (it would hold the server's socket to the dead worker open).
+  if (::getppid() != worker) ::_exit(0);
+  frame_decoder decoder;
+  for (;;) {
+    auto said = synthesize_job(engine, catalogue, io, shared, job, request);
+    if (!said || !write_all(control, {&*said, 1}) || one_job || request.last || *said == job_failed) ::_exit(0);
+    auto next = next_fragment(control, decoder);
+    if (!next) ::_exit(0);
+    auto parsed = synthesize_request_from_json(next->payload);
+    if (!parsed) ::_exit(0);
+    job = next->job;
+    request = std::move(*parsed);
+  }
+  // no destructors, no atexit: the worker owns the engine
+}
+
+} // namespace
+
+job_processes::~job_processes() {
+  for (auto& [stream, p] : kept_) end(p);
+}
+
+job_processes::process job_processes::fork_process(std::uint64_t job, const synthesize_request& request, bool one_job) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) return {};
+  pid_t worker = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    // The other streams' processes must see their worker close their socket, not this one.
+    for (auto& [stream, p] : kept_) ::close(p.control);
+    run_job_process(engine_, catalogue_, io_, shared_, fds[1], job, request, one_job, worker);
+  }
+  ::close(fds[1]);
+  if (pid < 0) {
+    ::close(fds[0]);
+    return {};
+  }
+  return {pid, fds[0]};
+}
+
+job_processes::ending job_processes::wait_for(const process& p, std::uint64_t job, std::deque<frame>& inbox) {
+  for (;;) {
+    pollfd fds[2] = {{io_.fd(), POLLIN, 0}, {p.control, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0 && errno != EINTR) return ending::server_gone;
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (!io_.receive(inbox)) {
+        ::kill(p.pid, SIGKILL);
+        return ending::server_gone;
+      }
+      for (const auto& queued : inbox)
+        if (queued.type == frame_type::cancel && queued.job == job && shared_.cancel_job.load() != job) kill_cancelled(p.pid, shared_, job);
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      char said = 0;
+      ssize_t n;
+      do n = ::read(p.control, &said, 1);
+      while (n < 0 && errno == EINTR);
+      if (n == 1) return said == job_done ? ending::done : ending::failed_reported;
+      return ending::died; // cancelled (killed), crashed, or gave up on a lost server
+    }
+  }
+}
+
+void job_processes::end(process& p, int* status) {
+  if (p.control >= 0) ::close(p.control); // a kept process waiting for a fragment exits on this
+  p.control = -1;
+  int ignored = 0;
+  while (p.pid > 0 && ::waitpid(p.pid, status ? status : &ignored, 0) < 0 && errno == EINTR) {
+  }
+  p.pid = -1;
+}
+
+void job_processes::release(std::uint64_t stream) {
+  if (auto it = kept_.find(stream); it != kept_.end()) {
+    end(it->second);
+    kept_.erase(it);
+  }
+}
+
+bool job_processes::run(std::uint64_t job, const synthesize_request& request, std::deque<frame>& inbox) {
+  bool per_stream = catalogue_.capabilities.stream_process && request.stream != 0;
+  process p;
+  if (auto it = per_stream ? kept_.find(request.stream) : kept_.end(); it != kept_.end()) {
+    p = it->second;
+    kept_.erase(it);
+    // A process that cannot take the fragment has died: the fragment gets a fresh one.
+    if (!write_all(p.control, encode_frame(frame_type::synthesize, job, to_json(request)))) end(p);
+  }
+  bool keep = per_stream && !request.last && kept_.size() < max_kept;
+  if (p.pid <= 0) p = fork_process(job, request, !keep);
+  if (p.pid <= 0) return io_.send(frame_type::failed, job, to_json(make_error(error_kind::engine_failure, "fork failed")));
+
+  auto ending = wait_for(p, job, inbox);
+  std::erase_if(inbox, [&](const frame& q) { return q.type == frame_type::cancel && q.job == job; });
+  bool cancelled = shared_.cancel_job.load() == job;
+  if (ending == ending::done) {
+    bool sent = io_.send(frame_type::done, job);
+    if (keep && !cancelled) kept_.emplace(request.stream, p);
+    else end(p);
+    return sent;
+  }
+  int status = 0;
+  end(p, &status);
+  if (ending == ending::server_gone) return false;
+  if (ending == ending::failed_reported) return true;
+  // A cancelled job ends as done, however it ended: the server dropped its stream already.
+  if (cancelled) return io_.send(frame_type::done, job);
+  std::string why = WIFSIGNALED(status) ? std::string("signal ") + ::strsignal(WTERMSIG(status)) : "exit " + std::to_string(WEXITSTATUS(status));
+  return io_.send(frame_type::failed, job,
+                  to_json(make_error(error_kind::engine_failure, "the " + engine_.name() + " engine crashed (" + why + ")")));
+}
+
+} // namespace rtts::worker

@@ -1,0 +1,52 @@
+#include "worker/worker_channel.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+namespace rtts::worker {
+
+bool channel::send(frame_type type, std::uint64_t job, std::string_view payload) {
+  std::string bytes = encode_frame(type, job, payload);
+  std::string_view rest = bytes;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd_, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+bool channel::receive(std::deque<frame>& inbox) {
+  char buf[65536];
+  ssize_t n;
+  do n = ::read(fd_, buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  decoder_.feed({buf, static_cast<std::size_t>(n)});
+  for (;;) {
+    auto f = decoder_.next();
+    if (!f) return false;
+    if (!*f) return true;
+    inbox.push_back(std::move(**f));
+  }
+}
+
+bool send_from_job(channel& io, shared_state& shared, frame_type type, std::uint64_t job, std::string_view payload) {
+  shared.writing.store(true);
+  bool ok = shared.cancel_job.load() != job && io.send(type, job, payload);
+  shared.writing.store(false);
+  return ok;
+}
+
+void kill_cancelled(int pid, shared_state& shared, std::uint64_t job) {
+  shared.cancel_job.store(job);
+  // A frame write takes microseconds; a job stuck in one for a second is killed anyway.
+  for (int i = 0; i < 1000 && shared.writing.load(); ++i) ::usleep(1000);
+  ::kill(pid, SIGKILL);
+}
+
+} // namespace rtts::worker
