@@ -19,7 +19,7 @@ asio::awaitable<bool> normalize(server::exchange& ex) {
   auto& synth = ex.server->synth;
   auto voice = synth.resolve(request->voice);
   if (!voice) co_return co_await ex.reply(voice.error());
-  synth::speech_input input{request->text, request->ssml, request->timing, {}};
+  synth::speech_input input{request->text, request->ssml, request->timing, {}, {}};
   bool large = input.text.size() >= synth::synthesizer::plan_elsewhere_bytes;
   auto plan = co_await synth.plan(std::move(input), *voice, ex.server->compute);
   if (!plan) co_return co_await ex.reply(plan.error());

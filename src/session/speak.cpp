@@ -25,7 +25,7 @@ struct current_guard {
 
 asio::awaitable<void> speak(synth::synthesizer& synth, asio::thread_pool& compute, const utterance& u, speech_output& out,
                             api::request_record& record, speech_in_progress* current) {
-  synth::speech_input input{u.text, u.ssml, u.timing, u.origin};
+  synth::speech_input input{u.text, u.ssml, u.timing, u.origin, u.shared_process};
   auto started = co_await synth::encoded_stream::start(synth, compute, input, u.voice, u.output);
   if (!started) {
     record.status = api::http_status(started.error().kind);

@@ -98,6 +98,7 @@ void speech_session::cancel_speech() {
   ++generation_;
   current_.cancel(); // the speaker notices the new generation and drops it
   todo_.clear();
+  streamed_process_.reset();
   // Nothing of the cancelled speech may follow: drop its audio not yet written.
   std::erase_if(outbox_, [&](const outgoing& o) {
     if (o.samples == 0) return false;
@@ -163,8 +164,14 @@ asio::awaitable<void> speech_session::speaker() {
     }
     utterance u = todo_.pop();
     speaking_ = true;
-    if (u.end_of_stream) say_stream_end(u);
-    else co_await speak_one(u);
+    if (u.streamed && !streamed_process_) streamed_process_ = std::make_shared<synth::shared_job_process>();
+    if (u.streamed) u.shared_process = streamed_process_;
+    if (u.end_of_stream) {
+      say_stream_end(u);
+      streamed_process_.reset(); // the next streamed text starts from where the first did
+    } else {
+      co_await speak_one(u);
+    }
     speaking_ = false;
     after_utterance();
   }

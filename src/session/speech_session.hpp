@@ -143,6 +143,9 @@ private:
   std::uint64_t samples_written_ = 0;
   std::uint64_t samples_queued_ = 0;
   std::size_t spoken_ = 0; // utterances begun, for their log ids
+  // The job process the sentences of the text being streamed share; a new text, or a cancel,
+  // starts from a fresh one, so the same text streamed again sounds the same.
+  std::shared_ptr<synth::shared_job_process> streamed_process_;
   bool speaking_ = false;
   bool closing_ = false;  // no more speech; the writer closes after the outbox
   bool closed_ = false;   // the connection is gone

@@ -22,6 +22,8 @@ struct utterance {
   std::chrono::steady_clock::time_point ready_at = std::chrono::steady_clock::now();
   bool streamed = false;      // one sentence of a text the client streams in pieces
   bool end_of_stream = false; // not speech: the client's streamed text ends here
+  // Set by the session core for streamed sentences: the job process they share.
+  std::shared_ptr<synth::shared_job_process> shared_process;
 };
 
 } // namespace rtts::session

@@ -101,9 +101,18 @@ void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
     if (!self || !s) return;
     for (auto& [id, j] : self->jobs_)
       if (j.stream == s) j.worker->cancel_job(id);
-    s->home.reset(); // its job process ends (killed with the job, or released between fragments)
+    // Its job process ends (killed with the job, or released between fragments), unless its
+    // session's next streams share it: streams are cancelled also when their client has all the
+    // audio, and a session that cancels its speech drops the process it shared.
+    s->home.reset();
   };
   if (!stream->has_fragments()) return stream->push_end(); // only pauses and marks (SSML)
+  // A stream that continues its session's streams goes to their job process, if it is one of
+  // this engine's and still runs.
+  if (auto& shared = stream->shared_process; shared && shared->home) {
+    auto w = shared->home->worker();
+    if (w && std::find(workers_.begin(), workers_.end(), w) != workers_.end()) stream->home = shared->home;
+  }
   enqueue(stream);
 }
 
@@ -156,10 +165,14 @@ void engine_pool::dispatch() {
 void engine_pool::place_in_stream_process(speech_stream& stream, const std::shared_ptr<worker::worker_process>& w,
                                           worker::synthesize_request& request) {
   if (!info_.capabilities.stream_process) return;
-  bool last = !stream.has_fragments();
-  // A one-fragment stream needs no process kept for it.
-  if (!stream.home && last) return;
-  if (!stream.home) stream.home = std::make_shared<worker::stream_home>(w, next_stream_id_++);
+  auto* shared = stream.shared_process.get();
+  // A stream that shares its process with the session's next ones never says its last.
+  bool last = !stream.has_fragments() && !shared;
+  if (!stream.home && last) return; // a one-fragment stream needs no process kept for it
+  if (!stream.home) {
+    stream.home = std::make_shared<worker::stream_home>(w, next_stream_id_++);
+    if (shared) shared->home = stream.home;
+  }
   request.stream = stream.home->id();
   request.last = last;
   if (last) {

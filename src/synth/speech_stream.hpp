@@ -30,6 +30,14 @@ class stream_home;
 
 namespace rtts::synth {
 
+// The job process several streams share, one after another: the sentences of a text a client
+// streams in pieces (each a stream of its own) are said as one stream's fragments are
+// (engines::engine_capabilities::stream_process). Held by the session asking for them; dropping
+// it, or a cancel, ends the process.
+struct shared_job_process {
+  std::shared_ptr<worker::stream_home> home;
+};
+
 struct stream_event {
   enum class kind { audio, timing, end, failed } type = kind::audio;
   std::vector<std::int16_t> samples; // native rate, for `audio`
@@ -100,6 +108,8 @@ public:
   // Set by the engine pool for engines with a process per stream: the worker whose job process
   // synthesizes this stream's fragments. Dropping it ends that process.
   std::shared_ptr<worker::stream_home> home;
+  // Set by its session: the process it shares with the session's streams before and after it.
+  std::shared_ptr<shared_job_process> shared_process;
 
 private:
   void push(stream_event e);

@@ -368,6 +368,7 @@ asio::awaitable<result<std::shared_ptr<speech_stream>>> synthesizer::open_stream
   auto voice = resolve(std::move(requested));
   if (!voice) co_return voice.error();
   timing_options timing = input.timing;
+  auto shared_process = std::move(input.shared_process);
   auto planned = co_await plan(std::move(input), *voice, compute);
   if (!planned) co_return planned.error();
   // Back on the network thread: the pool and its admission are its alone. An engine gone while
@@ -387,6 +388,7 @@ asio::awaitable<result<std::shared_ptr<speech_stream>>> synthesizer::open_stream
   if (auto admitted = pool->admit(voice->voice, chars, first_chars, config_.admission_load); !admitted) co_return admitted.error();
   auto stream = std::make_shared<speech_stream>(ex_, *voice, std::move(*planned), timing, pool->info().rate_of(voice->voice),
                                                 config_.stream_buffer_bytes, std::chrono::milliseconds(config_.listener_buffer_ms));
+  stream->shared_process = std::move(shared_process);
   pool->submit(stream);
   co_return stream;
 }

@@ -23,6 +23,8 @@ struct speech_input {
   bool ssml = false;          // `text` is an SSML document (src/ssml)
   timing_options timing;      // word/sentence/mark events wanted
   text::text_position origin; // where `text` starts in all the client has sent (WebSocket sessions)
+  // A sentence of a streamed text: the job process it shares with the text's other sentences.
+  std::shared_ptr<shared_job_process> shared_process;
 };
 
 class synthesizer {

@@ -55,8 +55,10 @@ TEST_F(Engines, DetailedListSaysWhatEachEngineIs) {
     std::string name(e.at("name").as_string());
     SCOPED_TRACE(name);
     const auto& c = e.at("capabilities");
-    for (const char* field : {"thread_safe", "repeatable_in_process", "may_exit_process", "streams_within_sentence", "ssml"})
+    for (const char* field : {"thread_safe", "repeatable_in_process", "may_exit_process", "streams_within_sentence", "ssml", "stream_process"})
       EXPECT_TRUE(c.at(field).is_bool()) << field;
+    // A process per stream where the fork costs more than the synthesis (job_process_test.cpp).
+    EXPECT_EQ(c.at("stream_process").as_bool(), name != "festival");
     EXPECT_EQ(c.at("word_timing").as_string(), "exact") << "measured below (ExactWordTimesMarkWhereWordsBegin)";
     if (name != "espeak") {
       EXPECT_EQ(json::serialize(e.at("languages")), R"(["en-us"])");

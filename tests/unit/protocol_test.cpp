@@ -86,12 +86,29 @@ TEST(Protocol, SynthesizeRequestJson) {
   EXPECT_DOUBLE_EQ(back->params.speed, 1.5);
   EXPECT_DOUBLE_EQ(back->params.pitch, 0.75);
   EXPECT_FALSE(back->words);
+  EXPECT_EQ(back->stream, 0u) << "a fragment of no stream";
+  EXPECT_TRUE(back->last) << "...ends its job process";
   EXPECT_FALSE(synthesize_request_from_json("not json"));
+}
+
+TEST(Protocol, SynthesizeRequestNamesItsStream) {
+  synthesize_request r{"Second sentence.", {"en-us", 1.0, 1.0, {}}, false, {}};
+  r.stream = 42;
+  r.last = false;
+  auto back = synthesize_request_from_json(to_json(r));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->stream, 42u);
+  EXPECT_FALSE(back->last);
+  r.last = true;
+  EXPECT_TRUE(synthesize_request_from_json(to_json(r))->last);
+  // Not a stream id: ignored, the fragment is one of no stream.
+  EXPECT_EQ(synthesize_request_from_json(R"({"text":"a","voice":"v","stream":-3,"last":false})")->stream, 0u);
+  EXPECT_EQ(synthesize_request_from_json(R"({"text":"a","voice":"v","stream":"7"})")->stream, 0u);
 }
 
 TEST(Protocol, HelloJson) {
   worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0, "", ""}, {"kal", "CMU US KAL", "en-us", "", 8000, "estimated", "no model"}},
-                 {true, false, true, true, false, "exact", false}};
+                 {true, false, true, true, false, "exact", false, false, true}};
   auto back = worker_hello_from_json(to_json(h));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->word_timing_of("slt"), "exact");
@@ -114,6 +131,7 @@ TEST(Protocol, HelloJson) {
   EXPECT_TRUE(c.streams_within_sentence);
   EXPECT_FALSE(c.ssml);
   EXPECT_EQ(c.word_timing, "exact");
+  EXPECT_TRUE(c.stream_process);
   EXPECT_FALSE(worker_hello_from_json(R"({"engine":"x","sample_rate":0,"voices":[]})"));
 }
 
