@@ -109,9 +109,11 @@ void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
   if (!stream->has_fragments()) return stream->push_end(); // only pauses and marks (SSML)
   // A stream that continues its session's streams goes to their job process, if it is one of
   // this engine's and still runs.
+  // A session whose process died with its worker goes on in a new one.
   if (auto& shared = stream->shared_process; shared && shared->home) {
     auto w = shared->home->worker();
     if (w && std::find(workers_.begin(), workers_.end(), w) != workers_.end()) stream->home = shared->home;
+    else if (!w) shared->home.reset();
   }
   enqueue(stream);
 }
@@ -186,17 +188,24 @@ std::shared_ptr<speech_stream> engine_pool::take_most_urgent(const std::vector<s
     auto s = w.lock();
     return !s || s->cancelled() || !s->has_fragments();
   });
-  // A stream whose job process lives on a busy worker waits for that worker; one whose worker
-  // died (its process with it) starts a new process anywhere.
-  auto can_run = [&](const std::shared_ptr<speech_stream>& s) {
-    if (!s->home) return true;
-    auto home = s->home->worker();
-    if (!home) {
-      s->home->ended();
-      s->home.reset();
-      return true;
+  // A stream whose job process died with its worker cannot go on as it would have: it fails like
+  // the stream whose fragment that worker was running, so that an answer that completes is always
+  // the audio the same request gets alone.
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    auto s = it->lock();
+    if (!s->home || s->home->worker()) {
+      ++it;
+      continue;
     }
-    return std::find(idle.begin(), idle.end(), home) != idle.end();
+    s->home->ended(); // nothing to release: the process is gone
+    s->home.reset();
+    if (s->shared_process) s->shared_process->home.reset(); // the session's next stream starts afresh
+    s->push_failure(make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
+    it = waiting_.erase(it);
+  }
+  // A stream whose job process lives on a busy worker waits for that worker.
+  auto can_run = [&](const std::shared_ptr<speech_stream>& s) {
+    return !s->home || std::find(idle.begin(), idle.end(), s->home->worker()) != idle.end();
   };
   auto best = waiting_.end();
   for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {

@@ -75,16 +75,6 @@ std::optional<char> synthesize_job(engines::engine& engine, const worker_hello& 
   return job_failed;
 }
 
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
 // The next `synthesize` frame from the worker, blocking; nothing once the worker closed its end.
 std::optional<frame> next_fragment(int control, frame_decoder& decoder) {
   for (;;) {
@@ -171,8 +161,11 @@ job_processes::ending job_processes::wait_for(const process& p, std::uint64_t jo
 }
 
 void job_processes::end(process& p, int* status) {
-  if (p.control >= 0) ::close(p.control); // a kept process waiting for a fragment exits on this
+  if (p.control >= 0) ::close(p.control);
   p.control = -1;
+  // Between jobs a process writes nothing to the server, so it can be killed; waiting for it to
+  // see the closed socket and exit could wait forever for one that is stopped or stuck.
+  if (p.pid > 0) ::kill(p.pid, SIGKILL);
   int ignored = 0;
   while (p.pid > 0 && ::waitpid(p.pid, status ? status : &ignored, 0) < 0 && errno == EINTR) {
   }

@@ -8,17 +8,17 @@
 
 namespace rtts::worker {
 
-bool channel::send(frame_type type, std::uint64_t job, std::string_view payload) {
-  std::string bytes = encode_frame(type, job, payload);
-  std::string_view rest = bytes;
-  while (!rest.empty()) {
-    ssize_t n = ::write(fd_, rest.data(), rest.size());
+bool write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
-    rest.remove_prefix(static_cast<std::size_t>(n));
+    bytes.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
 }
+
+bool channel::send(frame_type type, std::uint64_t job, std::string_view payload) { return write_all(fd_, encode_frame(type, job, payload)); }
 
 bool channel::receive(std::deque<frame>& inbox) {
   char buf[65536];

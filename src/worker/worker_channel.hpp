@@ -10,6 +10,9 @@
 
 namespace rtts::worker {
 
+// Writes all of `bytes` to `fd` (blocking). False if the other end is gone.
+bool write_all(int fd, std::string_view bytes);
+
 class channel {
 public:
   explicit channel(int fd) : fd_(fd) {}

@@ -4,98 +4,22 @@
 // real `rtts worker` is driven over its socket as the server drives it, and the real server over
 // HTTP and WebSocket. Waits are bounded polls for a condition, never timing assertions.
 #include "client/ws_client.hpp"
+#include "direct_worker.hpp"
 #include "server_fixture.hpp"
-#include "worker/protocol.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
-
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <thread>
 
-extern char** environ;
-
 using namespace rtts::testing;
-using namespace rtts::worker;
+using rtts::worker::frame_type;
 namespace json = boost::json;
 
 namespace {
-
-// `rtts worker --engine espeak` on one end of a socketpair, spoken to as the server does.
-class direct_worker {
-public:
-  direct_worker() {
-    int fds[2];
-    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
-    std::string a0 = RTTS_BINARY, a1 = "worker", a2 = "--engine", a3 = "espeak", a4 = "--fd", a5 = "3";
-    char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data(), a5.data(), nullptr};
-    EXPECT_EQ(::posix_spawn(&pid_, RTTS_BINARY, &actions, nullptr, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(fds[1]);
-    fd_ = fds[0];
-    auto hello = next();
-    EXPECT_TRUE(hello && hello->type == frame_type::hello);
-    if (hello) stream_process_ = worker_hello_from_json(hello->payload)->capabilities.stream_process;
-  }
-  ~direct_worker() {
-    ::close(fd_); // the worker sees EOF and exits
-    ::waitpid(pid_, nullptr, 0);
-  }
-  pid_t pid() const { return pid_; }
-  bool has_stream_process() const { return stream_process_; }
-
-  void send(frame_type type, std::uint64_t job, const std::string& payload = {}) {
-    std::string bytes = encode_frame(type, job, payload);
-    EXPECT_EQ(::write(fd_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  }
-
-  // Says `text` as fragment of `stream` (0: none) and returns its audio.
-  std::string say(const std::string& text, std::uint64_t stream, bool last) {
-    synthesize_request r{text, {"en-us", 1.0, 1.0, {}}, false, {}};
-    r.stream = stream;
-    r.last = last;
-    std::uint64_t job = ++jobs_;
-    send(frame_type::synthesize, job, to_json(r));
-    std::string audio;
-    while (auto f = next()) {
-      if (f->job != job) continue;
-      if (f->type == frame_type::audio) audio += f->payload;
-      if (f->type == frame_type::done) return audio;
-      if (f->type == frame_type::failed) break;
-    }
-    ADD_FAILURE() << "the fragment failed: " << text;
-    return audio;
-  }
-
-private:
-  std::optional<frame> next() {
-    for (;;) {
-      auto f = decoder_.next();
-      if (!f) return std::nullopt;
-      if (*f) return std::move(**f);
-      char buf[65536];
-      auto n = ::read(fd_, buf, sizeof buf);
-      if (n <= 0) return std::nullopt;
-      decoder_.feed({buf, static_cast<std::size_t>(n)});
-    }
-  }
-
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  frame_decoder decoder_;
-  std::uint64_t jobs_ = 0;
-  bool stream_process_ = false;
-};
 
 // Polls `done` for up to 10 s.
 bool eventually(const std::function<bool()>& done) {
@@ -113,6 +37,18 @@ std::vector<pid_t> job_processes_of(const rtts_server& server) {
   return all;
 }
 
+// Sends `sentence` on a speech-stream session (binary audio) and reads until its first audio.
+void say_sentence(rtts::client::ws_client& c, const std::string& sentence) {
+  EXPECT_TRUE(c.send_text(json::serialize(json::object{{"type", "text"}, {"text", sentence}})));
+  EXPECT_TRUE(c.send_text(R"({"type":"flush"})"));
+  bool started = false;
+  while (auto m = c.read()) {
+    if (!m->binary && m->data.find(R"("type":"sentence")") != std::string::npos) started = true;
+    if (started && m->binary) return;
+  }
+  ADD_FAILURE() << "no audio for: " << sentence;
+}
+
 const std::vector<std::string> story_fragments = {"The old lighthouse stood at the edge of the cliff.",
                                                   "Every night, the keeper climbed the spiral stairs to light the lamp.",
                                                   "Nobody in the village could remember a night when it had failed."};
@@ -121,30 +57,30 @@ const std::vector<std::string> story_fragments = {"The old lighthouse stood at t
 
 TEST(JobProcesses, AStreamsFragmentsRunInOneProcessThatEndsAfterTheLast) {
   direct_worker w;
-  ASSERT_TRUE(w.has_stream_process()) << "eSpeak NG says it keeps a process per stream";
-  EXPECT_FALSE(w.say(story_fragments[0], 7, false).empty());
+  ASSERT_TRUE(w.hello().capabilities.stream_process) << "eSpeak NG says it keeps a process per stream";
+  EXPECT_FALSE(w.say(story_fragments[0], "en-us", 7, false).empty());
   auto first = children_of(w.pid());
   ASSERT_EQ(first.size(), 1u) << "kept for the stream's next fragment";
-  EXPECT_FALSE(w.say(story_fragments[1], 7, false).empty());
+  EXPECT_FALSE(w.say(story_fragments[1], "en-us", 7, false).empty());
   EXPECT_EQ(children_of(w.pid()), first) << "the same process said the second fragment";
-  EXPECT_FALSE(w.say(story_fragments[2], 7, true).empty());
+  EXPECT_FALSE(w.say(story_fragments[2], "en-us", 7, true).empty());
   EXPECT_TRUE(eventually([&] { return children_of(w.pid()).empty(); })) << "it ends after the stream's last fragment";
 
   // A fragment of no stream: its process ends with it, as before.
-  EXPECT_FALSE(w.say("Hello there.", 0, true).empty());
+  EXPECT_FALSE(w.say("Hello there.", "en-us", 0, true).empty());
   EXPECT_TRUE(eventually([&] { return children_of(w.pid()).empty(); }));
 }
 
 TEST(JobProcesses, ReleasingAStreamEndsItsProcess) {
   direct_worker w;
-  EXPECT_FALSE(w.say(story_fragments[0], 3, false).empty());
-  EXPECT_FALSE(w.say(story_fragments[0], 4, false).empty());
+  EXPECT_FALSE(w.say(story_fragments[0], "en-us", 3, false).empty());
+  EXPECT_FALSE(w.say(story_fragments[0], "en-us", 4, false).empty());
   ASSERT_EQ(children_of(w.pid()).size(), 2u) << "one process per stream";
   w.send(frame_type::release, 3);
   w.send(frame_type::release, 99); // a stream it does not know: nothing happens
   EXPECT_TRUE(eventually([&] { return children_of(w.pid()).size() == 1; })) << "stream 3's process ended, stream 4's lives";
   // Stream 4 goes on in its own process, then ends it.
-  EXPECT_FALSE(w.say(story_fragments[1], 4, true).empty());
+  EXPECT_FALSE(w.say(story_fragments[1], "en-us", 4, true).empty());
   EXPECT_TRUE(eventually([&] { return children_of(w.pid()).empty(); }));
 }
 
@@ -155,20 +91,20 @@ TEST(JobProcesses, StreamsInterleavedOnOneWorkerSoundAsEachAlone) {
       {1, story_fragments}, {2, {"Good morning.", "Your train leaves from platform four.", "Please hurry."}}};
   for (const auto& [stream, fragments] : texts) {
     direct_worker w;
-    for (std::size_t i = 0; i < fragments.size(); ++i) alone[stream].push_back(w.say(fragments[i], stream, i + 1 == fragments.size()));
+    for (std::size_t i = 0; i < fragments.size(); ++i) alone[stream].push_back(w.say(fragments[i], "en-us", stream, i + 1 == fragments.size()));
   }
   // eSpeak NG carries state from one utterance to the next: the stream's second fragment said
   // after its first is not the same fragment said from a fresh process. That is what makes
   // interleaving a real test.
   {
     direct_worker w;
-    EXPECT_NE(w.say(story_fragments[1], 0, true), alone[1][1]);
+    EXPECT_NE(w.say(story_fragments[1], "en-us", 0, true), alone[1][1]);
   }
   // Both streams through one worker, their fragments interleaved.
   direct_worker w;
   std::map<std::uint64_t, std::vector<std::string>> together;
   for (std::size_t i = 0; i < 3; ++i)
-    for (std::uint64_t stream : {2, 1}) together[stream].push_back(w.say(texts.at(stream)[i], stream, i == 2));
+    for (std::uint64_t stream : {2, 1}) together[stream].push_back(w.say(texts.at(stream)[i], "en-us", stream, i == 2));
   EXPECT_TRUE(together == alone) << "each stream's audio is the same as when it was asked for alone";
 }
 
@@ -194,15 +130,8 @@ TEST(JobProcesses, ASpeechStreamSessionSaysItsSentencesInOneProcess) {
   // Sentence by sentence, as an LLM streams them, each sent once the one before sounds; the job
   // processes as each sentence's first audio arrives.
   auto say = [&](const std::string& sentence) {
-    EXPECT_TRUE(c->send_text(json::serialize(json::object{{"type", "text"}, {"text", sentence}})));
-    EXPECT_TRUE(c->send_text(R"({"type":"flush"})"));
-    bool started = false;
-    while (auto m = c->read()) {
-      if (!m->binary && m->data.find(R"("type":"sentence")") != std::string::npos) started = true;
-      if (started && m->binary) return job_processes_of(server);
-    }
-    ADD_FAILURE() << "no audio for: " << sentence;
-    return std::vector<pid_t>{};
+    say_sentence(*c, sentence);
+    return job_processes_of(server);
   };
   auto first = say(story_fragments[0]);
   ASSERT_EQ(first.size(), 1u);
@@ -212,4 +141,21 @@ TEST(JobProcesses, ASpeechStreamSessionSaysItsSentencesInOneProcess) {
   while (auto m = c->read()) {
   }
   EXPECT_TRUE(eventually([&] { return job_processes_of(server).empty(); })) << "it ended with the session";
+}
+
+TEST(JobProcesses, ABargeInEndsTheSessionsProcessAndTheNextTextStartsAfresh) {
+  rtts_server server({"--engines", "espeak", "--workers", "1"});
+  auto c = open_websocket(server, "/v1/audio/speech-stream");
+  ASSERT_TRUE(c->send_text(R"({"type":"config","binary":true})"));
+  say_sentence(*c, story_fragments[0]);
+  auto before = job_processes_of(server);
+  ASSERT_EQ(before.size(), 1u);
+  ASSERT_TRUE(c->send_text(R"({"type":"cancel"})"));
+  while (auto m = c->read())
+    if (!m->binary && m->data.find(R"("type":"cancelled")") != std::string::npos) break;
+  EXPECT_TRUE(eventually([&] { return job_processes_of(server).empty(); })) << "the cancelled text's process ended";
+  say_sentence(*c, story_fragments[1]);
+  auto after = job_processes_of(server);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_NE(after, before) << "the next text starts from the warm worker, as a new session would";
 }

@@ -1,9 +1,10 @@
 // SSML through the real binary on every engine: pauses measured as silence, rate as duration,
-// volume as RMS, voice and language switches byte for byte against plain requests, say-as and
+// volume as RMS, voice and language switches byte for byte against the engine's own worker, say-as and
 // sub against their words, marks as events; malformed and hostile documents refused on every
 // route while the server keeps serving.
 #include "audio_check.hpp"
 #include "client/ws_client.hpp"
+#include "direct_worker.hpp"
 #include "server_fixture.hpp"
 
 #include <boost/json.hpp>
@@ -65,6 +66,17 @@ double longest_silence(const std::string& pcm, int rate) {
   return static_cast<double>(best) / rate;
 }
 
+// Fragments (text, voice) of one stream as the engine's worker says them, without the server: in
+// one job process for engines with a process per stream, each from the warm worker otherwise.
+std::string said_as_one_stream(const std::string& engine, const std::vector<std::pair<std::string, std::string>>& fragments) {
+  direct_worker w(engine);
+  bool one_process = w.hello().capabilities.stream_process;
+  std::string pcm;
+  for (std::size_t i = 0; i < fragments.size(); ++i)
+    pcm += w.say(fragments[i].first, fragments[i].second, one_process ? 1 : 0, i + 1 == fragments.size());
+  return pcm;
+}
+
 std::string error_code(const rtts::client::http_response& r) {
   auto v = json::parse(r.body);
   return std::string(v.at("error").at("code").as_string());
@@ -114,11 +126,12 @@ TEST_F(Ssml, VoiceAndLangSwitchWithinOneRequest) {
     SCOPED_TRACE(e.engine);
     auto mixed = pcm(std::string("<speak>Good morning. <voice name=\"") + e.other + "\">Good evening.</voice></speak>", e.engine, e.voice);
     auto first = pcm("Good morning.", e.engine, e.voice, false);
-    auto second = pcm("Good evening.", e.engine, e.other, false);
-    EXPECT_TRUE(mixed == first + second) << "each part sounds exactly as that voice alone";
+    EXPECT_TRUE(mixed.substr(0, first.size()) == first) << "the first part is that voice alone";
+    EXPECT_TRUE(mixed == said_as_one_stream(e.engine, {{"Good morning.", e.voice}, {"Good evening.", e.other}}))
+        << "each part sounds exactly as the engine says it with that voice, in one stream";
   }
   auto french = pcm(R"(<speak>Hello. <lang xml:lang="fr">Bonjour.</lang></speak>)", "espeak", "en-us");
-  EXPECT_TRUE(french == pcm("Hello.", "espeak", "en-us", false) + pcm("Bonjour.", "espeak", "fr-fr", false));
+  EXPECT_TRUE(french == said_as_one_stream("espeak", {{"Hello.", "en-us"}, {"Bonjour.", "fr-fr"}}));
   // A language no voice of the engine speaks keeps the current voice.
   auto flite_french = pcm(R"(<speak><lang xml:lang="fr">Bonjour.</lang></speak>)", "flite", "slt");
   EXPECT_TRUE(flite_french == pcm("Bonjour.", "flite", "slt", false));

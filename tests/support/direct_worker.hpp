@@ -1,0 +1,38 @@
+#pragma once
+// The real `rtts worker --engine NAME` on one end of a socketpair, spoken to as the server speaks
+// to it: what an engine says for given fragments, without the server in between.
+#include "worker/protocol.hpp"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rtts::testing {
+
+class direct_worker {
+public:
+  explicit direct_worker(const std::string& engine = "espeak");
+  ~direct_worker();
+  direct_worker(const direct_worker&) = delete;
+  direct_worker& operator=(const direct_worker&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const worker::worker_hello& hello() const { return hello_; }
+  void send(worker::frame_type type, std::uint64_t job, const std::string& payload = {});
+  // Says `text` in `voice` as a fragment of `stream` (0: none; `last`: the stream's last) and
+  // returns its native-rate PCM; a failed fragment is a test failure.
+  std::string say(const std::string& text, const std::string& voice, std::uint64_t stream, bool last);
+
+private:
+  std::optional<worker::frame> next();
+
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  worker::frame_decoder decoder_;
+  worker::worker_hello hello_;
+  std::uint64_t jobs_ = 0;
+};
+
+} // namespace rtts::testing
