@@ -196,16 +196,17 @@ json::object scenario_json(const scenario_result& s) {
                       {"audio_seconds_per_second", s.wall_seconds > 0 ? s.audio_seconds / s.wall_seconds : 0},
                       {"rtf_p50", percentile(s.rtf, 0.5)},
                       {"server_cpu_percent", s.cpu_percent},
+                      {"client_cpu_percent", s.client_cpu_percent},
                       {"server_peak_rss_mb", s.peak_rss_mb},
                       {"sample_errors", json::array(s.sample_errors.begin(), s.sample_errors.end())}};
 }
 
 void print_scenario_row(const scenario_result& s) {
-  std::printf("| %s | %u | %u | %u (%u timeouts) | %u/%u | %.2f / %.2f / %.2f ms | %.1f / %.1f ms | %.0f | %.0fx | %.0f%% | %.1f MB |\n",
+  std::printf("| %s | %u | %u | %u (%u timeouts) | %u/%u | %.2f / %.2f / %.2f ms | %.1f / %.1f ms | %.0f | %.0fx | %.0f%% | %.0f%% | %.1f MB |\n",
               std::string(route_name(s.route)).c_str(), s.clients, s.requests, s.errors, s.timeouts, s.correct, s.compared,
               percentile(s.first_audio_ms, 0.5), percentile(s.first_audio_ms, 0.95), percentile(s.first_audio_ms, 0.99),
               percentile(s.total_ms, 0.5), percentile(s.total_ms, 0.95), s.wall_seconds > 0 ? s.audio_seconds / s.wall_seconds : 0.0,
-              percentile(s.rtf, 0.5), s.cpu_percent, s.peak_rss_mb);
+              percentile(s.rtf, 0.5), s.cpu_percent, s.client_cpu_percent, s.peak_rss_mb);
   for (const auto& e : s.sample_errors) std::fprintf(stderr, "  %s error: %s\n", std::string(route_name(s.route)).c_str(), e.c_str());
 }
 
@@ -300,10 +301,11 @@ int bench(const bench_options& o) {
     engine = *measured;
     report["engine_only"] = json::object{{"workers", engine->workers}, {"fragments", engine->fragments},
                                          {"audio_seconds", engine->audio_seconds}, {"wall_seconds", engine->wall_seconds},
-                                         {"audio_seconds_per_second", engine->throughput()}};
+                                         {"cpu_seconds", engine->cpu_seconds}, {"audio_seconds_per_second", engine->throughput()}};
     if (!o.json)
-      std::printf("| engine only (%u workers, no server) | %u fragments, %.1f s of audio in %.2f s: %.0f audio-s per s |\n\n", engine->workers,
-                  engine->fragments, engine->audio_seconds, engine->wall_seconds, engine->throughput());
+      std::printf("| engine only (%u workers, no server) | %u fragments, %.1f s of audio in %.2f s: %.0f audio-s per s, %.0f per CPU-second |\n\n",
+                  engine->workers, engine->fragments, engine->audio_seconds, engine->wall_seconds, engine->throughput(),
+                  engine->audio_per_cpu_second());
     if (o.engine_only) {
       if (o.json) std::printf("%s\n", json::serialize(report).c_str());
       return 0;
@@ -355,11 +357,12 @@ int bench(const bench_options& o) {
   }
 
   if (!o.json) {
-    std::printf("| route | clients | requests | errors | correct | first audio p50 / p95 / p99 | total p50 / p95 | audio-s per s | RTF p50 | server CPU | server peak RSS |\n");
-    std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    std::printf("| route | clients | requests | errors | correct | first audio p50 / p95 / p99 | total p50 / p95 | audio-s per s | RTF p50 | server CPU | client CPU | server peak RSS |\n");
+    std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   }
   json::array scenarios;
   double best_throughput = 0;
+  double best_per_cpu = 0; // of the scenario with the best throughput: audio-s per CPU-second of the server and its workers
   bool all_clean = true;
   for (auto route : routes) {
     std::vector<std::string> references;
@@ -370,7 +373,11 @@ int bench(const bench_options& o) {
       budget.requests_per_client = o.requests;
       budget.seconds = o.seconds;
       auto s = run_scenario(route, at, clients, budget, *corpus, references, server_pid);
-      best_throughput = std::max(best_throughput, s.wall_seconds > 0 ? s.audio_seconds / s.wall_seconds : 0);
+      double throughput = s.wall_seconds > 0 ? s.audio_seconds / s.wall_seconds : 0;
+      if (throughput > best_throughput) {
+        best_throughput = throughput;
+        best_per_cpu = s.cpu_seconds > 0 ? s.audio_seconds / s.cpu_seconds : 0;
+      }
       all_clean = all_clean && s.errors == 0 && s.correct == s.compared;
       scenarios.push_back(scenario_json(s));
       if (!o.json) print_scenario_row(s);
@@ -380,6 +387,14 @@ int bench(const bench_options& o) {
   if (engine && engine->throughput() > 0) {
     report["server_vs_engine"] = best_throughput / engine->throughput();
     if (!o.json) std::printf("\nbest server throughput / engine-only throughput: %.0f%%\n", 100 * best_throughput / engine->throughput());
+    // Per CPU-second: what the server costs on top of the engine, whatever else (the measuring
+    // client, on the same machine) takes of the cores.
+    if (best_per_cpu > 0 && engine->audio_per_cpu_second() > 0) {
+      report["server_vs_engine_per_cpu"] = best_per_cpu / engine->audio_per_cpu_second();
+      if (!o.json)
+        std::printf("audio-s per CPU-second of the server and its workers, same scenario: %.0f; engine alone: %.0f (%.0f%%)\n", best_per_cpu,
+                    engine->audio_per_cpu_second(), 100 * best_per_cpu / engine->audio_per_cpu_second());
+    }
   }
   if (o.formats) {
     if (!o.json) std::printf("\n| format (/v1/audio/speech, 24 kHz) | first byte p50 | one stream, x real time | 16 streams, x real time |\n|---|---|---|---|\n");

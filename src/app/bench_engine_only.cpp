@@ -1,5 +1,6 @@
 #include "app/bench_engine_only.hpp"
 
+#include "client/server_process.hpp"
 #include "engines/registry.hpp"
 #include "text/segmenter.hpp"
 #include "worker/protocol.hpp"
@@ -106,6 +107,12 @@ result<engine_only_result> measure_engine_only(const std::string& executable, co
   }
   std::atomic<std::size_t> next{0};
   std::vector<double> seconds(pool.size(), 0.0); // audio per worker thread, at each voice's own rate
+  auto cpu_ticks = [&] {
+    long long ticks = 0; // a worker's own, and its job processes' once it has reaped them
+    for (const auto& w : pool) ticks += client::tree_cpu_ticks(w->pid);
+    return ticks;
+  };
+  long long ticks_before = cpu_ticks();
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < pool.size(); ++t)
@@ -134,6 +141,7 @@ result<engine_only_result> measure_engine_only(const std::string& executable, co
   r.workers = workers;
   r.fragments = fragments;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.cpu_seconds = static_cast<double>(cpu_ticks() - ticks_before) / static_cast<double>(::sysconf(_SC_CLK_TCK));
   for (double s : seconds) r.audio_seconds += s;
   return r;
 }

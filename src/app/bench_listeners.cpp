@@ -2,6 +2,7 @@
 
 #include "core/report_failure.hpp"
 
+#include "app/bench_load.hpp"
 #include "app/player_clock.hpp"
 #include "client/server_process.hpp"
 
@@ -16,7 +17,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
@@ -148,12 +148,6 @@ asio::awaitable<void> listen(asio::ip::tcp::endpoint server, std::string target,
   }
   out.how = out.audio_seconds > 0 ? listener_outcome::end::completed : listener_outcome::end::failed;
   if (out.audio_seconds <= 0) out.error = "no audio";
-}
-
-double cpu_seconds_of_this_process() {
-  rusage u{};
-  ::getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -167,6 +168,12 @@ request_outcome run_request(bench_route route, const client::endpoint& at, const
   return {};
 }
 
+double cpu_seconds_of_this_process() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 scenario_result run_scenario(bench_route route, const client::endpoint& at, unsigned clients, const scenario_budget& budget,
                              const std::vector<bench_item>& corpus, const std::vector<std::string>& references, pid_t server) {
   scenario_result result;
@@ -179,6 +186,7 @@ scenario_result run_scenario(bench_route route, const client::endpoint& at, unsi
                           std::chrono::duration<double>(budget.seconds > 0 ? budget.seconds : budget.deadline_seconds));
   auto hard_stop = t0 + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(budget.deadline_seconds));
   long long ticks_before = client::tree_cpu_ticks(server);
+  double client_cpu_before = cpu_seconds_of_this_process();
 
   std::thread sampler([&] {
     while (running) {
@@ -221,7 +229,11 @@ scenario_result run_scenario(bench_route route, const client::endpoint& at, unsi
   running = false;
   sampler.join();
   long long ticks = client::tree_cpu_ticks(server) - ticks_before;
-  if (server > 0) result.cpu_percent = client::cpu_percent(ticks, result.wall_seconds);
+  if (server > 0) {
+    result.cpu_percent = client::cpu_percent(ticks, result.wall_seconds);
+    result.cpu_seconds = result.cpu_percent / 100 * result.wall_seconds;
+  }
+  result.client_cpu_percent = 100 * (cpu_seconds_of_this_process() - client_cpu_before) / result.wall_seconds;
   return result;
 }
 

@@ -33,6 +33,8 @@ struct request_outcome {
 };
 
 request_outcome run_request(bench_route route, const client::endpoint& at, const bench_item& item);
+// CPU time this process (the measuring client) has used, in seconds.
+double cpu_seconds_of_this_process();
 
 struct scenario_budget {
   unsigned requests_per_client = 4;
@@ -47,6 +49,8 @@ struct scenario_result {
   std::vector<double> first_audio_ms, total_ms, rtf;
   double audio_seconds = 0, wall_seconds = 0;
   double cpu_percent = 0; // server and its workers, 100 = one core
+  double cpu_seconds = 0; // the same, in CPU seconds
+  double client_cpu_percent = 0; // this process, all its client threads
   double peak_rss_mb = 0; // server process
   std::vector<std::string> sample_errors;
 };

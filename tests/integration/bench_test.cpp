@@ -63,6 +63,7 @@ TEST(Bench, ReportsEveryRouteAndScenario) {
     for (const char* p : {"p50", "p95", "p99"}) EXPECT_GT(s.at("first_audio_ms").at(p).to_number<double>(), 0) << p;
     EXPECT_GT(s.at("audio_seconds_per_second").to_number<double>(), 0);
     EXPECT_GT(s.at("rtf_p50").to_number<double>(), 1.0);
+    EXPECT_GT(s.at("client_cpu_percent").to_number<double>(), 0) << "what the measuring client itself took";
   }
 }
 
@@ -90,6 +91,7 @@ TEST(Bench, EngineOnlyNeedsNoServer) {
   EXPECT_EQ(e.at("workers").as_int64(), 1);
   EXPECT_GT(e.at("fragments").as_int64(), 0);
   EXPECT_GT(e.at("audio_seconds_per_second").to_number<double>(), 1.0);
+  EXPECT_GT(e.at("cpu_seconds").to_number<double>(), 0) << "the workers' CPU, for the comparison per CPU-second";
 }
 
 TEST(Bench, RefusesRemoteServersByDefault) {

@@ -82,7 +82,7 @@ std::string installed_mbrola_database(const std::string& data_dir, const std::st
 
 result<std::unique_ptr<engine>> espeak_engine::create() {
   // 50 ms buffers: small enough for fast first audio, large enough to keep framing cheap.
-  int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 50, nullptr, espeakINITIALIZE_DONT_EXIT);
+  int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 200, nullptr, espeakINITIALIZE_DONT_EXIT);
   if (rate <= 0) return make_error(error_kind::engine_failure, "eSpeak NG failed to initialise (is espeak-ng-data installed?)");
   espeak_SetSynthCallback(on_audio);
 
