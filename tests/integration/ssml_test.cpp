@@ -66,17 +66,6 @@ double longest_silence(const std::string& pcm, int rate) {
   return static_cast<double>(best) / rate;
 }
 
-// Fragments (text, voice) of one stream as the engine's worker says them, without the server: in
-// one job process for engines with a process per stream, each from the warm worker otherwise.
-std::string said_as_one_stream(const std::string& engine, const std::vector<std::pair<std::string, std::string>>& fragments) {
-  direct_worker w(engine);
-  bool one_process = w.hello().capabilities.stream_process;
-  std::string pcm;
-  for (std::size_t i = 0; i < fragments.size(); ++i)
-    pcm += w.say(fragments[i].first, fragments[i].second, one_process ? 1 : 0, i + 1 == fragments.size());
-  return pcm;
-}
-
 std::string error_code(const rtts::client::http_response& r) {
   auto v = json::parse(r.body);
   return std::string(v.at("error").at("code").as_string());

@@ -2,6 +2,7 @@
 // from the protocol description, independent of src/wyoming: it reads byte by byte.
 #include "audio/wav.hpp"
 #include "audio_check.hpp"
+#include "direct_worker.hpp"
 #include "server_fixture.hpp"
 #include "wyoming_client.hpp"
 
@@ -98,8 +99,9 @@ TEST_F(Wyoming, StreamingSpeaksSentenceBySentence) {
   EXPECT_EQ(events.back().type, "synthesize-stopped") << "always last";
   EXPECT_EQ(events[events.size() - 2].type, "audio-stop");
   EXPECT_EQ(std::count_if(events.begin(), events.end(), [](const wy_event& e) { return e.type == "audio-start"; }), 1);
-  std::string expected;
-  for (auto s : {"The first sentence is here.", "The second one follows.", "And a third"}) expected += server->get(tts_target(s)).body.substr(44);
+  // The sentences of one streamed text are said one after another in one job process, as one
+  // text's fragments are (src/worker/job_process.hpp).
+  auto expected = said_as_one_stream("espeak", {{"The first sentence is here.", "en-us"}, {"The second one follows.", "en-us"}, {"And a third", "en-us"}});
   EXPECT_TRUE(pcm_of(events) == expected) << "three sentences, once each (the synthesize copy ignored)";
 }
 

@@ -69,4 +69,13 @@ std::optional<frame> direct_worker::next() {
   }
 }
 
+std::string said_as_one_stream(const std::string& engine, const std::vector<std::pair<std::string, std::string>>& fragments) {
+  direct_worker w(engine);
+  bool one_process = w.hello().capabilities.stream_process;
+  std::string pcm;
+  for (std::size_t i = 0; i < fragments.size(); ++i)
+    pcm += w.say(fragments[i].first, fragments[i].second, one_process ? 1 : 0, i + 1 == fragments.size());
+  return pcm;
+}
+
 } // namespace rtts::testing

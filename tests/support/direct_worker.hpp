@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace rtts::testing {
 
@@ -34,5 +36,10 @@ private:
   worker::worker_hello hello_;
   std::uint64_t jobs_ = 0;
 };
+
+// Fragments (text, voice) of one stream as the engine's worker says them, without the server: in
+// one job process for engines with a process per stream, each from the warm worker otherwise.
+// The native-rate PCM of all of them.
+std::string said_as_one_stream(const std::string& engine, const std::vector<std::pair<std::string, std::string>>& fragments);
 
 } // namespace rtts::testing

@@ -81,7 +81,10 @@ std::string installed_mbrola_database(const std::string& data_dir, const std::st
 } // namespace
 
 result<std::unique_ptr<engine>> espeak_engine::create() {
-  // 50 ms buffers: small enough for fast first audio, large enough to keep framing cheap.
+  // 200 ms buffers: eSpeak makes them in a fraction of a millisecond, so first audio barely
+  // moves, and every buffer costs a frame from the worker and a read and a write in the server
+  // (with 50 ms ones the server took 15 % of the CPU of server and workers at 64 clients, 11-12 %
+  // with 200 ms; docs/benchmarks.md#stream-process).
   int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 200, nullptr, espeakINITIALIZE_DONT_EXIT);
   if (rate <= 0) return make_error(error_kind::engine_failure, "eSpeak NG failed to initialise (is espeak-ng-data installed?)");
   espeak_SetSynthCallback(on_audio);
