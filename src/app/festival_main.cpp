@@ -1,7 +1,9 @@
 // rtts-festival: the worker program of the Festival engine. Festival is linked here and only
 // here, so the server and the other engines' workers never load it; the server starts this
-// program (found next to `rtts`) as `rtts-festival worker --engine festival --fd 3`.
+// program (found next to `rtts`) as `rtts-festival worker --engine festival --fd 3` (and ignores
+// --stream-processes: Festival keeps a process per fragment).
 #include "engines/festival/festival_engine.hpp"
+#include "worker/job_process.hpp"
 #include "worker/worker_main.hpp"
 
 #include <cstdio>
@@ -20,5 +22,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: rtts-festival worker --engine festival --fd N (started by `rtts serve`)\n");
     return 2;
   }
-  return rtts::worker::run_worker(rtts::engines::festival_engine::create(), fd);
+  // Festival keeps a process per fragment (engine_capabilities::stream_process is false).
+  return rtts::worker::run_worker(rtts::engines::festival_engine::create(), fd, rtts::worker::job_processes::default_max_kept);
 }

@@ -8,6 +8,7 @@
 #include "api/request_log.hpp"
 #include "core/config_file.hpp"
 #include "engines/registry.hpp"
+#include "worker/job_process.hpp"
 #include "worker/worker_main.hpp"
 
 #include <CLI/CLI.hpp>
@@ -114,9 +115,12 @@ int main(int argc, char** argv) {
 
   std::string engine;
   int fd = 3;
+  std::size_t stream_processes = rtts::worker::job_processes::default_max_kept;
   auto* worker = app.add_subcommand("worker", "Run one engine worker (started by `rtts serve`)");
   worker->add_option("--engine", engine, "Engine to run")->required();
   worker->add_option("--fd", fd, "Socket to the server")->capture_default_str();
+  worker->add_option("--stream-processes", stream_processes, "Job processes kept for streams at most (the server's --max-streams)")
+      ->capture_default_str();
 
   rtts::app::bench_options bench_options;
   auto* bench = app.add_subcommand("bench", "Measure latency, correctness under concurrency, start-up and memory");
@@ -258,6 +262,6 @@ int main(int argc, char** argv) {
     }
     return rtts::app::serve(config);
   }
-  if (*worker) return rtts::worker::run_worker(rtts::engines::create_engine(engine), fd);
+  if (*worker) return rtts::worker::run_worker(rtts::engines::create_engine(engine), fd, stream_processes);
   return EXIT_FAILURE;
 }

@@ -236,7 +236,7 @@ void engine_pool::arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeo
 
 void engine_pool::spawn_worker(std::size_t slot) {
   if (stopping_) return;
-  auto w = worker::worker_process::spawn(ex_, settings_.executable, settings_.engine, *this);
+  auto w = worker::worker_process::spawn(ex_, settings_.executable, settings_.engine, settings_.stream_processes, *this);
   if (!w) {
     std::fprintf(stderr, "rtts: %s\n", w.error().message.c_str());
     return respawn_later(slot);

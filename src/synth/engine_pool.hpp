@@ -31,6 +31,9 @@ struct pool_settings {
   std::chrono::milliseconds load_timeout{120000};
   // What a listener buffers before playing (--listener-buffer-ms), for admission.
   std::chrono::milliseconds listener_buffer{300};
+  // Job processes a worker keeps for streams at most (engines with a process per stream): the
+  // server's --max-streams, so that every stream it admits can have one.
+  std::size_t stream_processes = 512;
 };
 
 class engine_pool : public std::enable_shared_from_this<engine_pool>, private worker::worker_listener {

@@ -97,6 +97,7 @@ std::shared_ptr<engine_pool> synthesizer::launch_pool(const std::string& name) c
   }
   pool_settings settings{name, program, workers_per_engine(), std::chrono::milliseconds(config_.fragment_timeout_ms)};
   settings.listener_buffer = std::chrono::milliseconds(config_.listener_buffer_ms);
+  settings.stream_processes = config_.max_streams;
   auto pool = std::make_shared<engine_pool>(ex_, settings);
   pool->launch();
   return pool;

@@ -188,7 +188,7 @@ bool job_processes::run(std::uint64_t job, const synthesize_request& request, st
     // A process that cannot take the fragment has died: the fragment gets a fresh one.
     if (!write_all(p.control, encode_frame(frame_type::synthesize, job, to_json(request)))) end(p);
   }
-  bool keep = per_stream && !request.last && kept_.size() < max_kept;
+  bool keep = per_stream && !request.last && kept_.size() < max_kept_;
   if (p.pid <= 0) p = fork_process(job, request, !keep);
   if (p.pid <= 0) return io_.send(frame_type::failed, job, to_json(make_error(error_kind::engine_failure, "fork failed")));
 

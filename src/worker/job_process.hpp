@@ -21,13 +21,15 @@ namespace rtts::worker {
 
 class job_processes {
 public:
-  // Processes kept for streams at most: each holds the memory its jobs wrote (~0.3 MB for
-  // eSpeak NG). A stream beyond it gets a process per fragment.
-  static constexpr std::size_t max_kept = 256;
+  // Processes kept for streams at most (`rtts worker --stream-processes`): each holds the memory
+  // its jobs wrote (0.3-0.4 MB for eSpeak NG). The server passes its --max-streams, so that every
+  // stream it admits can have one; a stream beyond it gets a process per fragment (and sounds as
+  // its fragments said one by one).
+  static constexpr std::size_t default_max_kept = 512;
 
   // `catalogue` is the worker's, as it is when a process is forked.
-  job_processes(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared)
-      : engine_(engine), catalogue_(catalogue), io_(io), shared_(shared) {}
+  job_processes(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared, std::size_t max_kept)
+      : engine_(engine), catalogue_(catalogue), io_(io), shared_(shared), max_kept_(max_kept) {}
   ~job_processes();
   job_processes(const job_processes&) = delete;
   job_processes& operator=(const job_processes&) = delete;
@@ -55,6 +57,7 @@ private:
   const worker_hello& catalogue_;
   channel& io_;
   shared_state& shared_;
+  std::size_t max_kept_;
   std::map<std::uint64_t, process> kept_; // by stream id
 };
 

@@ -51,7 +51,7 @@ bool serve_job(engines::engine& engine, const worker_hello& catalogue, channel& 
 
 } // namespace
 
-int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
+int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd, std::size_t stream_processes) {
   // The server owns this process: die with it, and leave Ctrl-C and SIGPIPE to the server.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   std::signal(SIGINT, SIG_IGN);
@@ -74,7 +74,7 @@ int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd) {
   if (!io.send(frame_type::hello, 0, to_json(hello))) return 1;
   if (!report_residency(**engine, io)) return 1;
 
-  job_processes processes(**engine, hello, io, *shared);
+  job_processes processes(**engine, hello, io, *shared, stream_processes);
   std::deque<frame> inbox;
   for (;;) {
     if (inbox.empty() && !io.receive(inbox)) break;

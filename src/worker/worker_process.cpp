@@ -47,7 +47,8 @@ std::vector<std::string> worker_environment(const std::string& engine) {
 }
 
 result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_executor ex, const std::string& executable,
-                                                              const std::string& engine, worker_listener& listener) {
+                                                              const std::string& engine, std::size_t stream_processes,
+                                                              worker_listener& listener) {
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     return make_error(error_kind::unavailable, std::string("socketpair: ") + std::strerror(errno));
@@ -58,8 +59,9 @@ result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_execu
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
   posix_spawn_file_actions_addclosefrom_np(&actions, 4);
-  std::string arg0 = executable, arg1 = "worker", arg2 = "--engine", arg3 = engine, arg4 = "--fd", arg5 = "3";
-  char* argv[] = {arg0.data(), arg1.data(), arg2.data(), arg3.data(), arg4.data(), arg5.data(), nullptr};
+  std::string arg0 = executable, arg1 = "worker", arg2 = "--engine", arg3 = engine, arg4 = "--fd", arg5 = "3", arg6 = "--stream-processes",
+              arg7 = std::to_string(stream_processes);
+  char* argv[] = {arg0.data(), arg1.data(), arg2.data(), arg3.data(), arg4.data(), arg5.data(), arg6.data(), arg7.data(), nullptr};
   auto env = worker_environment(engine);
   std::vector<char*> envp;
   for (auto& entry : env) envp.push_back(entry.data());

@@ -41,9 +41,9 @@ public:
 
 class worker_process : public std::enable_shared_from_this<worker_process> {
 public:
-  // Starts `executable worker --engine NAME` with a socketpair on fd 3.
+  // Starts `executable worker --engine NAME --stream-processes N` with a socketpair on fd 3.
   static result<std::shared_ptr<worker_process>> spawn(boost::asio::any_io_executor ex, const std::string& executable,
-                                                       const std::string& engine, worker_listener& listener);
+                                                       const std::string& engine, std::size_t stream_processes, worker_listener& listener);
   ~worker_process();
 
   pid_t pid() const { return pid_; }

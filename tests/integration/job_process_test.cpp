@@ -84,6 +84,16 @@ TEST(JobProcesses, ReleasingAStreamEndsItsProcess) {
   EXPECT_TRUE(eventually([&] { return children_of(w.pid()).empty(); }));
 }
 
+TEST(JobProcesses, AWorkerKeepsNoMoreProcessesThanItMay) {
+  // The server passes its --max-streams; here one.
+  direct_worker w("espeak", {"--stream-processes", "1"});
+  EXPECT_FALSE(w.say(story_fragments[0], "en-us", 1, false).empty());
+  auto kept = children_of(w.pid());
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_FALSE(w.say(story_fragments[0], "en-us", 2, false).empty());
+  EXPECT_TRUE(eventually([&] { return children_of(w.pid()) == kept; })) << "stream 2 got a process for its fragment only";
+}
+
 TEST(JobProcesses, StreamsInterleavedOnOneWorkerSoundAsEachAlone) {
   // Each stream alone, in a worker of its own.
   std::map<std::uint64_t, std::vector<std::string>> alone;

@@ -13,15 +13,18 @@ namespace rtts::testing {
 
 using namespace rtts::worker;
 
-direct_worker::direct_worker(const std::string& engine) {
+direct_worker::direct_worker(const std::string& engine, std::vector<std::string> extra_args) {
   int fds[2];
   EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
-  std::string a0 = RTTS_BINARY, a1 = "worker", a2 = "--engine", a3 = engine, a4 = "--fd", a5 = "3";
-  char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data(), a5.data(), nullptr};
-  EXPECT_EQ(::posix_spawn(&pid_, RTTS_BINARY, &actions, nullptr, argv, environ), 0);
+  std::vector<std::string> args = {RTTS_BINARY, "worker", "--engine", engine, "--fd", "3"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  EXPECT_EQ(::posix_spawn(&pid_, RTTS_BINARY, &actions, nullptr, argv.data(), environ), 0);
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   fd_ = fds[0];

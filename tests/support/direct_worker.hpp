@@ -15,7 +15,7 @@ namespace rtts::testing {
 
 class direct_worker {
 public:
-  explicit direct_worker(const std::string& engine = "espeak");
+  explicit direct_worker(const std::string& engine = "espeak", std::vector<std::string> extra_args = {});
   ~direct_worker();
   direct_worker(const direct_worker&) = delete;
   direct_worker& operator=(const direct_worker&) = delete;
