@@ -108,8 +108,8 @@ void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
   };
   if (!stream->has_fragments()) return stream->push_end(); // only pauses and marks (SSML)
   // A stream that continues its session's streams goes to their job process, if it is one of
-  // this engine's and still runs.
-  // A session whose process died with its worker goes on in a new one.
+  // this engine's and still runs; a session whose process died with its worker goes on in a new
+  // one.
   if (auto& shared = stream->shared_process; shared && shared->home) {
     auto w = shared->home->worker();
     if (w && std::find(workers_.begin(), workers_.end(), w) != workers_.end()) stream->home = shared->home;
