@@ -17,7 +17,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
-
 #include <algorithm>
 #include <cmath>
 #include <sstream>

@@ -164,12 +164,12 @@ asio::awaitable<void> speech_session::speaker() {
     }
     utterance u = todo_.pop();
     speaking_ = true;
-    if (u.streamed && !streamed_process_) streamed_process_ = std::make_shared<synth::shared_job_process>();
-    if (u.streamed) u.shared_process = streamed_process_;
     if (u.end_of_stream) {
       say_stream_end(u);
       streamed_process_.reset(); // the next streamed text starts from where the first did
     } else {
+      if (u.streamed && !streamed_process_) streamed_process_ = std::make_shared<synth::shared_job_process>();
+      if (u.streamed) u.shared_process = streamed_process_;
       co_await speak_one(u);
     }
     speaking_ = false;

@@ -75,21 +75,6 @@ std::optional<char> synthesize_job(engines::engine& engine, const worker_hello& 
   return job_failed;
 }
 
-// The next `synthesize` frame from the worker, blocking; nothing once the worker closed its end.
-std::optional<frame> next_fragment(int control, frame_decoder& decoder) {
-  for (;;) {
-    auto f = decoder.next();
-    if (!f) return std::nullopt;
-    if (*f) return std::move(**f);
-    char buf[65536];
-    ssize_t n;
-    do n = ::read(control, buf, sizeof buf);
-    while (n < 0 && errno == EINTR);
-    if (n <= 0) return std::nullopt;
-    decoder.feed({buf, static_cast<std::size_t>(n)});
-  }
-}
-
 // The job process: synthesizes its first job, then (unless `one_job`) each fragment the worker
 // sends on `control` until the stream's last, saying how each went. Never returns.
 [[noreturn]] void run_job_process(engines::engine& engine, const worker_hello& catalogue, channel& io, shared_state& shared, int control,
@@ -102,7 +87,7 @@ std::optional<frame> next_fragment(int control, frame_decoder& decoder) {
   for (;;) {
     auto said = synthesize_job(engine, catalogue, io, shared, job, request);
     if (!said || !write_all(control, {&*said, 1}) || one_job || request.last || *said == job_failed) ::_exit(0);
-    auto next = next_fragment(control, decoder);
+    auto next = read_frame(control, decoder); // the stream's next fragment; nothing once the worker closed it
     if (!next) ::_exit(0);
     auto parsed = synthesize_request_from_json(next->payload);
     if (!parsed) ::_exit(0);

@@ -18,6 +18,20 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
+std::optional<frame> read_frame(int fd, frame_decoder& decoder) {
+  for (;;) {
+    auto f = decoder.next();
+    if (!f) return std::nullopt;
+    if (*f) return std::move(**f);
+    char buf[65536];
+    ssize_t n;
+    do n = ::read(fd, buf, sizeof buf);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) return std::nullopt;
+    decoder.feed({buf, static_cast<std::size_t>(n)});
+  }
+}
+
 bool channel::send(frame_type type, std::uint64_t job, std::string_view payload) { return write_all(fd_, encode_frame(type, job, payload)); }
 
 bool channel::receive(std::deque<frame>& inbox) {

@@ -6,12 +6,15 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string_view>
 
 namespace rtts::worker {
 
 // Writes all of `bytes` to `fd` (blocking). False if the other end is gone.
 bool write_all(int fd, std::string_view bytes);
+// The next whole frame from `fd` (blocking); nothing once the other end is gone or sent garbage.
+std::optional<frame> read_frame(int fd, frame_decoder& decoder);
 
 class channel {
 public:

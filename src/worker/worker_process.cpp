@@ -1,21 +1,17 @@
 #include "worker/worker_process.hpp"
 
+#include "worker/worker_launch.hpp"
+
 #include <algorithm>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
 
 #include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstring>
 #include <string_view>
 #include <vector>
-
-extern char** environ;
 
 namespace rtts::worker {
 namespace asio = boost::asio;
@@ -30,54 +26,14 @@ worker_process::~worker_process() {
   }
 }
 
-std::vector<std::string> worker_environment(const std::string& engine) {
-  std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string_view entry(*e);
-    if (entry.starts_with("RTTS_API_KEYS=") || entry.starts_with("RTTS_API_KEY_FILE=")) continue;
-    if (engine != "openai" && entry.starts_with("RTTS_PROXY_KEY=")) continue;
-    if (entry.starts_with("LD_BIND_NOW=")) continue;
-    env.emplace_back(entry);
-  }
-  // Every symbol bound once, in the worker: a job process is forked per fragment, and with lazy
-  // binding each one resolved again the functions the worker itself had not called yet
-  // (measured: ~7 % of a job's CPU in ld.so, ~12 % more eSpeak throughput without it).
-  env.emplace_back("LD_BIND_NOW=1");
-  return env;
-}
-
 result<std::shared_ptr<worker_process>> worker_process::spawn(asio::any_io_executor ex, const std::string& executable,
                                                               const std::string& engine, std::size_t stream_processes,
                                                               worker_listener& listener) {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    return make_error(error_kind::unavailable, std::string("socketpair: ") + std::strerror(errno));
-
-  // posix_spawn, not fork: the server is multi-threaded. The child gets its end on fd 3 and
-  // nothing else of ours (closefrom drops the listener and other workers' sockets).
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 3);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
-  std::string arg0 = executable, arg1 = "worker", arg2 = "--engine", arg3 = engine, arg4 = "--fd", arg5 = "3", arg6 = "--stream-processes",
-              arg7 = std::to_string(stream_processes);
-  char* argv[] = {arg0.data(), arg1.data(), arg2.data(), arg3.data(), arg4.data(), arg5.data(), arg6.data(), arg7.data(), nullptr};
-  auto env = worker_environment(engine);
-  std::vector<char*> envp;
-  for (auto& entry : env) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv, envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  if (rc != 0) {
-    ::close(fds[0]);
-    return make_error(error_kind::unavailable, "cannot start worker: " + std::string(std::strerror(rc)));
-  }
-
+  auto launched = launch_worker(executable, engine, {"--stream-processes", std::to_string(stream_processes)});
+  if (!launched) return launched.error();
   std::shared_ptr<worker_process> w(new worker_process(std::move(ex), listener));
-  w->pid_ = pid;
-  w->socket_.assign(asio::local::stream_protocol(), fds[0]);
+  w->pid_ = launched->pid;
+  w->socket_.assign(asio::local::stream_protocol(), launched->fd);
   w->start_read();
   return w;
 }

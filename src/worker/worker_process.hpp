@@ -18,12 +18,6 @@ namespace rtts::worker {
 
 class worker_process;
 
-// The environment a worker of `engine` starts with: the server's minus the secrets this engine
-// has no use for (the server's own API keys never, the upstream's key (--proxy-key) only for
-// the openai engine: an engine crash dump or a library that logs its environment leaks nothing
-// it did not need), with every symbol bound at start-up (LD_BIND_NOW).
-std::vector<std::string> worker_environment(const std::string& engine);
-
 class worker_listener {
 public:
   virtual ~worker_listener() = default;

@@ -1,12 +1,13 @@
 #pragma once
-// The real `rtts worker --engine NAME` on one end of a socketpair, spoken to as the server speaks
-// to it: what an engine says for given fragments, without the server in between.
-#include "worker/protocol.hpp"
+// The real `rtts worker --engine NAME`, started as the server starts it and spoken to as the
+// server speaks to it (worker::worker_connection): what an engine says for given fragments,
+// without the server in between.
+#include "worker/worker_launch.hpp"
 
 #include <sys/types.h>
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,25 +16,17 @@ namespace rtts::testing {
 
 class direct_worker {
 public:
-  explicit direct_worker(const std::string& engine = "espeak", std::vector<std::string> extra_args = {});
-  ~direct_worker();
-  direct_worker(const direct_worker&) = delete;
-  direct_worker& operator=(const direct_worker&) = delete;
+  explicit direct_worker(const std::string& engine = "espeak", const std::vector<std::string>& extra_args = {});
 
-  pid_t pid() const { return pid_; }
-  const worker::worker_hello& hello() const { return hello_; }
+  pid_t pid() const { return worker_->pid(); }
+  const worker::worker_hello& hello() const { return worker_->hello(); }
   void send(worker::frame_type type, std::uint64_t job, const std::string& payload = {});
   // Says `text` in `voice` as a fragment of `stream` (0: none; `last`: the stream's last) and
   // returns its native-rate PCM; a failed fragment is a test failure.
   std::string say(const std::string& text, const std::string& voice, std::uint64_t stream, bool last);
 
 private:
-  std::optional<worker::frame> next();
-
-  pid_t pid_ = -1;
-  int fd_ = -1;
-  worker::frame_decoder decoder_;
-  worker::worker_hello hello_;
+  std::unique_ptr<worker::worker_connection> worker_;
   std::uint64_t jobs_ = 0;
 };
 

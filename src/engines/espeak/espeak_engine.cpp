@@ -140,7 +140,7 @@ void espeak_engine::prepare(const std::string& voice) {
   // Loading a voice reads its language's dictionary (~2.5 ms for English); a job process that
   // finds it loaded already pays ~0.3 ms.
   if (auto found = identifier_by_id_.find(voice); found != identifier_by_id_.end() && espeak_SetVoiceByName(found->second.c_str()) == EE_OK)
-    prepared_voice_ = voice;
+    loaded_voice_ = voice;
 }
 
 void espeak_engine::prepare_phonemes(const std::string& voice) {
@@ -151,9 +151,9 @@ void espeak_engine::prepare_phonemes(const std::string& voice) {
   espeak_Synth("", 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8 | espeakPHONEMES, nullptr, nullptr);
   phoneme_map_ = espeak_phoneme_map::probe(data_dir_ + "/phontab");
   phoneme_map_voice_ = voice;
-  // Back to the prepared voice, which jobs expect to find loaded.
-  if (auto prepared = identifier_by_id_.find(prepared_voice_); prepared != identifier_by_id_.end() && prepared_voice_ != voice)
-    espeak_SetVoiceByName(prepared->second.c_str());
+  // Back to the voice loaded before, which jobs expect to find loaded.
+  if (auto loaded = identifier_by_id_.find(loaded_voice_); loaded != identifier_by_id_.end() && loaded_voice_ != voice)
+    espeak_SetVoiceByName(loaded->second.c_str());
 }
 
 result<void> espeak_engine::synthesize(std::string_view text, const synthesis_params& params, const audio_sink& sink, const word_sink& words) {
@@ -164,11 +164,11 @@ result<void> espeak_engine::synthesize(std::string_view text, const synthesis_pa
   // into fresh memory in every job process (~170 KB for English). Every stream's first job
   // forks from the same prepared state, so skipping it changes no stream's audio relative to
   // another's.
-  if (params.voice != prepared_voice_ && espeak_SetVoiceByName(found->second.c_str()) != EE_OK)
+  if (params.voice != loaded_voice_ && espeak_SetVoiceByName(found->second.c_str()) != EE_OK)
     return make_error(error_kind::engine_failure, "eSpeak NG could not load voice '" + params.voice + "'");
   // Loaded now: a stream's next fragment in this job process (engine_capabilities::stream_process)
   // does not read the dictionary again (~2.5 ms for English).
-  prepared_voice_ = params.voice;
+  loaded_voice_ = params.voice;
   // Rates above 450 wpm use eSpeak's sonic speed-up; below 80 wpm eSpeak refuses, so the
   // slowest speed it honours is 80/175 = 0.46.
   int rate = static_cast<int>(std::lround(espeakRATE_NORMAL * params.speed));

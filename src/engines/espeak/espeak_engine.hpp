@@ -30,7 +30,7 @@ private:
   int sample_rate_ = 0;
   std::vector<voice_info> voices_;
   std::map<std::string, std::string, std::less<>> identifier_by_id_; // our id -> eSpeak voice file
-  std::string prepared_voice_; // loaded by prepare() and not changed since
+  std::string loaded_voice_; // the voice loaded in this process (by prepare(), or by the last synthesis)
   std::string data_dir_;
   // IPA -> eSpeak phoneme names of one voice, probed when a fragment first has phonemes.
   espeak_phoneme_map phoneme_map_;
