@@ -130,6 +130,20 @@ TEST(JobProcesses, TheServerLeavesNoProcessBehind) {
   ASSERT_TRUE(c->send_text(json::serialize(json::object{{"type", "text"}, {"text", story(40)}})));
   ASSERT_TRUE(c->read()); // speaking
   c->abort();
+  EXPECT_TRUE(eventually([&] { return job_processes_of(server).empty(); })) << "ended when its client left";
+
+  // A client that leaves between sentences: its session's process, idle and waiting for the
+  // next sentence, is released (not killed with a job, as above).
+  auto idle = open_websocket(server, "/v1/audio/speech-stream");
+  ASSERT_TRUE(idle->send_text(R"({"type":"config","binary":true})"));
+  say_sentence(*idle, story_fragments[0]);
+  auto workers_idle = [&] {
+    auto health = json::parse(server.get("/health").body);
+    return health.at("engines").at("espeak").at("busy_workers").as_int64() == 0;
+  };
+  ASSERT_TRUE(eventually(workers_idle));
+  ASSERT_EQ(job_processes_of(server).size(), 1u) << "kept for the next sentence";
+  idle->abort();
   EXPECT_TRUE(eventually([&] { return job_processes_of(server).empty(); })) << "released when its client left";
 }
 
