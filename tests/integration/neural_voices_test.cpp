@@ -400,7 +400,13 @@ TEST(NeuralResidency, VoicesSettleOnTheirOwnWorkers) {
   // affinity, alternating requests would load and unload them again and again in one worker.
   rtts_server server(neural_args({"--neural-memory", "0.5"}, "2", "piper"));
   auto loads = [&] { return json::parse(server.get("/health").body).at("engines").at("piper").at("voice_loads").as_int64(); };
-  std::int64_t at_start = loads(); // each worker's default voice
+  // Each worker's default voice, once both have said what they hold (a worker reports it just
+  // after its hello, so the first /health may not have both yet).
+  std::int64_t at_start = loads();
+  for (int i = 0; i < 100 && at_start < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    at_start = loads();
+  }
   EXPECT_EQ(at_start, 2);
   for (int i = 0; i < 8; ++i)
     for (const auto& voice : {std::string("en_US-heavy"), tones}) {
