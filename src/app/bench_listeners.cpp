@@ -134,7 +134,8 @@ asio::awaitable<void> listen(asio::ip::tcp::endpoint server, std::string target,
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof chunk;
     stream.expires_after(60s);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, no_throw);
+    // As a player: what has arrived plays now (async_read would wait until the chunk is full).
+    auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, no_throw);
     if (ec && ec != http::error::need_buffer) co_return fail("stream cut short: " + ec.message());
     std::size_t got = sizeof chunk - parser.get().body().size;
     std::size_t skip = std::min(got, header_left);

@@ -93,7 +93,7 @@ void histogram::render(std::string& out) const {
 
 std::string registry::render() const {
   std::string out;
-  for (const counter* c : {&http_requests, &http_responses, &streams, &audio_seconds, &audio_bytes, &worker_restarts, &deadline_misses, &admission_refusals})
+  for (const counter* c : {&http_requests, &http_responses, &streams, &audio_seconds, &audio_bytes, &worker_restarts, &job_pauses, &deadline_misses, &admission_refusals})
     c->render(out);
   for (const histogram* h : {&first_audio, &total_time, &real_time_factor, &stream_lead, &plan_time}) h->render(out);
   return out;

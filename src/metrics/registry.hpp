@@ -50,6 +50,7 @@ struct registry {
   counter audio_seconds{"rtts_audio_seconds_total", "Seconds of audio delivered, by engine.", {"engine"}};
   counter audio_bytes{"rtts_audio_bytes_total", "Encoded audio bytes delivered, by format.", {"format"}};
   counter worker_restarts{"rtts_worker_restarts_total", "Worker processes that exited and were replaced.", {"engine"}};
+  counter job_pauses{"rtts_job_pauses_total", "Fragments paused in the middle so that more urgent streams went first.", {"engine"}};
   histogram first_audio{"rtts_time_to_first_audio_seconds", "From the request to its first audio bytes.", {"engine"},
                         {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   histogram total_time{"rtts_stream_duration_seconds", "From the request to its last audio bytes.", {"engine"},

@@ -93,14 +93,22 @@ void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
   stream->on_drained = [weak, weak_stream] {
     auto self = weak.lock();
     auto s = weak_stream.lock();
-    if (self && s && s->has_fragments()) self->enqueue(s);
+    if (self && s && s->has_synthesis_left()) self->enqueue(s);
   };
   stream->on_cancel = [weak, weak_stream] {
     auto self = weak.lock();
     auto s = weak_stream.lock();
     if (!self || !s) return;
-    for (auto& [id, j] : self->jobs_)
-      if (j.stream == s) j.worker->cancel_job(id);
+    for (auto it = self->jobs_.begin(); it != self->jobs_.end();) {
+      if (it->second.stream != s) {
+        ++it;
+      } else if (it->second.paused) {
+        self->drop_paused(it++);
+      } else {
+        it->second.worker->cancel_job(it->first);
+        ++it;
+      }
+    }
     // Its job process ends (killed with the job, or released between fragments), unless its
     // session's next streams share it: streams are cancelled also when their client has all the
     // audio, and a session that cancels its speech drops the process it shared.
@@ -119,9 +127,9 @@ void engine_pool::submit(const std::shared_ptr<speech_stream>& stream) {
 }
 
 void engine_pool::enqueue(const std::shared_ptr<speech_stream>& stream) {
-  // A stream is either waiting here or has a job in flight, never both.
+  // A stream is either waiting here or has a job in flight, never both (a paused job waits).
   for (const auto& [id, j] : jobs_)
-    if (j.stream == stream) return;
+    if (j.stream == stream && !j.paused) return;
   for (const auto& w : waiting_)
     if (w.lock() == stream) return;
   stream->waiting_for_worker();
@@ -137,6 +145,10 @@ void engine_pool::dispatch() {
     if (idle.empty()) return;
     auto stream = take_most_urgent(idle);
     if (!stream) return;
+    if (stream->paused_job != 0) {
+      resume(*stream);
+      continue;
+    }
     const auto& v = stream->voice();
     const auto& next = stream->next_fragment();
     const std::string& voice = next.voice.empty() ? v.voice : next.voice;
@@ -157,7 +169,7 @@ void engine_pool::dispatch() {
                                        stream->wants_words(f),
                                        {}};
     if (request.words) request.units = f.map.units();
-    place_in_stream_process(*stream, w, request);
+    place_in_stream_process(*stream, w, request, allowance(*stream, voice));
     jobs_.emplace(id, job{stream, w, nullptr, false, voice, f.text.size(), 0, std::chrono::steady_clock::now(), false, first_of_stream});
     w->start_job(id, request);
     arm_watchdog(id, settings_.fragment_timeout);
@@ -165,28 +177,57 @@ void engine_pool::dispatch() {
 }
 
 void engine_pool::place_in_stream_process(speech_stream& stream, const std::shared_ptr<worker::worker_process>& w,
-                                          worker::synthesize_request& request) {
+                                          worker::synthesize_request& request, std::uint64_t pause_after) {
   if (!info_.capabilities.stream_process) return;
   auto* shared = stream.shared_process.get();
   // A stream that shares its process with the session's next ones never says its last.
   bool last = !stream.has_fragments() && !shared;
-  if (!stream.home && last) return; // a one-fragment stream needs no process kept for it
+  if (!stream.home && last && pause_after == 0) return; // a one-fragment stream needs no process kept for it
   if (!stream.home) {
     stream.home = std::make_shared<worker::stream_home>(w, next_stream_id_++);
     if (shared) shared->home = stream.home;
   }
   request.stream = stream.home->id();
   request.last = last;
-  if (last) {
+  request.pause_after = pause_after;
+  // The home stays until the last job ends (on_job_end): a cancel while it is paused releases it.
+}
+
+std::uint64_t engine_pool::allowance(const speech_stream& stream, const std::string& voice) const {
+  // Pausing needs the stream's process kept, and costs a round trip: only while others wait.
+  if (!info_.capabilities.stream_process || waiting_.empty()) return 0;
+  if (!stream.has_audio()) return 1; // its first piece of audio, then the next new stream's
+  return static_cast<std::uint64_t>(std::chrono::duration<double>(settings_.slice).count() * info_.rate_of(voice));
+}
+
+void engine_pool::resume(speech_stream& stream) {
+  auto id = stream.paused_job;
+  auto& j = jobs_.at(id);
+  j.paused = false;
+  j.started = std::chrono::steady_clock::now();
+  stream.resuming();
+  j.worker->resume_job(id, allowance(stream, j.voice));
+  arm_watchdog(id, settings_.fragment_timeout);
+}
+
+void engine_pool::drop_paused(std::map<std::uint64_t, job>::iterator it) {
+  auto& stream = *it->second.stream;
+  stream.paused_job = 0;
+  // Its process must end now, also when the session still holds the home it shares.
+  if (stream.home) {
+    if (auto w = stream.home->worker()) w->release_stream(stream.home->id());
     stream.home->ended();
+    if (stream.shared_process && stream.shared_process->home == stream.home) stream.shared_process->home.reset();
     stream.home.reset();
   }
+  if (it->second.watchdog) it->second.watchdog->cancel();
+  jobs_.erase(it);
 }
 
 std::shared_ptr<speech_stream> engine_pool::take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle) {
   std::erase_if(waiting_, [](const std::weak_ptr<speech_stream>& w) {
     auto s = w.lock();
-    return !s || s->cancelled() || !s->has_fragments();
+    return !s || s->cancelled() || !s->has_synthesis_left();
   });
   // A stream whose job process died with its worker cannot go on as it would have: it fails like
   // the stream whose fragment that worker was running, so that an answer that completes is always
@@ -222,11 +263,12 @@ void engine_pool::arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeo
   auto& j = jobs_.at(id);
   if (j.watchdog) j.watchdog->cancel();
   j.watchdog = std::make_shared<asio::steady_timer>(ex_, timeout);
-  j.watchdog->async_wait([weak = weak_from_this(), id, timeout](boost::system::error_code ec) {
+  j.watchdog->async_wait([weak = weak_from_this(), id, timeout, timer = j.watchdog.get()](boost::system::error_code ec) {
     auto self = weak.lock();
     if (ec || !self) return; // the job ended in time (its timer was cancelled)
     auto it = self->jobs_.find(id);
-    if (it == self->jobs_.end()) return;
+    // A timer that ran out as the job ended, paused or was given a new timer is not this job's.
+    if (it == self->jobs_.end() || it->second.paused || it->second.watchdog.get() != timer) return;
     std::fprintf(stderr, "rtts: a %s worker hung on a fragment for %lld ms; replacing it\n", self->settings_.engine.c_str(),
                  static_cast<long long>(timeout.count()));
     it->second.timed_out = true;
@@ -347,6 +389,11 @@ void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const 
     if (outcome && !stream->cancelled()) measure(it->second);
     jobs_.erase(it);
     if (outcome) stream->fragment_done();
+    // The last fragment is said: its process ends by itself (kept until now for a pause).
+    if (stream->home && !stream->has_fragments() && !stream->shared_process) {
+      stream->home->ended();
+      stream->home.reset();
+    }
     if (!outcome) {
       stream->push_failure(outcome.error());
     } else if (!stream->has_fragments()) {
@@ -362,8 +409,44 @@ void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const 
   dispatch();
 }
 
+void engine_pool::on_job_paused(worker::worker_process&, std::uint64_t id) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  auto& j = it->second;
+  auto now = std::chrono::steady_clock::now();
+  if (j.watchdog) j.watchdog->cancel();
+  double slice = std::chrono::duration<double>(now - j.started).count();
+  if (j.first_of_stream && !j.loaded_voice) measure_first_job(slice); // the stream has begun: that was its price
+  j.first_of_stream = false;
+  j.earlier_slices_s += slice;
+  j.paused = true;
+  metrics::global().job_pauses.inc({settings_.engine});
+  auto stream = j.stream;
+  stream->paused_job = id;
+  if (stream->cancelled()) {
+    drop_paused(it);
+  } else if (stream->wants_more()) {
+    stream->waiting_for_worker();
+    waiting_.push_back(stream);
+  }
+  // else: on_drained re-queues it once the client has caught up
+  dispatch();
+}
+
 void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
   auto slot = slot_of(w);
+  // Jobs paused in its job processes died with it.
+  for (auto it = jobs_.begin(); it != jobs_.end();) {
+    if (it->second.worker.get() != &w || !it->second.paused) {
+      ++it;
+      continue;
+    }
+    auto stream = it->second.stream;
+    stream->paused_job = 0;
+    if (it->second.watchdog) it->second.watchdog->cancel();
+    it = jobs_.erase(it);
+    stream->push_failure(make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
+  }
   if (auto it = jobs_.find(id); it != jobs_.end()) {
     if (it->second.watchdog) it->second.watchdog->cancel();
     it->second.stream->push_failure(

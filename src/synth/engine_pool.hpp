@@ -1,9 +1,10 @@
 #pragma once
 // The worker processes of one engine and the queue of streams waiting for them. Streams are
 // served one fragment at a time, earliest playback deadline first, so a long text never blocks
-// the streams behind it and new streams start at once; a stream whose client lags behind waits
-// until it has taken its audio. A worker that
-// dies fails only the stream it was serving and is replaced.
+// the streams behind it and new streams start at once; where the engine keeps a process per
+// stream, a fragment is served in slices (its job pauses) while other streams wait. A stream
+// whose client lags behind waits until it has taken its audio. A worker that dies fails the
+// streams whose processes it held and is replaced.
 #include "synth/realtime_admission.hpp"
 #include "synth/speech_stream.hpp"
 #include "synth/wake_list.hpp"
@@ -34,6 +35,11 @@ struct pool_settings {
   // Job processes a worker keeps for streams at most (engines with a process per stream): the
   // server's --max-streams, so that every stream it admits can have one.
   std::size_t stream_processes = 512;
+  // While other streams wait, a job of an engine with a process per stream pauses after this
+  // much audio (a stream's first job after its first piece), and the most urgent stream goes
+  // next: a long fragment does not hold up new streams' first audio, and a burst of new streams
+  // each get theirs before any gets more.
+  std::chrono::milliseconds slice{1000};
 };
 
 class engine_pool : public std::enable_shared_from_this<engine_pool>, private worker::worker_listener {
@@ -102,6 +108,8 @@ private:
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     bool loaded_voice = false; // the worker loaded the voice first: not a measure of speed
     bool first_of_stream = false;   // the stream's first job: its cost is the price of starting a stream
+    bool paused = false;            // waits in its job process for the stream's next turn
+    double earlier_slices_s = 0;    // wall time of its slices before the one since `started`
   };
   // Measured per voice: sums over recent jobs, older jobs fading out (a ratio of sums weighs
   // each job by its length, and one odd fragment does not swing it the way an average of
@@ -112,6 +120,7 @@ private:
     double audio_per_char() const { return chars > 0 ? audio_s / chars : 0; }
   };
   void measure(const job& j);
+  void measure_first_job(double wall_s); // the price of starting a stream: its first job, or first slice
   // The streams in synthesis, as admission sees them (synth/realtime_admission.hpp).
   std::vector<stream_demand> in_synthesis() const;
   double audio_per_char(const std::string& voice) const; // measured; 0 = unknown
@@ -125,11 +134,18 @@ private:
   void spawn_worker(std::size_t slot);
   void respawn_later(std::size_t slot);
   void dispatch();
+  // Samples `stream`'s job (of `voice`) may make before it pauses (0: no pause), see pool_settings::slice.
+  std::uint64_t allowance(const speech_stream& stream, const std::string& voice) const;
+  void resume(speech_stream& stream);
+  // Ends a paused job whose stream is cancelled or failed: its process goes with the stream's home.
+  void drop_paused(std::map<std::uint64_t, job>::iterator it);
   // The most urgent waiting stream that one of the `idle` workers can run.
   std::shared_ptr<speech_stream> take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle);
   // For engines with a process per stream: names the stream's process in `request` (kept on `w`
   // from the stream's first fragment, ended after its last).
-  void place_in_stream_process(speech_stream& stream, const std::shared_ptr<worker::worker_process>& w, worker::synthesize_request& request);
+  // A job that may pause needs its process kept, so it gets one also when it is the stream's last.
+  void place_in_stream_process(speech_stream& stream, const std::shared_ptr<worker::worker_process>& w, worker::synthesize_request& request,
+                               std::uint64_t pause_after);
   void enqueue(const std::shared_ptr<speech_stream>& stream);
   std::size_t slot_of(const worker::worker_process& w) const;
 
@@ -138,6 +154,7 @@ private:
   void on_word(worker::worker_process& w, std::uint64_t job, const worker::timed_word& word) override;
   void on_loading(worker::worker_process& w, std::uint64_t job) override;
   void on_job_end(worker::worker_process& w, std::uint64_t job, const result<void>& outcome) override;
+  void on_job_paused(worker::worker_process& w, std::uint64_t job) override;
   void on_exit(worker::worker_process& w, std::uint64_t job) override;
 
   boost::asio::any_io_executor ex_;

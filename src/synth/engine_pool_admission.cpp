@@ -11,6 +11,10 @@
 
 namespace rtts::synth {
 
+// Recent jobs weigh most (the machine's load changes): each job's weight fades by 1 % per job
+// after it, so the last ~100 jobs make the figure.
+constexpr double fade = 0.99;
+
 bool engine_pool::still_synthesizing(const std::weak_ptr<speech_stream>& w) {
   auto s = w.lock();
   return s && !s->cancelled() && s->unsynthesized_chars() > 0;
@@ -87,24 +91,23 @@ result<void> engine_pool::admit(const std::string& voice, std::size_t chars, std
 void engine_pool::measure(const job& j) {
   if (j.loaded_voice || j.samples == 0 || j.chars == 0) return;
   double audio = static_cast<double>(j.samples) / info_.rate_of(j.voice);
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - j.started).count();
+  double wall = j.earlier_slices_s + std::chrono::duration<double>(std::chrono::steady_clock::now() - j.started).count();
   if (wall <= 0) return;
-  // Recent jobs weigh most (the machine's load changes): each job's weight fades by 1 % per job
-  // after it, so the last ~100 jobs make the figure.
-  constexpr double fade = 0.99;
-  if (j.first_of_stream) {
-    first_job_wall_s_ = first_job_wall_s_ * fade + wall;
-    first_jobs_ = first_jobs_ * fade + 1;
-  }
+  if (j.first_of_stream) measure_first_job(wall);
   auto& speed = speeds_[j.voice];
   speed.audio_s = speed.audio_s * fade + audio;
   speed.wall_s = speed.wall_s * fade + wall;
   speed.chars = speed.chars * fade + static_cast<double>(j.chars);
 }
 
+void engine_pool::measure_first_job(double wall_s) {
+  first_job_wall_s_ = first_job_wall_s_ * fade + wall_s;
+  first_jobs_ = first_jobs_ * fade + 1;
+}
+
 void engine_pool::log_lateness(const speech_stream& s) const {
   if (s.deadline_misses() == 0) return;
-  std::fprintf(stderr, "rtts: a %s stream (voice %s) ran late: %u fragment%s began after a real-time listener's audio ran out, at worst by %.0f ms\n",
+  std::fprintf(stderr, "rtts: a %s stream (voice %s) ran late: %u time%s its audio began or went on after a real-time listener's audio ran out, at worst by %.0f ms\n",
                settings_.engine.c_str(), s.voice().voice.c_str(), s.deadline_misses(), s.deadline_misses() == 1 ? "" : "s", s.worst_lateness_s() * 1000);
 }
 

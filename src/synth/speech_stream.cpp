@@ -29,7 +29,7 @@ const speech_fragment& speech_stream::take_fragment() {
   const auto& f = plan_.fragments[current_];
   for (; marks_done_ < f.marks.size() && f.marks[marks_done_].before_pause; ++marks_done_) push_mark(f.marks[marks_done_], produced_samples_);
   push_silence(f.pause_before_s);
-  fragment_start_ = produced_samples_;
+  fragment_start_ = slice_start_ = produced_samples_;
   resampler_.reset();
   if (f.sample_rate > 0 && f.sample_rate != native_rate_) resampler_ = std::make_unique<audio::resampler>(f.sample_rate, native_rate_);
   if (timing_.level != timestamp_level::none && !f.text.empty()) {
@@ -166,11 +166,17 @@ void speech_stream::push_audio(std::span<const std::int16_t> pcm) {
   append_audio(std::move(converted));
 }
 
+void speech_stream::resuming() {
+  paused_job = 0;
+  fragment_audio_begun_ = false;
+  slice_start_ = produced_samples_;
+}
+
 void speech_stream::note_fragment_begins() {
   fragment_audio_begun_ = true;
   if (!first_audio_) return; // the stream's first audio: its lateness is the time to first audio (metrics)
   auto now = std::chrono::steady_clock::now();
-  auto due = listener_runs_out(fragment_start_);
+  auto due = listener_runs_out(slice_start_);
   if (ready_since_ > due) return; // its client held it back past the deadline: not the server's miss
   double lead = std::chrono::duration<double>(due - now).count();
   metrics::global().stream_lead.observe({voice_.engine}, lead);

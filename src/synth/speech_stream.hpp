@@ -63,6 +63,8 @@ public:
 
   // --- producer side (engine pool) ---
   bool has_fragments() const { return next_fragment_ < plan_.fragments.size(); }
+  // Fragments to take, or the one in synthesis paused in the middle (paused_job).
+  bool has_synthesis_left() const { return has_fragments() || paused_job != 0; }
   // The next fragment to synthesize; its pause (silence) and opening events are queued now.
   const speech_fragment& take_fragment();
   // The fragment take_fragment() will give (has_fragments() must be true).
@@ -110,6 +112,11 @@ public:
   std::shared_ptr<worker::stream_home> home;
   // Set by its session: the process it shares with the session's streams before and after it.
   std::shared_ptr<shared_job_process> shared_process;
+  // Set by the engine pool: the job of the fragment in synthesis while it is paused (0: none).
+  std::uint64_t paused_job = 0;
+  // The pool resumes the paused fragment: its next audio is checked against the deadline as a
+  // fragment's first audio is.
+  void resuming();
 
 private:
   void push(stream_event e);
@@ -124,7 +131,7 @@ private:
   void push_marks_until(std::size_t byte, std::uint64_t at); // the fragment's marks before `byte`
   // When a listener (as for playback_deadline) has played `samples` of the stream.
   std::chrono::steady_clock::time_point listener_runs_out(std::uint64_t samples) const;
-  void note_fragment_begins(); // the fragment in synthesis sends its first audio: was it in time?
+  void note_fragment_begins(); // the fragment in synthesis sends its first audio (since resumed): was it in time?
 
   voice_options voice_;
   speech_plan plan_;
@@ -134,6 +141,7 @@ private:
   std::size_t current_ = 0;              // the fragment in synthesis
   std::size_t marks_done_ = 0;           // of the current fragment
   std::uint64_t fragment_start_ = 0;     // sample where the current fragment's audio starts
+  std::uint64_t slice_start_ = 0;        // ...and where its audio since it was last resumed starts
   std::unique_ptr<audio::resampler> resampler_; // the current fragment's voice speaks at another rate
   int native_rate_;
   std::size_t buffer_limit_bytes_;
@@ -143,7 +151,7 @@ private:
   std::chrono::steady_clock::duration listener_buffer_;
   std::optional<std::chrono::steady_clock::time_point> first_audio_; // when the first audio (or pause) was queued
   std::chrono::steady_clock::time_point ready_since_ = created_;     // when it last began to wait for a worker
-  bool fragment_audio_begun_ = true;                                   // the fragment in synthesis has sent audio
+  bool fragment_audio_begun_ = true;                                   // the fragment in synthesis has sent audio (since resumed)
   unsigned deadline_misses_ = 0;
   double worst_lateness_s_ = 0;
   std::size_t unsynthesized_chars_ = 0;

@@ -37,7 +37,10 @@ public:
   // Runs job `job` to its end in a job process and tells the server how it ended, serving the
   // server's cancels meanwhile (other frames stay in `inbox`). False if the server is gone.
   bool run(std::uint64_t job, const synthesize_request& request, std::deque<frame>& inbox);
-  // The stream sends no more fragments (cancelled between them, or failed): its process ends.
+  // Goes on with a job that paused (synthesize_request::pause_after), to its end or its next pause.
+  bool resume(std::uint64_t job, std::uint64_t pause_after, std::deque<frame>& inbox);
+  // The stream sends no more fragments (cancelled between them or while paused, or failed): its
+  // process ends.
   void release(std::uint64_t stream);
   std::size_t kept() const { return kept_.size(); }
 
@@ -45,9 +48,13 @@ private:
   struct process {
     pid_t pid = -1;
     int control = -1; // the worker's end: fragments go in, one outcome byte per fragment comes out
+    std::uint64_t stream = 0; // the stream it says fragments of (0: none)
+    bool keep = false;        // kept for the stream's next fragment once this job is done
   };
-  enum class ending { done, failed_reported, died, server_gone };
+  enum class ending { done, paused, failed_reported, died, server_gone };
 
+  // Waits for the job running in `p` and tells the server how it ended or that it paused.
+  bool finish(std::uint64_t job, process& p, std::deque<frame>& inbox);
   // `one_job`: the process ends after this job (not kept for its stream).
   process fork_process(std::uint64_t job, const synthesize_request& request, bool one_job);
   ending wait_for(const process& p, std::uint64_t job, std::deque<frame>& inbox);
@@ -58,7 +65,8 @@ private:
   channel& io_;
   shared_state& shared_;
   std::size_t max_kept_;
-  std::map<std::uint64_t, process> kept_; // by stream id
+  std::map<std::uint64_t, process> kept_;   // between fragments, by stream id
+  std::map<std::uint64_t, process> paused_; // in the middle of a fragment, by job id
 };
 
 } // namespace rtts::worker

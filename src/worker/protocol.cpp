@@ -75,6 +75,7 @@ std::string to_json(const synthesize_request& r) {
   if (r.stream != 0) {
     o["stream"] = r.stream;
     o["last"] = r.last;
+    if (r.pause_after != 0) o["pause_after"] = r.pause_after;
   }
   if (r.words) {
     o["words"] = true;
@@ -88,6 +89,13 @@ std::string to_json(const synthesize_request& r) {
     o["phonemes"] = std::move(phonemes);
   }
   return json::serialize(o);
+}
+
+std::string resume_payload(std::uint64_t pause_after) { return json::serialize(json::object{{"pause_after", pause_after}}); }
+
+std::uint64_t pause_after_from_resume(std::string_view payload) {
+  auto o = parse_object(payload);
+  return o ? static_cast<std::uint64_t>(std::clamp(get_number(*o, "pause_after", 0), 0.0, 1e15)) : 0;
 }
 
 std::string to_json(const timed_word& w) {
@@ -115,6 +123,7 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
   if (auto* stream = o->if_contains("stream"); stream && stream->is_int64() && stream->as_int64() > 0)
     r.stream = static_cast<std::uint64_t>(stream->as_int64());
   if (auto* last = o->if_contains("last"); last && last->is_bool()) r.last = last->as_bool();
+  if (r.stream != 0) r.pause_after = static_cast<std::uint64_t>(std::clamp(get_number(*o, "pause_after", 0), 0.0, 1e15));
   if (auto* units = o->if_contains("units"); units && units->is_array())
     for (const auto& u : units->as_array()) {
       if (!u.is_array() || u.as_array().size() != 2 || !u.as_array()[0].is_number() || !u.as_array()[1].is_number()) continue;

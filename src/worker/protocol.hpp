@@ -5,7 +5,10 @@
 //
 // Control payloads are JSON; audio payloads are raw s16le samples at the engine's native rate.
 // A worker handles one job at a time and answers every `synthesize` with exactly one `done` or
-// `failed`, also after a `cancel`.
+// `failed`, also after a `cancel`, or with `paused`: the job's process stopped after the audio it
+// was allowed (synthesize_request::pause_after) and waits; the worker is free for another job.
+// A paused job goes on with `resume` (then ends as any job does) or ends with its stream's
+// `release`, without an answer.
 #include "core/error.hpp"
 #include "engines/engine.hpp"
 #include "worker/word_timer.hpp"
@@ -24,6 +27,7 @@ enum class frame_type : std::uint8_t {
   cancel = 2,     // no payload; stops `job` at its next audio chunk
   rescan = 3,     // no payload; `job` = a number > 0: read the installed voices again, answer with hello of that number
   release = 4,    // no payload; `job` = a stream id: the stream will send no more fragments, its job process may end
+  resume = 5,     // payload: {"pause_after": samples}; a paused `job` goes on, pausing again after that much audio (0: never)
   // worker -> server
   hello = 10,     // payload: worker_hello as JSON; job 0 after start-up and when a voice turns out broken, else the rescan answered
   audio = 11,     // payload: s16le PCM
@@ -32,6 +36,7 @@ enum class frame_type : std::uint8_t {
   word = 14,      // payload: timed_word as JSON; sent before the audio that holds the word's start
   resident = 15,  // job 0; payload: JSON array of the voices loaded, most recently used first (engines that load on use)
   loading = 16,   // no payload; `job` first loads its voice (seconds for a large model): not a hung fragment
+  paused = 17,    // no payload; `job` sent the audio it was allowed and waits for `resume`
 };
 
 struct frame {
@@ -68,7 +73,15 @@ struct synthesize_request {
   // synthesize a stream's fragments in one job process, which ends after the last.
   std::uint64_t stream = 0;
   bool last = true;
+  // For a fragment of a stream (stream != 0): the job pauses after the piece of audio that makes
+  // this many samples (0: it never pauses), so that the server can serve more urgent streams in
+  // the middle of a long fragment and come back to it. Pausing changes when the audio is made,
+  // never what it is.
+  std::uint64_t pause_after = 0;
 };
+
+std::string resume_payload(std::uint64_t pause_after);
+std::uint64_t pause_after_from_resume(std::string_view payload); // 0 for a malformed payload
 
 struct worker_hello {
   std::string engine;

@@ -94,7 +94,12 @@ int run_worker(result<std::unique_ptr<engines::engine>> engine, int fd, std::siz
       processes.release(f.job);
       continue;
     }
-    if (f.type != frame_type::synthesize) continue; // a cancel for a job already finished
+    if (f.type == frame_type::resume) {
+      if (!processes.resume(f.job, pause_after_from_resume(f.payload), inbox)) break;
+      continue;
+    }
+    // A cancel for a job already finished, or paused (its stream's release ends it)
+    if (f.type != frame_type::synthesize) continue;
     if (!serve_job(**engine, hello, io, processes, inbox, f)) break;
   }
   return 0;

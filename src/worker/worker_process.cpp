@@ -44,6 +44,11 @@ void worker_process::start_job(std::uint64_t job, const synthesize_request& requ
   send(encode_frame(frame_type::synthesize, job, to_json(request)));
 }
 
+void worker_process::resume_job(std::uint64_t job, std::uint64_t pause_after) {
+  job_ = job;
+  send(encode_frame(frame_type::resume, job, resume_payload(pause_after)));
+}
+
 void worker_process::cancel_job(std::uint64_t job) {
   if (job != 0 && job == job_) send(encode_frame(frame_type::cancel, job));
 }
@@ -125,6 +130,11 @@ void worker_process::handle_frame(frame f) {
     if (auto word = timed_word_from_json(f.payload)) listener_.on_word(*this, f.job, *word);
     return;
   }
+  case frame_type::paused:
+    if (f.job != job_) return;
+    job_ = 0;
+    listener_.on_job_paused(*this, f.job);
+    return;
   case frame_type::done:
   case frame_type::failed: {
     if (f.job != job_) return;

@@ -27,9 +27,13 @@ public:
   virtual void on_word(worker_process& w, std::uint64_t job, const timed_word& word) = 0;
   // The job's voice is being loaded first (a model's load time, not a hung engine).
   virtual void on_loading(worker_process& w, std::uint64_t job) = 0;
-  // Exactly once per started job, unless the worker exits first (then on_exit reports it).
+  // Exactly once per started job, unless the worker exits first (then on_exit reports it) or the
+  // job pauses (then once it is resumed, unless its stream is released while it is paused).
   virtual void on_job_end(worker_process& w, std::uint64_t job, const result<void>& outcome) = 0;
+  // The job sent the audio it was allowed (synthesize_request::pause_after); the worker is idle.
+  virtual void on_job_paused(worker_process& w, std::uint64_t job) = 0;
   // The process is gone (crashed, killed or stopped); `job` is the one it was running, or 0.
+  // Paused jobs die with it.
   virtual void on_exit(worker_process& w, std::uint64_t job) = 0;
 };
 
@@ -52,6 +56,8 @@ public:
   std::uint64_t voice_loads() const { return voice_loads_; }
 
   void start_job(std::uint64_t job, const synthesize_request& request);
+  // Goes on with a job that paused, until its end or after `pause_after` more samples (0: its end).
+  void resume_job(std::uint64_t job, std::uint64_t pause_after);
   void cancel_job(std::uint64_t job);
   // The stream (synthesize_request::stream) sends no more fragments: the job process the worker
   // keeps for it may end.

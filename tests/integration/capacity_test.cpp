@@ -37,15 +37,6 @@ std::string long_text(int sentences) {
   return text;
 }
 
-// The value of one series of /metrics ("name{labels}"), 0 when absent.
-double metric(const rtts_server& server, const std::string& series) {
-  auto page = server.get("/metrics").body;
-  std::istringstream lines(page);
-  for (std::string line; std::getline(lines, line);)
-    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
-  return 0;
-}
-
 // A stream whose client takes its first audio and then stops reading until released (then it
 // hangs up): it stays in synthesis, as a slow listener's stream does.
 struct held_stream {

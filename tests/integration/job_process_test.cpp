@@ -183,3 +183,107 @@ TEST(JobProcesses, ABargeInEndsTheSessionsProcessAndTheNextTextStartsAfresh) {
   ASSERT_EQ(after.size(), 1u);
   EXPECT_NE(after, before) << "the next text starts from the warm worker, as a new session would";
 }
+
+// --- Pausing: a job stops after the audio it was allowed and waits; the worker serves others ---
+
+namespace {
+
+std::string synthesize_payload(const std::string& text, std::uint64_t stream, std::uint64_t pause_after) {
+  rtts::worker::synthesize_request r{text, {"en-us", 1.0, 1.0, {}}, false, {}};
+  r.stream = stream;
+  r.last = true;
+  r.pause_after = pause_after;
+  return rtts::worker::to_json(r);
+}
+
+// Reads `job`'s frames until it pauses or ends: its audio, and the frame that stopped it.
+std::pair<std::string, frame_type> until_paused_or_done(direct_worker& w, std::uint64_t job) {
+  std::string audio;
+  while (auto f = w.next()) {
+    if (f->job != job) continue;
+    if (f->type == frame_type::audio) audio += f->payload;
+    if (f->type == frame_type::paused || f->type == frame_type::done || f->type == frame_type::failed) return {audio, f->type};
+  }
+  ADD_FAILURE() << "the worker is gone";
+  return {audio, frame_type::failed};
+}
+
+} // namespace
+
+TEST(JobPauses, APausedJobGoesOnWhereItStoppedAndSoundsAsIfItHadNot) {
+  direct_worker w;
+  const std::string text = story_fragments[0] + " " + story_fragments[1];
+  auto alone = w.say(text, "en-us", 0, true);
+  ASSERT_GT(alone.size(), 2u * 22050) << "more than one piece of audio";
+
+  w.send(frame_type::synthesize, 100, synthesize_payload(text, 5, 1)); // pause after the first piece
+  auto [first, why] = until_paused_or_done(w, 100);
+  ASSERT_EQ(why, frame_type::paused);
+  EXPECT_FALSE(first.empty()) << "it sent its first piece before pausing";
+  EXPECT_LT(first.size(), alone.size());
+  ASSERT_EQ(children_of(w.pid()).size(), 1u) << "its process waits";
+
+  // The worker is free meanwhile: another stream's fragment runs and ends.
+  EXPECT_EQ(w.say(story_fragments[2], "en-us", 6, true), w.say(story_fragments[2], "en-us", 0, true));
+
+  // Resumed with a second allowance, then to its end: the audio is the same as said at once.
+  std::string audio = first;
+  w.send(frame_type::resume, 100, rtts::worker::resume_payload(22050));
+  auto [second, again] = until_paused_or_done(w, 100);
+  audio += second;
+  ASSERT_EQ(again, frame_type::paused);
+  EXPECT_GE(second.size(), 22050u * 2) << "at least the second allowance (16-bit samples)";
+  w.send(frame_type::resume, 100, rtts::worker::resume_payload(0));
+  auto [rest, end] = until_paused_or_done(w, 100);
+  audio += rest;
+  EXPECT_EQ(end, frame_type::done);
+  EXPECT_TRUE(audio == alone) << "pausing changes when the audio is made, never what it is";
+  EXPECT_TRUE(eventually([&] { return children_of(w.pid()).empty(); })) << "it ended after its last fragment";
+}
+
+TEST(JobPauses, ReleasingAPausedStreamEndsItsProcessAndTheWorkerGoesOn) {
+  direct_worker w;
+  w.send(frame_type::synthesize, 200, synthesize_payload(story_fragments[1], 9, 1));
+  ASSERT_EQ(until_paused_or_done(w, 200).second, frame_type::paused);
+  ASSERT_EQ(children_of(w.pid()).size(), 1u);
+  w.send(frame_type::cancel, 200); // a cancel for a paused job changes nothing; the release ends it
+  w.send(frame_type::release, 9);
+  EXPECT_TRUE(eventually([&] { return children_of(w.pid()).empty(); })) << "the paused process ended with its stream";
+  // A resume for the job now is answered (it is gone), and the worker serves the next job.
+  w.send(frame_type::resume, 200, rtts::worker::resume_payload(0));
+  EXPECT_EQ(until_paused_or_done(w, 200).second, frame_type::failed);
+  EXPECT_FALSE(w.say("Still here.", "en-us", 0, true).empty());
+}
+
+TEST(JobPauses, TheServerPausesLongFragmentsForWaitingStreamsAndEveryAnswerIsTheSame) {
+  // One worker and more streams than it can run at once: while streams wait, fragments are
+  // served in slices (new streams' first audio first), and every answer is what it is alone.
+  rtts_server server({"--engines", "espeak", "--workers", "1"});
+  const std::string target = tts_target(story(3), "format=pcm");
+  auto alone = server.get(target);
+  ASSERT_EQ(alone.status, 200);
+  ASSERT_EQ(metric(server, "rtts_job_pauses_total{engine=\"espeak\"}"), 0) << "alone, nothing waits: no pause";
+  std::vector<std::thread> clients;
+  std::vector<rtts::client::http_response> answers(12);
+  for (std::size_t i = 0; i < answers.size(); ++i) clients.emplace_back([&, i] { answers[i] = server.get(target); });
+  for (auto& t : clients) t.join();
+  for (const auto& a : answers) {
+    EXPECT_EQ(a.status, 200);
+    EXPECT_TRUE(a.body == alone.body) << "a sliced answer is the same audio";
+  }
+  EXPECT_GT(metric(server, "rtts_job_pauses_total{engine=\"espeak\"}"), 0) << "streams waited, so fragments were paused";
+  EXPECT_TRUE(eventually([&] { return job_processes_of(server).empty(); })) << "no paused process left behind";
+
+  // Clients that leave while their jobs are paused: the processes end with their streams.
+  std::vector<std::thread> leavers;
+  for (int i = 0; i < 8; ++i)
+    leavers.emplace_back([&] {
+      auto c = open_websocket(server, "/v1/audio/speech-stream");
+      c->send_text(json::serialize(json::object{{"type", "text"}, {"text", story(20)}}));
+      c->read();
+      c->abort();
+    });
+  for (auto& t : leavers) t.join();
+  EXPECT_TRUE(eventually([&] { return job_processes_of(server).empty(); })) << "paused processes ended when their clients left";
+  EXPECT_EQ(server.get(target).body, alone.body) << "and the server goes on";
+}

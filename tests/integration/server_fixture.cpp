@@ -225,6 +225,14 @@ std::unique_ptr<client::ws_client> open_websocket(const rtts_server& server, con
   return std::move(*c);
 }
 
+double metric(const rtts_server& server, const std::string& series) {
+  auto page = server.get("/metrics").body;
+  std::istringstream lines(page);
+  for (std::string line; std::getline(lines, line);)
+    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+  return 0;
+}
+
 std::string story(int sentences) {
   std::string text;
   for (int i = 0; i < sentences; ++i) text += "This is sentence number " + std::to_string(i) + " of a long story. ";

@@ -32,6 +32,8 @@ std::unique_ptr<client::ws_client> open_websocket(const rtts_server& server, con
 std::string raw_exchange(const client::endpoint& to, const std::string& bytes);
 
 std::string tts_target(const std::string& text, const std::string& extra = {});
+// The value of one series of the server's /metrics ("name{labels}"), 0 when absent.
+double metric(const rtts_server& server, const std::string& series);
 // A text of `sentences` numbered sentences (about 2 s of speech each), for long speech.
 std::string story(int sentences);
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,8 @@ public:
   pid_t pid() const { return worker_->pid(); }
   const worker::worker_hello& hello() const { return worker_->hello(); }
   void send(worker::frame_type type, std::uint64_t job, const std::string& payload = {});
+  // The worker's next frame; nothing once it is gone.
+  std::optional<worker::frame> next() { return worker_->next(); }
   // Says `text` in `voice` as a fragment of `stream` (0: none; `last`: the stream's last) and
   // returns its native-rate PCM; a failed fragment is a test failure.
   std::string say(const std::string& text, const std::string& voice, std::uint64_t stream, bool last);

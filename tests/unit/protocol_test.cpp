@@ -106,6 +106,20 @@ TEST(Protocol, SynthesizeRequestNamesItsStream) {
   EXPECT_EQ(synthesize_request_from_json(R"({"text":"a","voice":"v","stream":"7"})")->stream, 0u);
 }
 
+TEST(Protocol, AStreamsFragmentMayPauseAndBeResumed) {
+  synthesize_request r{"A long sentence.", {"en-us", 1.0, 1.0, {}}, false, {}};
+  r.stream = 5;
+  EXPECT_EQ(synthesize_request_from_json(to_json(r))->pause_after, 0u) << "by default a job never pauses";
+  r.pause_after = 22050;
+  EXPECT_EQ(synthesize_request_from_json(to_json(r))->pause_after, 22050u);
+  // Only a fragment of a stream can pause: its process is kept while it waits.
+  EXPECT_EQ(synthesize_request_from_json(R"({"text":"a","voice":"v","pause_after":100})")->pause_after, 0u);
+  EXPECT_EQ(synthesize_request_from_json(R"({"text":"a","voice":"v","stream":2,"pause_after":-4})")->pause_after, 0u);
+  EXPECT_EQ(pause_after_from_resume(resume_payload(4410)), 4410u);
+  EXPECT_EQ(pause_after_from_resume(resume_payload(0)), 0u);
+  EXPECT_EQ(pause_after_from_resume("garbage"), 0u) << "a malformed resume goes on to the end";
+}
+
 TEST(Protocol, HelloJson) {
   worker_hello h{"flite", 16000, "slt", {{"slt", "CMU US SLT", "en-us", "female", 0, "", ""}, {"kal", "CMU US KAL", "en-us", "", 8000, "estimated", "no model"}},
                  {true, false, true, true, false, "exact", false, false, true}};
