@@ -143,10 +143,10 @@ void engine_pool::dispatch() {
     for (auto& w : workers_)
       if (w && w->ready() && w->current_job() == 0) idle.push_back(w);
     if (idle.empty()) return;
-    auto stream = take_most_urgent(idle);
+    auto [stream, next_due] = take_most_urgent(idle);
     if (!stream) return;
     if (stream->paused_job != 0) {
-      resume(*stream);
+      resume(*stream, next_due);
       continue;
     }
     const auto& v = stream->voice();
@@ -169,7 +169,7 @@ void engine_pool::dispatch() {
                                        stream->wants_words(f),
                                        {}};
     if (request.words) request.units = f.map.units();
-    place_in_stream_process(*stream, w, request, allowance(*stream, voice));
+    place_in_stream_process(*stream, w, request, allowance(*stream, voice, next_due));
     jobs_.emplace(id, job{stream, w, nullptr, false, voice, f.text.size(), 0, std::chrono::steady_clock::now(), false, first_of_stream});
     w->start_job(id, request);
     arm_watchdog(id, settings_.fragment_timeout);
@@ -193,20 +193,23 @@ void engine_pool::place_in_stream_process(speech_stream& stream, const std::shar
   // The home stays until the last job ends (on_job_end): a cancel while it is paused releases it.
 }
 
-std::uint64_t engine_pool::allowance(const speech_stream& stream, const std::string& voice) const {
+std::uint64_t engine_pool::allowance(const speech_stream& stream, const std::string& voice, std::optional<deadline> next) const {
   // Pausing needs the stream's process kept, and costs a round trip: only while others wait.
-  if (!info_.capabilities.stream_process || waiting_.empty()) return 0;
+  if (!info_.capabilities.stream_process || !next) return 0;
   if (!stream.has_audio()) return 1; // its first piece of audio, then the next new stream's
-  return static_cast<std::uint64_t>(std::chrono::duration<double>(settings_.slice).count() * info_.rate_of(voice));
+  // Earliest deadline first: it may go on until its listener is a slice further ahead than the
+  // most urgent waiting one's (streams far ahead of their listeners do not interrupt it).
+  double ahead = std::max(0.0, std::chrono::duration<double>(*next - stream.playback_deadline()).count());
+  return static_cast<std::uint64_t>((ahead + std::chrono::duration<double>(settings_.slice).count()) * info_.rate_of(voice));
 }
 
-void engine_pool::resume(speech_stream& stream) {
+void engine_pool::resume(speech_stream& stream, std::optional<deadline> next) {
   auto id = stream.paused_job;
   auto& j = jobs_.at(id);
   j.paused = false;
   j.started = std::chrono::steady_clock::now();
   stream.resuming();
-  j.worker->resume_job(id, allowance(stream, j.voice));
+  j.worker->resume_job(id, allowance(stream, j.voice, next));
   arm_watchdog(id, settings_.fragment_timeout);
 }
 
@@ -224,7 +227,7 @@ void engine_pool::drop_paused(std::map<std::uint64_t, job>::iterator it) {
   jobs_.erase(it);
 }
 
-std::shared_ptr<speech_stream> engine_pool::take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle) {
+engine_pool::most_urgent engine_pool::take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle) {
   std::erase_if(waiting_, [](const std::weak_ptr<speech_stream>& w) {
     auto s = w.lock();
     return !s || s->cancelled() || !s->has_synthesis_left();
@@ -248,15 +251,24 @@ std::shared_ptr<speech_stream> engine_pool::take_most_urgent(const std::vector<s
   auto can_run = [&](const std::shared_ptr<speech_stream>& s) {
     return !s->home || std::find(idle.begin(), idle.end(), s->home->worker()) != idle.end();
   };
-  auto best = waiting_.end();
+  auto best = waiting_.end(), earliest = waiting_.end();
+  deadline best_due{}, earliest_due{}, second_due = deadline::max();
   for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
     auto s = it->lock();
-    if (can_run(s) && (best == waiting_.end() || s->playback_deadline() < best->lock()->playback_deadline())) best = it;
+    auto due = s->playback_deadline();
+    if (can_run(s) && (best == waiting_.end() || due < best_due)) best = it, best_due = due;
+    if (earliest == waiting_.end() || due < earliest_due) {
+      if (earliest != waiting_.end()) second_due = earliest_due;
+      earliest = it, earliest_due = due;
+    } else if (due < second_due) {
+      second_due = due;
+    }
   }
-  if (best == waiting_.end()) return nullptr;
-  auto stream = best->lock();
+  if (best == waiting_.end()) return {};
+  most_urgent out{best->lock(), best == earliest ? second_due : earliest_due};
+  if (out.next == deadline::max()) out.next.reset();
   waiting_.erase(best);
-  return stream;
+  return out;
 }
 
 void engine_pool::arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout) {

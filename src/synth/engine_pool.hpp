@@ -16,6 +16,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -134,13 +135,20 @@ private:
   void spawn_worker(std::size_t slot);
   void respawn_later(std::size_t slot);
   void dispatch();
-  // Samples `stream`'s job (of `voice`) may make before it pauses (0: no pause), see pool_settings::slice.
-  std::uint64_t allowance(const speech_stream& stream, const std::string& voice) const;
-  void resume(speech_stream& stream);
+  // Samples `stream`'s job (of `voice`) may make before it pauses (0: no pause), see
+  // pool_settings::slice; `next` is the earliest deadline of the streams still waiting.
+  using deadline = std::chrono::steady_clock::time_point;
+  std::uint64_t allowance(const speech_stream& stream, const std::string& voice, std::optional<deadline> next) const;
+  void resume(speech_stream& stream, std::optional<deadline> next);
   // Ends a paused job whose stream is cancelled or failed: its process goes with the stream's home.
   void drop_paused(std::map<std::uint64_t, job>::iterator it);
-  // The most urgent waiting stream that one of the `idle` workers can run.
-  std::shared_ptr<speech_stream> take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle);
+  // The most urgent waiting stream that one of the `idle` workers can run, and the earliest
+  // deadline of the streams that go on waiting (nothing: none).
+  struct most_urgent {
+    std::shared_ptr<speech_stream> stream;
+    std::optional<deadline> next;
+  };
+  most_urgent take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle);
   // For engines with a process per stream: names the stream's process in `request` (kept on `w`
   // from the stream's first fragment, ended after its last).
   // A job that may pause needs its process kept, so it gets one also when it is the stream's last.

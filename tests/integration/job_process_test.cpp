@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <latch>
 #include <map>
 #include <thread>
 
@@ -274,13 +275,16 @@ TEST(JobPauses, TheServerPausesLongFragmentsForWaitingStreamsAndEveryAnswerIsThe
   EXPECT_GT(metric(server, "rtts_job_pauses_total{engine=\"espeak\"}"), 0) << "streams waited, so fragments were paused";
   EXPECT_TRUE(eventually([&] { return job_processes_of(server).empty(); })) << "no paused process left behind";
 
-  // Clients that leave while their jobs are paused: the processes end with their streams.
+  // Clients that leave while their jobs are paused (each has its first audio, and while the
+  // others wait every job but the one running is paused): the processes end with their streams.
   std::vector<std::thread> leavers;
+  std::latch all_heard(8);
   for (int i = 0; i < 8; ++i)
     leavers.emplace_back([&] {
       auto c = open_websocket(server, "/v1/audio/speech-stream");
-      c->send_text(json::serialize(json::object{{"type", "text"}, {"text", story(20)}}));
-      c->read();
+      c->send_text(R"({"type":"config","binary":true})");
+      say_sentence(*c, story(20));
+      all_heard.arrive_and_wait();
       c->abort();
     });
   for (auto& t : leavers) t.join();

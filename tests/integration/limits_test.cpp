@@ -58,13 +58,6 @@ private:
   bool connected_ = false;
 };
 
-// The value of an unlabelled sample of GET /metrics, or -1.
-double metric(const rtts_server& server, const std::string& name) {
-  auto text = server.get("/metrics").body;
-  auto at = text.find("\n" + name + " ");
-  return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
-}
-
 void expect_good_audio(const rtts_server& server, const std::string& text) {
   auto r = server.get(tts_target(text));
   ASSERT_EQ(r.status, 200u);

@@ -34,12 +34,6 @@ bool is_complete_end(const rtts::client::ws_message& m) {
   return !m.binary && (m.data.find("finalOutput") != std::string::npos || m.data.find(R"("type":"done")") != std::string::npos);
 }
 
-double metric(const rtts_server& server, const std::string& sample) {
-  auto body = server.get("/metrics").body;
-  auto at = body.find(sample + " ");
-  return at == std::string::npos ? 0 : std::stod(body.substr(at + sample.size() + 1));
-}
-
 const std::vector<std::string> routes = {"/ws", "/v1/audio/speech-stream"};
 
 } // namespace
