@@ -176,57 +176,6 @@ void engine_pool::dispatch() {
   }
 }
 
-void engine_pool::place_in_stream_process(speech_stream& stream, const std::shared_ptr<worker::worker_process>& w,
-                                          worker::synthesize_request& request, std::uint64_t pause_after) {
-  if (!info_.capabilities.stream_process) return;
-  auto* shared = stream.shared_process.get();
-  // A stream that shares its process with the session's next ones never says its last.
-  bool last = !stream.has_fragments() && !shared;
-  if (!stream.home && last && pause_after == 0) return; // a one-fragment stream needs no process kept for it
-  if (!stream.home) {
-    stream.home = std::make_shared<worker::stream_home>(w, next_stream_id_++);
-    if (shared) shared->home = stream.home;
-  }
-  request.stream = stream.home->id();
-  request.last = last;
-  request.pause_after = pause_after;
-  // The home stays until the last job ends (on_job_end): a cancel while it is paused releases it.
-}
-
-std::uint64_t engine_pool::allowance(const speech_stream& stream, const std::string& voice, std::optional<deadline> next) const {
-  // Pausing needs the stream's process kept, and costs a round trip: only while others wait.
-  if (!info_.capabilities.stream_process || !next) return 0;
-  if (!stream.has_audio()) return 1; // its first piece of audio, then the next new stream's
-  // Earliest deadline first: it may go on until its listener is a slice further ahead than the
-  // most urgent waiting one's (streams far ahead of their listeners do not interrupt it).
-  double ahead = std::max(0.0, std::chrono::duration<double>(*next - stream.playback_deadline()).count());
-  return static_cast<std::uint64_t>((ahead + std::chrono::duration<double>(settings_.slice).count()) * info_.rate_of(voice));
-}
-
-void engine_pool::resume(speech_stream& stream, std::optional<deadline> next) {
-  auto id = stream.paused_job;
-  auto& j = jobs_.at(id);
-  j.paused = false;
-  j.started = std::chrono::steady_clock::now();
-  stream.resuming();
-  j.worker->resume_job(id, allowance(stream, j.voice, next));
-  arm_watchdog(id, settings_.fragment_timeout);
-}
-
-void engine_pool::drop_paused(std::map<std::uint64_t, job>::iterator it) {
-  auto& stream = *it->second.stream;
-  stream.paused_job = 0;
-  // Its process must end now, also when the session still holds the home it shares.
-  if (stream.home) {
-    if (auto w = stream.home->worker()) w->release_stream(stream.home->id());
-    stream.home->ended();
-    if (stream.shared_process && stream.shared_process->home == stream.home) stream.shared_process->home.reset();
-    stream.home.reset();
-  }
-  if (it->second.watchdog) it->second.watchdog->cancel();
-  jobs_.erase(it);
-}
-
 engine_pool::most_urgent engine_pool::take_most_urgent(const std::vector<std::shared_ptr<worker::worker_process>>& idle) {
   std::erase_if(waiting_, [](const std::weak_ptr<speech_stream>& w) {
     auto s = w.lock();
@@ -244,7 +193,7 @@ engine_pool::most_urgent engine_pool::take_most_urgent(const std::vector<std::sh
     s->home->ended(); // nothing to release: the process is gone
     s->home.reset();
     if (s->shared_process) s->shared_process->home.reset(); // the session's next stream starts afresh
-    s->push_failure(make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
+    s->push_failure(worker_crashed());
     it = waiting_.erase(it);
   }
   // A stream whose job process lives on a busy worker waits for that worker.
@@ -269,6 +218,10 @@ engine_pool::most_urgent engine_pool::take_most_urgent(const std::vector<std::sh
   if (out.next == deadline::max()) out.next.reset();
   waiting_.erase(best);
   return out;
+}
+
+error engine_pool::worker_crashed() const {
+  return make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed");
 }
 
 void engine_pool::arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout) {
@@ -421,30 +374,6 @@ void engine_pool::on_job_end(worker::worker_process& w, std::uint64_t id, const 
   dispatch();
 }
 
-void engine_pool::on_job_paused(worker::worker_process&, std::uint64_t id) {
-  auto it = jobs_.find(id);
-  if (it == jobs_.end()) return;
-  auto& j = it->second;
-  auto now = std::chrono::steady_clock::now();
-  if (j.watchdog) j.watchdog->cancel();
-  double slice = std::chrono::duration<double>(now - j.started).count();
-  if (j.first_of_stream && !j.loaded_voice) measure_first_job(slice); // the stream has begun: that was its price
-  j.first_of_stream = false;
-  j.earlier_slices_s += slice;
-  j.paused = true;
-  metrics::global().job_pauses.inc({settings_.engine});
-  auto stream = j.stream;
-  stream->paused_job = id;
-  if (stream->cancelled()) {
-    drop_paused(it);
-  } else if (stream->wants_more()) {
-    stream->waiting_for_worker();
-    waiting_.push_back(stream);
-  }
-  // else: on_drained re-queues it once the client has caught up
-  dispatch();
-}
-
 void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
   auto slot = slot_of(w);
   // Jobs paused in its job processes died with it.
@@ -457,7 +386,7 @@ void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
     stream->paused_job = 0;
     if (it->second.watchdog) it->second.watchdog->cancel();
     it = jobs_.erase(it);
-    stream->push_failure(make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
+    stream->push_failure(worker_crashed());
   }
   if (auto it = jobs_.find(id); it != jobs_.end()) {
     if (it->second.watchdog) it->second.watchdog->cancel();
@@ -467,7 +396,7 @@ void engine_pool::on_exit(worker::worker_process& w, std::uint64_t id) {
                          "the " + settings_.engine + " engine did not finish within " + std::to_string(settings_.fragment_timeout.count()) +
                              " ms; its worker was replaced",
                          "engine_timeout")
-            : make_error(error_kind::engine_failure, "the " + settings_.engine + " worker process died during synthesis", "worker_crashed"));
+            : worker_crashed());
     jobs_.erase(it);
   }
   if (slot >= workers_.size() || stopping_) return;

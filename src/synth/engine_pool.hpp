@@ -129,6 +129,7 @@ private:
   double first_job_work() const; // worker-seconds a stream's first job takes (measured)
   double cost_of(const std::string& voice) const; // worker-seconds per audio second; 0 = unknown
   void log_lateness(const speech_stream& s) const;
+  error worker_crashed() const; // a stream's failure when the worker holding its process died
   void log_catalogue_change(const worker::worker_hello& next) const; // voices installed and removed
   void arm_watchdog(std::uint64_t id, std::chrono::milliseconds timeout);
 

@@ -34,6 +34,11 @@ double get_number(const json::object& o, std::string_view key, double fallback) 
   return v && v->is_number() ? v->to_number<double>() : fallback;
 }
 
+// A count (samples, bytes): a number clamped to what a u64 holds, 0 when absent or negative.
+std::uint64_t get_count(const json::object& o, std::string_view key) {
+  return static_cast<std::uint64_t>(std::clamp(get_number(o, key, 0), 0.0, 1e15));
+}
+
 const std::pair<error_kind, std::string_view> kind_names[] = {
     {error_kind::invalid_request, "invalid_request"}, {error_kind::not_found, "not_found"},
     {error_kind::engine_failure, "engine_failure"},   {error_kind::internal, "internal"},
@@ -95,7 +100,7 @@ std::string resume_payload(std::uint64_t pause_after) { return json::serialize(j
 
 std::uint64_t pause_after_from_resume(std::string_view payload) {
   auto o = parse_object(payload);
-  return o ? static_cast<std::uint64_t>(std::clamp(get_number(*o, "pause_after", 0), 0.0, 1e15)) : 0;
+  return o ? get_count(*o, "pause_after") : 0;
 }
 
 std::string to_json(const timed_word& w) {
@@ -105,8 +110,7 @@ std::string to_json(const timed_word& w) {
 result<timed_word> timed_word_from_json(std::string_view text) {
   auto o = parse_object(text);
   if (!o) return o.error();
-  auto count = [&](std::string_view key) { return static_cast<std::uint64_t>(std::clamp(get_number(*o, key, 0), 0.0, 1e15)); };
-  timed_word w{count("begin"), count("end"), count("start"), count("stop")};
+  timed_word w{get_count(*o, "begin"), get_count(*o, "end"), get_count(*o, "start"), get_count(*o, "stop")};
   if (w.end < w.begin || w.end_sample < w.start_sample) return protocol_error("malformed word event");
   return w;
 }
@@ -123,7 +127,7 @@ result<synthesize_request> synthesize_request_from_json(std::string_view text) {
   if (auto* stream = o->if_contains("stream"); stream && stream->is_int64() && stream->as_int64() > 0)
     r.stream = static_cast<std::uint64_t>(stream->as_int64());
   if (auto* last = o->if_contains("last"); last && last->is_bool()) r.last = last->as_bool();
-  if (r.stream != 0) r.pause_after = static_cast<std::uint64_t>(std::clamp(get_number(*o, "pause_after", 0), 0.0, 1e15));
+  if (r.stream != 0) r.pause_after = get_count(*o, "pause_after");
   if (auto* units = o->if_contains("units"); units && units->is_array())
     for (const auto& u : units->as_array()) {
       if (!u.is_array() || u.as_array().size() != 2 || !u.as_array()[0].is_number() || !u.as_array()[1].is_number()) continue;
