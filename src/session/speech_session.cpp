@@ -141,7 +141,10 @@ asio::awaitable<void> speech_session::writer() {
     outbox_bytes_ -= msg.data.size();
     outbox_drained_.wake_all();
     if (msg.samples > 0 && msg.generation != generation_) continue;
-    if (!co_await write(msg)) {
+    writing_ = true;
+    bool written = co_await write(msg);
+    writing_ = false;
+    if (!written) {
       fail();
       break;
     }

@@ -80,8 +80,9 @@ public:
   bool draining() const { return draining_; }
   // Nothing being spoken or waiting.
   bool idle() const { return !speaking_ && todo_.empty(); }
-  // What a drain waits for: speech in progress or asked for.
-  bool busy() const { return !closed_ && (!idle() || expects_more()); }
+  // What a drain waits for: speech in progress or asked for, or not yet written (the last
+  // message of an utterance, such as Wyoming's audio-stop, is queued after its speech ends).
+  bool busy() const { return !closed_ && (!idle() || expects_more() || !outbox_.empty() || writing_); }
   std::uint64_t generation() const { return generation_; }
   // Audio samples written / queued since the last cancel.
   std::uint64_t samples_written() const { return samples_written_; }
@@ -151,6 +152,7 @@ private:
   bool closed_ = false;   // the connection is gone
   bool draining_ = false; // the server is stopping
   bool writer_done_ = false;
+  bool writing_ = false; // the writer has taken a message from the outbox and writes it
 };
 
 } // namespace rtts::session
